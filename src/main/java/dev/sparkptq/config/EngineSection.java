@@ -1,0 +1,24 @@
+package dev.sparkptq.config;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * POT's {@code engine} section. spark-ptq's engine is always ONNX Runtime on Spark; {@code type} keeps POT's
+ * {@code simplified} name for data given as a folder.
+ *
+ * @param dataSource     calibration data (folder or file), absolute
+ * @param evalDataSource evaluation data, absolute, or {@code null} to evaluate on the calibration data source
+ * @param reader         how to turn files into model inputs
+ * @param metrics        metrics computed by {@code --evaluate} (never empty once resolved)
+ * @param numPartitions  Spark partitions for the sample dataset
+ * @param evalSubsetSize evaluation samples to use, {@code null} for all
+ */
+public record EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
+                            List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize)
+        implements Serializable {
+    public EngineSection {
+        metrics = List.copyOf(metrics);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.sparkptq.config;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+
+/**
+ * Where class labels come from.
+ *
+ * <ul>
+ *   <li>{@code FILENAME_PREFIX}: the part of the file name before {@code separator}; mapped to a class index by its
+ *   (0-based) line number in {@code indexFile}, or parsed as an integer when {@code indexFile} is null.</li>
+ *   <li>{@code NPY_FILE}: {@code file} is a 1-D integer NPY array, one label per sample in sample order (for an NPY
+ *   source with a batch axis).</li>
+ * </ul>
+ */
+public record LabelSpec(Source from, Path indexFile, String separator, Path file) implements Serializable {
+    public enum Source { FILENAME_PREFIX, NPY_FILE }
+}

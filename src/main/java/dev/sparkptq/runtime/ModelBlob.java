@@ -1,0 +1,26 @@
+package dev.sparkptq.runtime;
+
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A serialized ONNX model as it travels to executors: either its bytes (models under 2 GB) or a path every executor
+ * can read (models saved with external data). {@code digest} identifies it for per-JVM session caching.
+ */
+public record ModelBlob(String digest, byte[] bytes, Path path) implements Serializable {
+    public ModelBlob {
+        Objects.requireNonNull(digest, "digest");
+        if ((bytes == null) == (path == null)) {
+            throw new IllegalArgumentException("exactly one of bytes and path must be set");
+        }
+    }
+
+    public static ModelBlob ofBytes(String digest, byte[] bytes) {
+        return new ModelBlob(digest, bytes, null);
+    }
+
+    public static ModelBlob ofPath(String digest, Path path) {
+        return new ModelBlob(digest, null, path);
+    }
+}
