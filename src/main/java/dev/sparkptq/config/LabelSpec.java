@@ -15,4 +15,15 @@ import java.nio.file.Path;
  */
 public record LabelSpec(Source from, Path indexFile, String separator, Path file) implements Serializable {
     public enum Source { FILENAME_PREFIX, NPY_FILE }
+
+    /** {@link Path} is not serializable: ship paths as text (executors rebuild the record). */
+    private Object writeReplace() {
+        return new Proxy(from, SerialPaths.text(indexFile), separator, SerialPaths.text(file));
+    }
+
+    private record Proxy(Source from, String indexFile, String separator, String file) implements Serializable {
+        private Object readResolve() {
+            return new LabelSpec(from, SerialPaths.path(indexFile), separator, SerialPaths.path(file));
+        }
+    }
 }

@@ -13,4 +13,16 @@ import java.nio.file.Path;
  * @param maxLines   lines to read at most, {@code null} for all
  */
 public record TextReaderSpec(Path tokenizer, int maxLength, int skipLines, Integer maxLines) implements ReaderSpec {
+
+    /** {@link Path} is not serializable: ship paths as text (executors rebuild the record). */
+    private Object writeReplace() {
+        return new Proxy(SerialPaths.text(tokenizer), maxLength, skipLines, maxLines);
+    }
+
+    private record Proxy(String tokenizer, int maxLength, int skipLines, Integer maxLines)
+            implements java.io.Serializable {
+        private Object readResolve() {
+            return new TextReaderSpec(SerialPaths.path(tokenizer), maxLength, skipLines, maxLines);
+        }
+    }
 }

@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * A serialized ONNX model as it travels to executors: either its bytes (models under 2 GB) or a path every executor
- * can read (models saved with external data). {@code digest} identifies it for per-JVM session caching.
+ * can read (models saved with external data), kept as text because {@link Path} is not serializable. {@code digest} identifies it for per-JVM session caching.
  */
-public record ModelBlob(String digest, byte[] bytes, Path path) implements Serializable {
+public record ModelBlob(String digest, byte[] bytes, String path) implements Serializable {
     public ModelBlob {
         Objects.requireNonNull(digest, "digest");
         if ((bytes == null) == (path == null)) {
@@ -20,7 +20,8 @@ public record ModelBlob(String digest, byte[] bytes, Path path) implements Seria
         return new ModelBlob(digest, bytes, null);
     }
 
+    /** A model file (possibly with external data next to it) that every executor can read at this path. */
     public static ModelBlob ofPath(String digest, Path path) {
-        return new ModelBlob(digest, null, path);
+        return new ModelBlob(digest, null, path.toAbsolutePath().toString());
     }
 }
