@@ -1,0 +1,75 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.config.Suggestions;
+import dev.sparkptq.core.ConfigException;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Parsed command-line arguments: a command, {@code --name value} options and {@code --flag} switches. Unknown or
+ * repeated options are errors that name the closest valid option.
+ */
+final class Args {
+    private final String command;
+    private final Map<String, String> values;
+    private final Set<String> flags;
+
+    private Args(String command, Map<String, String> values, Set<String> flags) {
+        this.command = command;
+        this.values = values;
+        this.flags = flags;
+    }
+
+    /**
+     * @param valued   options that take a value (e.g. {@code --config}); short aliases map via {@code aliases}
+     * @param switches options without a value (e.g. {@code --evaluate})
+     */
+    static Args parse(String command, List<String> argv, Set<String> valued, Set<String> switches,
+                      Map<String, String> aliases) {
+        Map<String, String> values = new HashMap<>();
+        java.util.Set<String> flags = new java.util.HashSet<>();
+        List<String> all = new ArrayList<>(valued);
+        all.addAll(switches);
+        for (int i = 0; i < argv.size(); i++) {
+            String raw = argv.get(i);
+            String a = aliases.getOrDefault(raw, raw);
+            String inline = null;
+            if (a.startsWith("--") && a.contains("=")) {
+                inline = a.substring(a.indexOf('=') + 1);
+                a = a.substring(0, a.indexOf('='));
+            }
+            if (valued.contains(a)) {
+                String v = inline != null ? inline : (i + 1 < argv.size() ? argv.get(++i) : null);
+                if (v == null || v.isEmpty()) {
+                    throw new ConfigException("option " + a + " needs a value; see spark-ptq " + command + " --help");
+                }
+                if (values.put(a, v) != null) {
+                    throw new ConfigException("option " + a + " is given twice; give it once");
+                }
+            } else if (switches.contains(a) && inline == null) {
+                flags.add(a);
+            } else {
+                String near = Suggestions.closest(a, all).map(s -> " — did you mean " + s + "?").orElse("");
+                throw new ConfigException("unknown argument '" + raw + "' for " + command + near
+                        + " (see spark-ptq " + command + " --help)");
+            }
+        }
+        return new Args(command, values, flags);
+    }
+
+    String get(String option) {
+        return values.get(option);
+    }
+
+    boolean has(String flag) {
+        return flags.contains(flag);
+    }
+
+    String command() {
+        return command;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.core.ExitCode;
+import dev.sparkptq.report.ToolVersion;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+
+/** {@code spark-ptq <command> [options]}: the command-line entry point. */
+public final class Main {
+    static final String USAGE = """
+            usage: spark-ptq <command> [options]
+
+            commands:
+              quantize   quantize an FP32 ONNX model with a POT-style config (DefaultQuantization / MinMaxQuantization)
+              demo       quantize all-MiniLM-L6-v2 on Europarl text (fetched by Maven) and compare it with FP32
+              version    print the version
+
+            run 'spark-ptq <command> --help' for the options of a command.
+            """;
+
+    private Main() {
+    }
+
+    public static void main(String[] argv) {
+        int code = run(Arrays.asList(argv), System.out, System.err);
+        System.exit(code);
+    }
+
+    /** Runs a command and returns its exit code (never calls System.exit; tests call this). */
+    public static int run(List<String> argv, PrintStream out, PrintStream err) {
+        boolean verbose = argv.contains("--verbose");
+        try {
+            if (argv.isEmpty() || argv.get(0).equals("--help") || argv.get(0).equals("-h")
+                    || argv.get(0).equals("help")) {
+                out.print(USAGE);
+                return argv.isEmpty() ? ExitCode.CONFIG.code() : ExitCode.OK.code();
+            }
+            String command = argv.get(0);
+            List<String> rest = argv.subList(1, argv.size());
+            return switch (command) {
+                case "quantize" -> QuantizeCommand.run(rest, out, err);
+                case "demo" -> DemoCommand.run(rest, out, err);
+                case "version", "--version" -> {
+                    out.println("spark-ptq " + ToolVersion.get());
+                    yield ExitCode.OK.code();
+                }
+                default -> {
+                    err.println("spark-ptq: error: unknown command '" + command
+                            + "'; commands are quantize, demo, version (see spark-ptq --help)");
+                    yield ExitCode.CONFIG.code();
+                }
+            };
+        } catch (Throwable t) {
+            return Errors.report(t, verbose, err);
+        }
+    }
+
+}

@@ -1,0 +1,34 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.pipeline.RunResult;
+import dev.sparkptq.report.RunReport;
+
+import java.io.PrintStream;
+import java.util.Locale;
+import java.util.Map;
+
+/** The few lines a user reads after a run. */
+final class Summary {
+    private Summary() {
+    }
+
+    static void print(RunResult r, PrintStream out) {
+        RunReport rep = r.report();
+        var q = rep.quantization();
+        out.printf(Locale.ROOT, "quantized %d ops (%s) with %d Q/DQ pairs, preset %s, %d calibration samples%n",
+                q.quantizedOps(), q.quantizedOpTypes(), q.qdqPairs(), q.preset(), rep.calibration().samplesUsed());
+        out.printf(Locale.ROOT, "model size %.1f MB -> %.1f MB (%.1f%%)%n", rep.model().bytes() / 1e6,
+                rep.output().bytes() / 1e6, 100 * rep.output().sizeRatio());
+        if (rep.metrics() != null) {
+            for (Map.Entry<String, Double> e : rep.metrics().fp32().entrySet()) {
+                out.printf(Locale.ROOT, "%s: fp32 %.4f, quantized %.4f, drop %.4f (%d samples)%n", e.getKey(),
+                        e.getValue(), rep.metrics().quantized().get(e.getKey()), rep.metrics().drop().get(e.getKey()),
+                        rep.metrics().samples());
+            }
+        }
+        for (String w : rep.calibration().warnings()) {
+            out.println("warning: " + w);
+        }
+        out.println("wrote " + r.model() + " and " + r.reportFile());
+    }
+}

@@ -1,0 +1,27 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.config.MetricSpec;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.report.RunReport;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Drops and the report section of an evaluation. */
+final class Evaluations {
+    private Evaluations() {
+    }
+
+    static RunReport.MetricsSummary summary(PtqConfig config, Path source, EvaluationResult r, int overlap) {
+        Map<String, Double> drop = new TreeMap<>();
+        for (MetricSpec m : config.engine().metrics()) {
+            Double f = r.fp32().get(m.name());
+            Double q = r.candidate().get(m.name());
+            if (f != null && q != null) {
+                drop.put(m.name(), f - q); // every built-in metric is higher-better
+            }
+        }
+        return new RunReport.MetricsSummary(source.toString(), r.samples(), overlap, r.fp32(), r.candidate(), drop);
+    }
+}

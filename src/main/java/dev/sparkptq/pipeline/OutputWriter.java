@@ -1,0 +1,79 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.report.ReportWriter;
+import dev.sparkptq.report.RunReport;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Writes model.onnx (+ external data) and report.json so that a reader never sees a half-written or mixed result:
+ * everything is written into a temporary folder inside the output folder, then renamed into place (external data
+ * first, the model second, the report last).
+ */
+final class OutputWriter {
+    static final String MODEL = "model.onnx";
+    static final String REPORT = "report.json";
+
+    private OutputWriter() {
+    }
+
+    static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
+                           RunReport.MetricsSummary metrics, Stopwatch clock) {
+        Path tmp = null;
+        try {
+            Files.createDirectories(outputDir);
+            tmp = Files.createTempDirectory(outputDir, ".spark-ptq-tmp-");
+            Path model = tmp.resolve(MODEL);
+            ModelIo.save(quantized, model);
+            Path data = tmp.resolve(MODEL + ".data");
+            boolean external = Files.exists(data);
+            long bytes = Files.size(model) + (external ? Files.size(data) : 0);
+            clock.lap("save");
+            RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
+                    external ? MODEL + ".data" : null, metrics, clock.finish());
+            Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
+            if (external) {
+                move(data, outputDir.resolve(MODEL + ".data"));
+            }
+            move(model, outputDir.resolve(MODEL));
+            if (!external) {
+                Files.deleteIfExists(outputDir.resolve(MODEL + ".data")); // stale data of an earlier run
+            }
+            move(tmp.resolve(REPORT), outputDir.resolve(REPORT));
+            return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);
+        } catch (IOException e) {
+            throw new InternalException("cannot write the output to " + outputDir + ": " + e.getMessage()
+                    + "; check that the folder is writable and the disk has space", e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    static void deleteQuietly(Path dir) {
+        if (dir == null || !Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // best effort: a leftover temp folder never holds a model.onnx in the output folder itself
+        }
+    }
+}

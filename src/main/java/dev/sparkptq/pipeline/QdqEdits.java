@@ -1,0 +1,36 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.config.QuantizationParams.WeightStorage;
+import dev.sparkptq.graph.edit.GraphEdit;
+import dev.sparkptq.graph.edit.InsertQdq;
+import dev.sparkptq.plan.PointKind;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.QuantizationPoint;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Turns a plan and its parameters into graph edits (decide first, rewrite second). */
+final class QdqEdits {
+    private QdqEdits() {
+    }
+
+    static List<GraphEdit> of(QuantizationPlan plan, QuantizerParameters qparams, WeightStorage storage,
+                              List<GraphEdit> extra) {
+        List<GraphEdit> edits = new ArrayList<>();
+        for (QuantizationPoint p : plan.points()) {
+            edits.add(new InsertQdq(p.tensor(), p.consumers(), qparams.params().get(p.tensor()), role(p, storage)));
+        }
+        edits.addAll(extra);
+        return edits;
+    }
+
+    private static InsertQdq.Role role(QuantizationPoint p, WeightStorage storage) {
+        if (p.kind() == PointKind.ACTIVATION) {
+            return InsertQdq.Role.ACTIVATION;
+        }
+        // a weight made by a Constant node has no initializer to replace: keep it float behind a Q/DQ pair
+        return storage == WeightStorage.COMPRESSED && !p.constantNode()
+                ? InsertQdq.Role.WEIGHT_COMPRESSED : InsertQdq.Role.WEIGHT_FLOAT;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.config.AlgorithmSpec;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.DataException;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.data.DataSources;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.data.Subsets;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.QuantizationPlanner;
+import dev.sparkptq.report.RunReport;
+import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.StatisticsSet;
+
+import ai.onnx.proto.OnnxMl;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass → quantizer
+ * parameters → Q/DQ edits → evaluate (optional) → atomic save of model.onnx + report.json.
+ */
+public final class QuantizationPipeline {
+    private final StatisticsBackend backend;
+    private final Consumer<String> log;
+
+    public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log) {
+        this.backend = backend;
+        this.log = log;
+    }
+
+    public RunResult run(PtqConfig config, RunOptions options) {
+        Stopwatch clock = new Stopwatch();
+        QuantizationParams params = singleAlgorithm(config);
+        Path modelPath = config.model().model();
+        log.accept("loading model " + modelPath);
+        String fp32Sha = ModelIo.sha256(modelPath);
+        OnnxMl.ModelProto original = ModelIo.load(modelPath);
+        OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(original);
+        ModelGraph graph = ModelGraph.of(prepared);
+        clock.lap("load");
+
+        QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
+        DataSource calibration = DataSources.create(config.engine().reader(), config.engine().dataSource(),
+                graph.inputs());
+        List<SampleRef> available = calibration.list();
+        List<SampleRef> calib = Subsets.select(available, params.statSubsetSize(), params.shuffleData(),
+                params.seed());
+        List<String> warnings = new ArrayList<>();
+        if (params.statSubsetSize() != null && calib.size() < params.statSubsetSize()) {
+            warnings.add("stat_subset_size is " + params.statSubsetSize() + " but the data source has only "
+                    + available.size() + " samples; all of them were used");
+        }
+        log.accept("plan: " + plan.activations().size() + " activation and " + plan.weights().size()
+                + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
+        clock.lap("plan");
+
+        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        OnnxMl.ModelProto statsModel = GraphRewriter.apply(prepared, request.exposeEdits());
+        ModelBlob statsBlob = Blobs.of(statsModel, options.workDir().resolve("stats"));
+        int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
+        log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
+                + " samples in " + partitions + " partitions (" + backend.describe() + ")");
+        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), calibration,
+                params.statBatchSize(), options.threadsPerTask());
+        StatisticsSet stats = backend.collect(job, calib, partitions);
+        stats.requireComplete();
+        clock.lap("statistics");
+
+        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results());
+        String configSha = config.sha256();
+        OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
+                QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
+        clock.lap("quantize");
+
+        RunReport.MetricsSummary metrics = null;
+        if (options.evaluation() == RunOptions.Evaluation.RUN) {
+            metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
+            clock.lap("evaluate");
+        }
+        ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
+                partitions, warnings, fp32Sha, modelPath, backend.describe());
+        return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, clock);
+    }
+
+    private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
+                                              OnnxMl.ModelProto quantized, RunOptions options,
+                                              Set<SampleRef> calibrationRefs) {
+        Path evalPath = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
+                : config.engine().dataSource();
+        DataSource source = DataSources.create(config.engine().reader(), evalPath, graph.inputs());
+        List<SampleRef> refs = source.list();
+        if (config.engine().evalSubsetSize() != null) {
+            refs = Subsets.select(refs, config.engine().evalSubsetSize(), false, 0L);
+        }
+        if (refs.isEmpty()) {
+            throw new DataException("the evaluation data source " + evalPath + " has no samples");
+        }
+        int overlap = evalPath.equals(config.engine().dataSource())
+                ? (int) refs.stream().filter(calibrationRefs::contains).count() : 0;
+        int partitions = Math.max(1, Math.min(config.engine().numPartitions(), refs.size()));
+        log.accept("evaluating FP32 and quantized models on " + refs.size() + " samples");
+        ModelBlob fp32Blob = Blobs.of(fp32, options.workDir().resolve("fp32"));
+        ModelBlob qBlob = Blobs.of(quantized, options.workDir().resolve("quantized"));
+        EvaluationResult r = backend.evaluate(
+                new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
+                refs, partitions);
+        return Evaluations.summary(config, evalPath, r, overlap);
+    }
+
+    private static QuantizationParams singleAlgorithm(PtqConfig config) {
+        List<AlgorithmSpec> algorithms = config.compression().algorithms();
+        if (algorithms.size() != 1) {
+            throw new ConfigException("compression.algorithms: exactly one of DefaultQuantization or "
+                    + "MinMaxQuantization is supported in this version, got " + algorithms.size());
+        }
+        return algorithms.get(0).params();
+    }
+
+    /** Everything the report needs from a run, gathered in one value. */
+    record ReportInputs(PtqConfig config, QuantizationParams params, ModelGraph graph, QuantizationPlan plan,
+                        QuantizerParameters qparams, StatisticsSet stats, int samplesAvailable,
+                        List<SampleRef> calibration, int partitions, List<String> warnings, String fp32Sha,
+                        Path modelPath, String backend) {
+    }
+
+}

@@ -1,0 +1,47 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.calibration.QuantParamsCalculator;
+import dev.sparkptq.calibration.Range;
+import dev.sparkptq.calibration.RangeEstimators;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.QuantParams;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.plan.PointKind;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.stats.StatResult;
+import dev.sparkptq.stats.StatisticSpec;
+
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Scale and zero point of every quantizer of a plan, with the range each came from.
+ *
+ * @param params tensor → parameters
+ * @param ranges tensor → estimated range
+ */
+record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> ranges) {
+
+    static QuantizerParameters compute(QuantizationPlan plan, ModelGraph graph, Map<StatisticSpec, StatResult> stats) {
+        Map<String, QuantParams> params = new TreeMap<>();
+        Map<String, Range> ranges = new TreeMap<>();
+        for (QuantizationPoint p : plan.points()) {
+            Range range;
+            QuantParams q;
+            if (p.kind() == PointKind.WEIGHT) {
+                Tensor w = graph.constantValue(p.tensor()).orElseThrow(() -> new InternalException(
+                        "weight '" + p.tensor() + "' has no constant value"));
+                range = RangeEstimators.weightRange(w, p.spec(), p.channelAxis());
+                q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
+            } else {
+                range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
+                q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
+            }
+            params.put(p.tensor(), q);
+            ranges.put(p.tensor(), range);
+        }
+        return new QuantizerParameters(params, ranges);
+    }
+}

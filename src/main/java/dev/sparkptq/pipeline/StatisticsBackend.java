@@ -1,0 +1,18 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.stats.StatisticsSet;
+
+import java.util.List;
+
+/** Runs per-sample work over partitions of samples and reduces the partition results. */
+public interface StatisticsBackend {
+    /** Collects the job's statistics over {@code refs} split into {@code partitions} slices. */
+    StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions);
+
+    /** Evaluates both models of the job over {@code refs} split into {@code partitions} slices. */
+    EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions);
+
+    /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
+    String describe();
+}

@@ -1,0 +1,81 @@
+package dev.sparkptq.plan;
+
+import dev.sparkptq.config.CompressionSection.ModelType;
+import dev.sparkptq.config.CompressionSection.TargetDevice;
+import dev.sparkptq.graph.ModelGraph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Which inputs of which ops get quantizers, POT/NNCF style (ptq-tools.md §2.5): the default rule set quantizes the
+ * inputs of compute-heavy ops whose integer kernels exist in ONNX Runtime, and the inputs of element-wise
+ * Add/Mul when both operands are activations (ANY/CPU/GPU/NPU all do). Transformers keep element-wise ops in float
+ * (NNCF's transformer patterns: LayerNorm/GELU internals stay FP32) and quantize only MatMul/Gemm and pooling.
+ */
+final class OpRules {
+    /** Op types whose presence means the model is already quantized. */
+    static final Set<String> QUANTIZED_OPS = Set.of("QuantizeLinear", "DequantizeLinear", "QLinearConv",
+            "QLinearMatMul", "MatMulInteger", "ConvInteger", "DynamicQuantizeLinear", "MatMulIntegerToFloat",
+            "QLinearAdd", "QLinearMul");
+
+    /** Op types the default rules quantize (for messages). */
+    static final List<String> QUANTIZABLE = List.of("Conv", "ConvTranspose", "Gemm", "MatMul", "AveragePool",
+            "GlobalAveragePool", "Add", "Mul");
+
+    private OpRules() {
+    }
+
+    /** One input the rules want quantized; {@code weightAxis} is the output-channel axis for a constant input. */
+    record QuantInput(int index, PointKind kind, int weightAxis) {
+    }
+
+    static List<QuantInput> quantizedInputs(ModelGraph.Node node, ModelGraph graph, ModelType modelType,
+                                            TargetDevice device) {
+        List<String> in = node.inputs();
+        return switch (node.opType()) {
+            case "Conv" -> inputs(graph, in, new int[]{0, 1}, 0);
+            case "ConvTranspose" -> inputs(graph, in, new int[]{0, 1}, 1);
+            case "Gemm" -> inputs(graph, in, new int[]{0, 1}, node.intAttr("transB", 0) == 1 ? 0 : 1);
+            case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
+            case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
+            case "Add", "Mul" -> elementwise(graph, in, modelType);
+            default -> List.of();
+        };
+    }
+
+    private static List<QuantInput> elementwise(ModelGraph graph, List<String> in, ModelType modelType) {
+        if (modelType == ModelType.TRANSFORMER || in.size() != 2) {
+            return List.of();
+        }
+        if (graph.isConstant(in.get(0)) || graph.isConstant(in.get(1))) {
+            return List.of(); // a constant operand is a bias/scale: the op folds into its producer's kernel
+        }
+        return List.of(new QuantInput(0, PointKind.ACTIVATION, -1), new QuantInput(1, PointKind.ACTIVATION, -1));
+    }
+
+    private static List<QuantInput> inputs(ModelGraph graph, List<String> in, int[] indices, int weightAxis) {
+        List<QuantInput> out = new ArrayList<>();
+        for (int i : indices) {
+            if (i >= in.size() || in.get(i).isEmpty()) {
+                continue;
+            }
+            boolean constant = graph.isConstant(in.get(i));
+            // only the weight slot (index 1) gets a channel axis; a constant data input is a per-tensor weight
+            int axis = constant && i == 1 ? weightAxis : -1;
+            out.add(new QuantInput(i, constant ? PointKind.WEIGHT : PointKind.ACTIVATION, axis));
+        }
+        return out;
+    }
+
+    /** Output-column axis of a MatMul's B operand: its last axis when the rank is known and ≥ 2. */
+    private static int lastAxis(ModelGraph graph, String tensor) {
+        Optional<long[]> shape = graph.info(tensor).map(t -> t.shape());
+        if (shape.isPresent() && shape.get() != null && shape.get().length >= 2) {
+            return shape.get().length - 1;
+        }
+        return graph.constantValue(tensor).filter(t -> t.rank() >= 2).map(t -> t.rank() - 1).orElse(-1);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.sparkptq.report;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The content of report.json. Field names are written in snake_case.
+ *
+ * @param config the resolved configuration as a JSON-ready tree
+ * @param metrics null when the run did not evaluate
+ */
+public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                        ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                        QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
+
+    /** Bumped on every incompatible change of the report's shape. */
+    public static final int FORMAT_VERSION = 1;
+
+    public record Provenance(String configSha256, String fp32ModelSha256, long seed, String backend) {
+    }
+
+    public record ModelSummary(String path, String sha256, int opset, int nodes, long bytes) {
+    }
+
+    public record OutputSummary(String path, long bytes, double sizeRatio, String externalData) {
+    }
+
+    public record CalibrationSummary(String dataSource, int samplesAvailable, int samplesRequested, int samplesUsed,
+                                     int partitions, int batchSize, boolean shuffle, long seed,
+                                     long nonFiniteValues, List<String> warnings) {
+    }
+
+    public record QuantizationSummary(String preset, String targetDevice, String modelType, int quantizedOps,
+                                      int qdqPairs, int activationQuantizers, int weightQuantizers,
+                                      Map<String, Integer> quantizedOpTypes, List<String> notes,
+                                      List<TensorSummary> tensors) {
+    }
+
+    /**
+     * One quantizer. {@code zeroPoint} is null for per-channel quantizers with differing zero points.
+     */
+    public record TensorSummary(String tensor, String kind, String storage, int axis, int channels,
+                                float scaleMin, float scaleMax, Integer zeroPoint, int levelLow, int levelHigh,
+                                double rangeMin, double rangeMax) {
+    }
+
+    /**
+     * @param drop metric name → FP32 − quantized (positive = worse) for higher-better metrics
+     */
+    public record MetricsSummary(String dataSource, long samples, int samplesAlsoUsedForCalibration,
+                                 Map<String, Double> fp32, Map<String, Double> quantized,
+                                 Map<String, Double> drop) {
+    }
+}

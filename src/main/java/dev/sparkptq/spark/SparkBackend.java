@@ -1,0 +1,106 @@
+package dev.sparkptq.spark;
+
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.pipeline.EvalAccumulators;
+import dev.sparkptq.pipeline.EvaluationJob;
+import dev.sparkptq.pipeline.EvaluationResult;
+import dev.sparkptq.pipeline.PartitionWorker;
+import dev.sparkptq.pipeline.StatisticsBackend;
+import dev.sparkptq.pipeline.StatisticsJob;
+import dev.sparkptq.runtime.EngineFactory;
+import dev.sparkptq.stats.StatisticsSet;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+
+/** Runs statistics and evaluation passes as Spark jobs over partitions of sample references. */
+public final class SparkBackend implements StatisticsBackend {
+    private final JavaSparkContext jsc;
+    private final EngineFactory engines;
+
+    public SparkBackend(JavaSparkContext jsc, EngineFactory engines) {
+        this.jsc = jsc;
+        this.engines = engines;
+    }
+
+    @Override
+    public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
+        jsc.setJobDescription("statistics over " + refs.size() + " samples");
+        Broadcast<StatisticsJob> b = jsc.broadcast(job);
+        try {
+            List<Tuple2<Integer, StatisticsSet>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
+                    .mapPartitionsWithIndex(new CollectTask(b, engines), false).collect());
+            parts.sort(Comparator.comparing(Tuple2::_1));
+            StatisticsSet total = StatisticsSet.empty(job.specs());
+            parts.forEach(p -> total.merge(p._2()));
+            return total;
+        } finally {
+            b.destroy();
+        }
+    }
+
+    @Override
+    public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
+        jsc.setJobDescription("evaluation over " + refs.size() + " samples");
+        Broadcast<EvaluationJob> b = jsc.broadcast(job);
+        try {
+            List<Tuple2<Integer, EvalAccumulators>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
+                    .mapPartitionsWithIndex(new EvaluateTask(b, engines), false).collect());
+            parts.sort(Comparator.comparing(Tuple2::_1));
+            EvalAccumulators total = parts.get(0)._2();
+            for (int i = 1; i < parts.size(); i++) {
+                total.merge(parts.get(i)._2());
+            }
+            return total.result();
+        } finally {
+            b.destroy();
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "spark " + jsc.master() + " (" + jsc.defaultParallelism() + " cores)";
+    }
+
+    /** A statistics task: captures only the broadcast handle and the engine factory. */
+    static final class CollectTask
+            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, StatisticsSet>>> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<StatisticsJob> job;
+        private final EngineFactory engines;
+
+        CollectTask(Broadcast<StatisticsJob> job, EngineFactory engines) {
+            this.job = job;
+            this.engines = engines;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, StatisticsSet>> call(Integer partition, Iterator<SampleRef> refs) {
+            return List.of(new Tuple2<>(partition, PartitionWorker.collect(job.value(), refs, engines))).iterator();
+        }
+    }
+
+    /** An evaluation task. */
+    static final class EvaluateTask
+            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, EvalAccumulators>>> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<EvaluationJob> job;
+        private final EngineFactory engines;
+
+        EvaluateTask(Broadcast<EvaluationJob> job, EngineFactory engines) {
+            this.job = job;
+            this.engines = engines;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, EvalAccumulators>> call(Integer partition, Iterator<SampleRef> refs) {
+            return List.of(new Tuple2<>(partition, PartitionWorker.evaluate(job.value(), refs, engines))).iterator();
+        }
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The only package that imports Spark. Samples are an RDD of {@link dev.sparkptq.data.SampleRef}s sliced exactly
+ * like the in-process reference; each task runs {@link dev.sparkptq.pipeline.PartitionWorker} with an ONNX Runtime
+ * session cached per executor JVM by model digest; the driver merges partition results in partition order, so a
+ * run's numbers do not depend on which task finished first (nor on task retries: a retried task replaces its
+ * partition's result, it never adds to it).
+ *
+ * <p>Every class shipped to executors is registered in {@link dev.sparkptq.spark.PtqKryoRegistrator}; sessions run
+ * with {@code spark.kryo.registrationRequired=true}.
+ */
+package dev.sparkptq.spark;
