@@ -5,11 +5,6 @@ import dev.sparkptq.core.InternalException;
 import dev.sparkptq.pipeline.QuantizationPipeline;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.RunResult;
-import dev.sparkptq.runtime.ort.OrtEngineFactory;
-import dev.sparkptq.spark.SparkBackend;
-import dev.sparkptq.spark.SparkSessions;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.SparkSession;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -24,17 +19,10 @@ final class Runs {
     static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
                               String master, PrintStream log) {
         Path work = scratch();
-        SparkSession spark = null;
-        try {
-            spark = SparkSessions.start(master, work.resolve("spark-local"));
-            JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-            SparkBackend backend = new SparkBackend(jsc, new OrtEngineFactory());
+        try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"))) {
             QuantizationPipeline pipeline = new QuantizationPipeline(backend, m -> log.println("[spark-ptq] " + m));
             return pipeline.run(config, new RunOptions(outputDir, evaluation, threads, work));
         } finally {
-            if (spark != null) {
-                spark.stop();
-            }
             deleteTree(work);
         }
     }

@@ -1,0 +1,62 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.pipeline.EvaluationJob;
+import dev.sparkptq.pipeline.EvaluationResult;
+import dev.sparkptq.pipeline.StatisticsBackend;
+import dev.sparkptq.pipeline.StatisticsJob;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import dev.sparkptq.spark.SparkBackend;
+import dev.sparkptq.spark.SparkSessions;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Starts Spark only when the first distributed pass runs, so that bad configs, models and data fail in a second
+ * instead of after a Spark start-up.
+ */
+final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
+    private final String master;
+    private final Path localDir;
+    private SparkSession spark;
+    private SparkBackend backend;
+
+    LazySparkBackend(String master, Path localDir) {
+        this.master = master;
+        this.localDir = localDir;
+    }
+
+    private SparkBackend backend() {
+        if (backend == null) {
+            spark = SparkSessions.start(master, localDir);
+            backend = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                    new OrtEngineFactory());
+        }
+        return backend;
+    }
+
+    @Override
+    public dev.sparkptq.stats.StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
+        return backend().collect(job, refs, partitions);
+    }
+
+    @Override
+    public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
+        return backend().evaluate(job, refs, partitions);
+    }
+
+    @Override
+    public String describe() {
+        return backend != null ? backend.describe() : "spark " + (master == null ? "local[*]" : master);
+    }
+
+    @Override
+    public void close() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sparkptq.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The embedded default: all-MiniLM-L6-v2 on Europarl; cosine to FP32 ≥ 0.98 on lines not used for calibration. */
+@Tag("e2e")
+class DemoE2eTest {
+    @Test
+    void demoQuantizesMiniLmWithCosineAtLeastPointNineEight(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("demo");
+        E2e.CliRun run = E2e.cliOk("demo", "--output-dir", out.toString(), "--master", "local[2]");
+        JsonNode report = E2e.report(out);
+        double cosine = report.get("metrics").get("quantized").get("cosine_to_fp32").asDouble();
+        assertTrue(cosine >= 0.98, "cosine_to_fp32 " + cosine);
+        assertTrue(report.get("output").get("size_ratio").asDouble() < 0.35, "INT8 weights shrink the file");
+        assertTrue(run.out().contains("latency"), "the demo prints the latency comparison: " + run.out());
+        assertTrue(report.get("quantization").get("quantized_op_types").has("MatMul"));
+    }
+}

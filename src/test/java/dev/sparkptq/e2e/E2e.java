@@ -1,0 +1,65 @@
+package dev.sparkptq.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sparkptq.cli.Main;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** Shared helpers of the end-to-end tests: the ../shared folder, running the CLI, reading report.json. */
+final class E2e {
+    private E2e() {
+    }
+
+    /** ../shared (models and data); the e2e tests need it and say so clearly when it is missing. */
+    static Path shared() {
+        Path p = Path.of(System.getProperty("sparkptq.shared.dir", "../shared")).toAbsolutePath().normalize();
+        assumeTrue(Files.isDirectory(p.resolve("models")),
+                "../shared/models is not present next to the repository; the e2e tests need the shared models");
+        return p;
+    }
+
+    record CliRun(int code, String out, String err) {
+    }
+
+    static CliRun cli(String... argv) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Main.run(List.of(argv), o, e);
+        }
+        CliRun r = new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        System.out.println("spark-ptq " + String.join(" ", argv) + "\n" + r.out + r.err);
+        return r;
+    }
+
+    static CliRun cliOk(String... argv) {
+        CliRun r = cli(argv);
+        assertEquals(0, r.code, "exit code; stderr: " + r.err);
+        return r;
+    }
+
+    static JsonNode report(Path outputDir) throws IOException {
+        return new ObjectMapper().readTree(outputDir.resolve("report.json").toFile());
+    }
+
+    /** A folder of symlinks to the given files (a calibration/evaluation split without copying data). */
+    static Path linkFolder(Path dir, List<Path> files) throws IOException {
+        Files.createDirectories(dir);
+        for (Path f : files) {
+            Files.createSymbolicLink(dir.resolve(f.getFileName()), f);
+        }
+        return dir;
+    }
+}
