@@ -3,6 +3,7 @@ package dev.sparkptq.accuracy;
 import dev.sparkptq.config.MetricSpec.Pooling;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.SampleId;
 import dev.sparkptq.core.Tensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,7 +93,7 @@ class CosineToFp32Test {
 
     @Test
     void fp32AgainstItselfScoresOne() {
-        var sample = EvalSample.ofFp32(new dev.sparkptq.core.SampleId("s"), Map.of("y", OUT), Map.of(), null);
+        var sample = EvalSample.ofFp32(new SampleId("s"), Map.of("y", OUT), Map.of(), null);
         assertEquals(1.0, MEAN.perSample(sample), 1e-12);
     }
 }

@@ -3,6 +3,7 @@ package dev.sparkptq.accuracy;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.SampleId;
+import dev.sparkptq.core.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -47,7 +48,7 @@ class TopKAccuracyTest {
     void readsTheOutputFlattenedWhateverItsRank() {
         float[] logits = {0f, 0f, 0f, 0f, 0f, 9f};
         var sample = EvalSample.ofFp32(new SampleId("s"),
-                Map.of("logits", dev.sparkptq.core.Tensor.ofFloats(new long[] {1, 2, 3}, logits)), Map.of(), 5);
+                Map.of("logits", Tensor.ofFloats(new long[] {1, 2, 3}, logits)), Map.of(), 5);
         assertEquals(1.0, new TopKAccuracy("acc", "logits", 1).perSample(sample));
     }
 

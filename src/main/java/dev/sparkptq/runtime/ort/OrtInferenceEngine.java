@@ -14,6 +14,7 @@ import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.runtime.InferenceEngine;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -144,7 +145,7 @@ public final class OrtInferenceEngine implements InferenceEngine {
 
     private static String describeGiven(Map<String, Tensor> given) {
         return given.entrySet().stream()
-                .map(e -> e.getKey() + ":" + e.getValue().dtype() + java.util.Arrays.toString(e.getValue().shape()))
+                .map(e -> e.getKey() + ":" + e.getValue().dtype() + Arrays.toString(e.getValue().shape()))
                 .collect(Collectors.joining(", ", "[", "]"));
     }
 

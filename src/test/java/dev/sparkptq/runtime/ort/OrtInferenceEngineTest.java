@@ -18,6 +18,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,6 +109,42 @@ class OrtInferenceEngineTest {
             case BOOL -> Tensor.ofBytes(type, shape, new byte[] {1, 0, 0, 1});
             default -> throw new IllegalArgumentException(type.toString());
         };
+    }
+
+    @Test
+    void concurrentRunsOnOneEngineEachGetTheirOwnResult() throws Exception {
+        InferenceEngine engine = open(TinyModels.addOne());
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                final float base = t * 1000f;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 50; i++) {
+                        float v = base + i;
+                        float[] y = engine.run(Map.of("x", Tensor.ofFloats(new long[] {1, 3}, new float[] {v, v, v})),
+                                List.of("y")).get("y").floats();
+                        if (y[0] != v + 1 || y[2] != v + 1) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> r : results) {
+                assertTrue(r.get());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void readsUint16OutputsUnsigned() {
+        Tensor in = Tensor.ofInts(new long[] {3}, new int[] {0, 40_000, 65_535});
+        Tensor out = open(TinyModels.cast(DType.INT32, DType.UINT16)).run(Map.of("x", in), List.of("y")).get("y");
+        assertEquals(DType.UINT16, out.dtype());
+        assertArrayEquals(new float[] {0f, 40_000f, 65_535f}, out.toFloats(), 0f);
     }
 
     @Test

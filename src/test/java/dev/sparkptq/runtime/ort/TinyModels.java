@@ -62,6 +62,18 @@ final class TinyModels {
                 .addOutput(value("y", type, "N")));
     }
 
+    /** y = Cast(x) from one element type to another, x: FROM[N]. */
+    static byte[] cast(DType from, DType to) {
+        NodeProto cast = node("Cast", List.of("x"), List.of("y")).toBuilder()
+                .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setI(to.onnxType())
+                        .setType(OnnxMl.AttributeProto.AttributeType.INT))
+                .build();
+        return model(graph("cast")
+                .addNode(cast)
+                .addInput(value("x", from, "N"))
+                .addOutput(value("y", to, "N")));
+    }
+
     /**
      * y = x + w with the initializer w = [10, 20, 30] stored in {@code dir/weights.bin} (external data); the model
      * is written to {@code dir/model.onnx} and its path returned.
