@@ -1,0 +1,26 @@
+package dev.sparkptq.accuracy;
+
+import java.io.Serializable;
+
+/**
+ * One evaluation metric. Serializable because metrics travel to Spark executors with the evaluation task.
+ *
+ * <p>By default the metric's value is the mean of its per-sample values. A metric that is not a mean of
+ * independent per-sample terms (e.g. a rank correlation) overrides {@link #newAccumulator()} with an accumulator
+ * that keeps what it needs; the per-sample value then only feeds that accumulator and the ranking subset.
+ */
+public interface Metric extends Serializable {
+    /** The name in report.json. */
+    String name();
+
+    /** Whether larger values are better (accuracy) or worse (an error rate); fixes the sign of the drop. */
+    boolean higherBetter();
+
+    /** The metric's value on one sample. */
+    double perSample(EvalSample sample);
+
+    /** An empty accumulator for this metric's per-sample values. */
+    default MetricAccumulator newAccumulator() {
+        return new MeanAccumulator();
+    }
+}

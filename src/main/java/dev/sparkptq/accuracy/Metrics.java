@@ -1,0 +1,71 @@
+package dev.sparkptq.accuracy;
+
+import dev.sparkptq.config.MetricSpec;
+import dev.sparkptq.config.MetricSpec.Pooling;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.ModelException;
+import dev.sparkptq.core.TensorInfo;
+
+import java.util.Arrays;
+import java.util.List;
+
+/** Builds metrics from their config, checked against the model's outputs before any job runs. */
+public final class Metrics {
+    private Metrics() {
+    }
+
+    /**
+     * @param spec         the configured metric
+     * @param modelOutputs the FP32 model's outputs, in model order (a {@code null} output means the first)
+     * @throws ConfigException when the spec names an unknown output or cannot apply to it
+     */
+    public static Metric create(MetricSpec spec, List<TensorInfo> modelOutputs) {
+        if (spec.name() == null || spec.name().isBlank()) {
+            throw new ConfigException("a metric of type " + spec.type() + " has no name; give every metric a name"
+                    + " (it is the key in report.json)");
+        }
+        if (spec.type() == null) {
+            throw new ConfigException("metric '" + spec.name() + "' has no type; use one of "
+                    + Arrays.toString(MetricSpec.Type.values()));
+        }
+        TensorInfo output = resolveOutput(spec, modelOutputs);
+        return switch (spec.type()) {
+            case ACCURACY -> accuracy(spec, output);
+            case COSINE_TO_FP32 -> cosine(spec, output);
+            case TOP1_AGREEMENT -> new Top1Agreement(spec.name(), output.name());
+        };
+    }
+
+    private static Metric accuracy(MetricSpec spec, TensorInfo output) {
+        if (spec.topK() < 1) {
+            throw new ConfigException("metric '" + spec.name() + "' has topK " + spec.topK()
+                    + "; top-k accuracy needs topK >= 1 (1 for top-1 accuracy)");
+        }
+        return new TopKAccuracy(spec.name(), output.name(), spec.topK());
+    }
+
+    private static Metric cosine(MetricSpec spec, TensorInfo output) {
+        Pooling pooling = spec.pooling() == null ? Pooling.NONE : spec.pooling();
+        long[] shape = output.shape();
+        if (pooling == Pooling.MEAN && shape != null && shape.length != 3) {
+            throw new ConfigException("metric '" + spec.name() + "' mean-pools output '" + output.name()
+                    + "' but it has shape " + Arrays.toString(shape) + "; mean pooling needs [batch, seq, hidden]"
+                    + ", use pooling NONE for other outputs");
+        }
+        return new CosineToFp32(spec.name(), output.name(), pooling);
+    }
+
+    private static TensorInfo resolveOutput(MetricSpec spec, List<TensorInfo> modelOutputs) {
+        if (modelOutputs.isEmpty()) {
+            throw new ModelException("the model declares no outputs, so metric '" + spec.name()
+                    + "' has nothing to read; export the model with its outputs");
+        }
+        if (spec.output() == null) {
+            return modelOutputs.get(0);
+        }
+        return modelOutputs.stream().filter(o -> o.name().equals(spec.output())).findFirst()
+                .orElseThrow(() -> new ConfigException("metric '" + spec.name() + "' reads output '"
+                        + spec.output() + "', which the model does not have; its outputs are "
+                        + modelOutputs.stream().map(TensorInfo::name).toList()));
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sparkptq.runtime.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.ModelException;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.runtime.InferenceEngine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.stream.Collectors;
+
+/**
+ * One ORT session behind the {@link InferenceEngine} seam. Runs may be concurrent (ORT sessions are thread-safe);
+ * a read-write lock keeps {@link #close} from freeing the native session under a run in flight, which would crash
+ * the JVM rather than throw.
+ */
+public final class OrtInferenceEngine implements InferenceEngine {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final List<TensorInfo> inputs;
+    private final List<TensorInfo> outputs;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    OrtInferenceEngine(OrtEnvironment env, OrtSession session) throws OrtException {
+        this.env = env;
+        this.session = session;
+        this.inputs = describe(session.getInputInfo());
+        this.outputs = describe(session.getOutputInfo());
+    }
+
+    @Override
+    public List<TensorInfo> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<TensorInfo> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public Map<String, Tensor> run(Map<String, Tensor> given, List<String> outputNames) {
+        checkOutputNames(outputNames);
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new InternalException("the ONNX Runtime session was closed (evicted) while still in use; "
+                        + "open the engine again from the factory instead of keeping a reference across evictions");
+            }
+            return runOpen(given, outputNames);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private Map<String, Tensor> runOpen(Map<String, Tensor> given, List<String> outputNames) {
+        try (NativeInputs in = NativeInputs.of(env, given);
+             OrtSession.Result result = session.run(in.tensors(), new LinkedHashSet<>(outputNames))) {
+            Map<String, Tensor> out = new LinkedHashMap<>();
+            for (String name : outputNames) {
+                out.put(name, read(result, name));
+            }
+            return Collections.unmodifiableMap(out);
+        } catch (OrtException e) {
+            throw new DataException("ONNX Runtime cannot run the model on these inputs: " + OrtMessages.oneLine(e)
+                    + "; given " + describeGiven(given) + ", expected " + inputs
+                    + "; make the reader produce the expected input names, types and shapes", e);
+        }
+    }
+
+    private static Tensor read(OrtSession.Result result, String name) {
+        OnnxValue value = result.get(name).orElseThrow(() -> new InternalException(
+                "ONNX Runtime returned no value for requested output '" + name + "'"));
+        if (!(value instanceof OnnxTensor tensor)) {
+            throw new ModelException("output '" + name + "' is a " + value.getType()
+                    + ", not a tensor; spark-ptq reads tensor outputs only");
+        }
+        return TensorConversion.fromOnnx(name, tensor);
+    }
+
+    private void checkOutputNames(List<String> outputNames) {
+        if (outputNames.isEmpty()) {
+            throw new InternalException("run() was asked for no outputs; name at least one of " + names(outputs));
+        }
+        List<String> known = names(outputs);
+        for (String name : outputNames) {
+            if (!known.contains(name)) {
+                throw new InternalException("unknown output '" + name + "'; the model's outputs are " + known);
+            }
+        }
+    }
+
+    /** Closes the native session; only the factory calls this (on evict/closeAll). Idempotent. */
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                session.close();
+            }
+        } catch (OrtException e) {
+            throw new InternalException("closing the ONNX Runtime session failed: " + OrtMessages.oneLine(e), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    boolean isClosed() {
+        lock.readLock().lock();
+        try {
+            return closed;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private static List<TensorInfo> describe(Map<String, NodeInfo> nodes) {
+        List<TensorInfo> out = new ArrayList<>(nodes.size());
+        for (NodeInfo node : nodes.values()) {
+            if (!(node.getInfo() instanceof ai.onnxruntime.TensorInfo t)) {
+                throw new ModelException("model input/output '" + node.getName() + "' is " + node.getInfo()
+                        + ", not a tensor; spark-ptq handles tensor inputs and outputs only");
+            }
+            out.add(TensorConversion.info(node.getName(), t));
+        }
+        return List.copyOf(out);
+    }
+
+    private static String describeGiven(Map<String, Tensor> given) {
+        return given.entrySet().stream()
+                .map(e -> e.getKey() + ":" + e.getValue().dtype() + Arrays.toString(e.getValue().shape()))
+                .collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static List<String> names(List<TensorInfo> infos) {
+        return infos.stream().map(TensorInfo::name).toList();
+    }
+}
