@@ -80,7 +80,7 @@ final class OrtSessions {
     private static OrtSession create(OrtEnvironment env, ModelBlob blob, SessionOptions so) throws OrtException {
         return blob.bytes() != null
                 ? env.createSession(blob.bytes(), so)
-                : env.createSession(blob.path().toAbsolutePath().toString(), so);
+                : env.createSession(blob.path(), so);
     }
 
     private static ModelException cannotLoad(ModelBlob blob, OrtException e) {
