@@ -31,48 +31,26 @@ public final class PerSampleReducer {
         Layout layout = Layout.of(batchOutput, channelAxis);
         float[] data = batchOutput.floats();
         double[][] values = new double[layout.samples][];
+        float[] acc = new float[layout.channels];
         long nonFinite = 0;
         for (int s = 0; s < layout.samples; s++) {
-            double[] row = new double[layout.channels];
             int base = s * layout.sampleSize;
-            nonFinite += switch (stat) {
-                case MIN -> min(data, base, layout, row);
-                case MAX -> max(data, base, layout, row);
-                case ABS_MAX -> absMax(data, base, layout, row);
-            };
-            values[s] = row;
+            nonFinite += layout.inner == 1 ? maxChannelsLast(data, base, layout, stat, acc)
+                    : maxContiguous(data, base, layout, stat, acc);
+            values[s] = finish(acc, stat);
         }
         return new Reduced(values, nonFinite);
     }
 
-    private static long min(float[] data, int base, Layout l, double[] row) {
-        float[] acc = new float[l.channels];
-        Arrays.fill(acc, Float.POSITIVE_INFINITY);
-        long bad = 0;
-        int idx = base;
-        for (int o = 0; o < l.outer; o++) {
-            for (int c = 0; c < l.channels; c++) {
-                float m = acc[c];
-                for (int end = idx + l.inner; idx < end; idx++) {
-                    float v = data[idx];
-                    if (Math.abs(v) <= Float.MAX_VALUE) {
-                        m = v < m ? v : m;
-                    } else {
-                        bad++;
-                    }
-                }
-                acc[c] = m;
-            }
-        }
-        for (int c = 0; c < l.channels; c++) {
-            row[c] = acc[c] == Float.POSITIVE_INFINITY ? Double.NaN : acc[c];
-        }
-        return bad;
-    }
-
-    private static long max(float[] data, int base, Layout l, double[] row) {
-        float[] acc = new float[l.channels];
+    /**
+     * Every statistic is computed as a maximum: MAX of {@code v}, ABS_MAX of {@code |v|}, MIN as {@code -max(-v)}
+     * (negation is exact). {@code acc} starts at {@code -Inf}; a channel still at {@code -Inf} saw nothing finite.
+     * This variant suits {@code inner > 1}: each channel's values are contiguous runs.
+     */
+    private static long maxContiguous(float[] data, int base, Layout l, PerSampleStat stat, float[] acc) {
         Arrays.fill(acc, Float.NEGATIVE_INFINITY);
+        boolean abs = stat == PerSampleStat.ABS_MAX;
+        float sign = stat == PerSampleStat.MIN ? -1f : 1f;
         long bad = 0;
         int idx = base;
         for (int o = 0; o < l.outer; o++) {
@@ -80,44 +58,43 @@ public final class PerSampleReducer {
                 float m = acc[c];
                 for (int end = idx + l.inner; idx < end; idx++) {
                     float v = data[idx];
-                    if (Math.abs(v) <= Float.MAX_VALUE) {
-                        m = v > m ? v : m;
-                    } else {
-                        bad++;
-                    }
+                    boolean finite = Math.abs(v) <= Float.MAX_VALUE;
+                    float x = abs ? Math.abs(v) : sign * v;
+                    m = finite && x > m ? x : m;
+                    bad += finite ? 0 : 1;
                 }
                 acc[c] = m;
             }
-        }
-        for (int c = 0; c < l.channels; c++) {
-            row[c] = acc[c] == Float.NEGATIVE_INFINITY ? Double.NaN : acc[c];
         }
         return bad;
     }
 
-    private static long absMax(float[] data, int base, Layout l, double[] row) {
-        float[] acc = new float[l.channels];
-        Arrays.fill(acc, -1f);
+    /** As {@link #maxContiguous} for {@code inner == 1} (channels last, e.g. NHWC or [N, T, C]). */
+    private static long maxChannelsLast(float[] data, int base, Layout l, PerSampleStat stat, float[] acc) {
+        Arrays.fill(acc, Float.NEGATIVE_INFINITY);
+        boolean abs = stat == PerSampleStat.ABS_MAX;
+        float sign = stat == PerSampleStat.MIN ? -1f : 1f;
         long bad = 0;
-        int idx = base;
-        for (int o = 0; o < l.outer; o++) {
-            for (int c = 0; c < l.channels; c++) {
-                float m = acc[c];
-                for (int end = idx + l.inner; idx < end; idx++) {
-                    float a = Math.abs(data[idx]);
-                    if (a <= Float.MAX_VALUE) {
-                        m = a > m ? a : m;
-                    } else {
-                        bad++;
-                    }
-                }
-                acc[c] = m;
+        int channels = l.channels;
+        for (int o = 0, idx = base; o < l.outer; o++, idx += channels) {
+            for (int c = 0; c < channels; c++) {
+                float v = data[idx + c];
+                boolean finite = Math.abs(v) <= Float.MAX_VALUE;
+                float x = abs ? Math.abs(v) : sign * v;
+                acc[c] = finite && x > acc[c] ? x : acc[c];
+                bad += finite ? 0 : 1;
             }
         }
-        for (int c = 0; c < l.channels; c++) {
-            row[c] = acc[c] < 0f ? Double.NaN : acc[c];
-        }
         return bad;
+    }
+
+    private static double[] finish(float[] acc, PerSampleStat stat) {
+        double[] row = new double[acc.length];
+        for (int c = 0; c < acc.length; c++) {
+            float m = acc[c];
+            row[c] = m == Float.NEGATIVE_INFINITY ? Double.NaN : stat == PerSampleStat.MIN ? -m : m;
+        }
+        return row;
     }
 
     /** The {@code [N, outer, C, inner]} view of a batch; plain static class to keep the hot loops monomorphic. */
