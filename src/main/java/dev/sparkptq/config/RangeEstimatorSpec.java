@@ -14,7 +14,9 @@ public record RangeEstimatorSpec(StatisticSpec min, StatisticSpec max) implement
      *
      * @param type          per-sample statistic
      * @param aggregator    across samples ({@code null} for weights, which have no samples)
-     * @param clippingValue clip each per-sample statistic to at most this (POT's {@code clipping_value}), or null
+     * @param clippingValue POT's {@code clipping_value}: each per-sample statistic is clipped as if the activations were
+     *                      clipped at this value on that side (high side: {@code min(v, c)}, low side: {@code max(v, c)}),
+     *                      or null
      * @param outlierProb   for quantile types: the tail probability cut off
      */
     public record StatisticSpec(StatType type, Aggregator aggregator, Double clippingValue, Double outlierProb)

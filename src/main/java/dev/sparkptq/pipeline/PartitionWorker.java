@@ -73,7 +73,7 @@ public final class PartitionWorker {
             Sample s = job.source().load(refs.next());
             Map<String, Tensor> ref = engine(fp32, s, outputs);
             Map<String, Tensor> out = engine(candidate, s, outputs);
-            acc.add(metrics, new EvalSample(s.id(), ref, ref, s.inputs(), s.label()),
+            acc.add(new EvalSample(s.id(), ref, ref, s.inputs(), s.label()),
                     new EvalSample(s.id(), out, ref, s.inputs(), s.label()));
         }
         return acc;

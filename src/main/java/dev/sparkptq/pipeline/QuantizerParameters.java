@@ -33,7 +33,7 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
             if (p.kind() == PointKind.WEIGHT) {
                 Tensor w = graph.constantValue(p.tensor()).orElseThrow(() -> new InternalException(
                         "weight '" + p.tensor() + "' has no constant value"));
-                range = RangeEstimators.weightRange(w, p.spec(), p.channelAxis());
+                range = RangeEstimators.weightRange(p.tensor(), w, p.spec(), p.channelAxis());
                 q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
             } else {
                 range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
