@@ -22,7 +22,7 @@ final class CompressionBinder {
     private static final Choices<TargetDevice> DEVICES = Choices.<TargetDevice>builder()
             .value("ANY", TargetDevice.ANY).value("CPU", TargetDevice.CPU).value("GPU", TargetDevice.GPU)
             .value("NPU", TargetDevice.NPU)
-            .reject("is not supported by spark-ptq's ONNX output; use ANY or CPU",
+            .reject("is not supported by spark-ptq's ONNX output, use ANY or CPU",
                     "GNA", "GNA3", "GNA3.5", "VPU", "CPU_SPR")
             .build();
     private static final Choices<ModelType> MODEL_TYPES = Choices.<ModelType>builder()
@@ -64,7 +64,7 @@ final class CompressionBinder {
             return List.of();
         }
         if (list.isEmpty()) {
-            c.problem("algorithms", "must not be empty; omit it for one DefaultQuantization with default params");
+            c.problem("algorithms", "must not be empty, omit it for one DefaultQuantization with default params");
         } else if (list.size() > 1) {
             c.problem("algorithms", "spark-ptq runs one quantization algorithm per config, got " + list.size());
         }

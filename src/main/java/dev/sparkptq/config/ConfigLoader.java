@@ -92,7 +92,7 @@ public final class ConfigLoader {
         try {
             JsonNode tree = MAPPER.readTree(text);
             if (tree == null || tree.isMissingNode()) {
-                throw new ConfigException(Problems.message(source, List.of("(root): the document is empty; "
+                throw new ConfigException(Problems.message(source, List.of("(root): the document is empty, "
                         + "expected a JSON object with model, engine and compression")));
             }
             return tree;

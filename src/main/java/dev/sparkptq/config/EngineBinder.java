@@ -14,14 +14,14 @@ import java.util.Optional;
  */
 final class EngineBinder {
     static final KeySpec MODEL_KEYS = KeySpec.of("model_name", "model")
-            .explain("OpenVINO IR weights file; spark-ptq reads ONNX models, give the .onnx file as model", "weights");
+            .explain("OpenVINO IR weights file: spark-ptq reads ONNX models (give the .onnx file as model)", "weights");
     static final KeySpec KEYS = KeySpec.of("type", "data_source", "eval_data_source", "reader", "metrics",
                     "num_partitions", "eval_subset_size")
-            .explain("accuracy_checker engine option, not supported; spark-ptq's engine reads engine.data_source "
+            .explain("accuracy_checker engine option, not supported: spark-ptq's engine reads engine.data_source "
                     + "with engine.reader", "config", "launchers", "datasets");
 
     private static final Choices<String> TYPES = Choices.<String>builder().value("simplified", "simplified")
-            .reject("is a POT engine spark-ptq does not have; use simplified (data read from engine.data_source)",
+            .reject("is a POT engine spark-ptq does not have, use simplified (data read from engine.data_source)",
                     "accuracy_checker", "data_free")
             .build();
     private static final String ONNX_SUFFIX = ".onnx";

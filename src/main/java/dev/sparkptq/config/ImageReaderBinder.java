@@ -56,7 +56,7 @@ final class ImageReaderBinder {
             r.problem("letterbox", "cannot be combined with " + String.join(", ", others)
                     + " (letterbox resizes by itself)");
         } else if (r.has("resize") && others.size() > 1) {
-            r.problem("resize", "cannot be combined with resize_shorter or center_crop; use either resize or "
+            r.problem("resize", "cannot be combined with resize_shorter or center_crop, use either resize or "
                     + "resize_shorter + center_crop");
         }
     }

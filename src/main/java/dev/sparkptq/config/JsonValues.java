@@ -64,7 +64,8 @@ final class JsonValues {
             return Optional.empty();
         }
         if (!node.canConvertToLong() || node.longValue() < min || node.longValue() > max) {
-            problems.add(path, rangeText(min, max) + ", got " + node.asText());
+            boolean tooSmall = node.canConvertToLong() ? node.longValue() < min : node.bigIntegerValue().signum() < 0;
+            problems.add(path, rangeText(min, max, tooSmall) + ", got " + node.asText());
             return Optional.empty();
         }
         return Optional.of(node.longValue());
@@ -104,12 +105,18 @@ final class JsonValues {
         return ok ? Optional.of(out) : Optional.empty();
     }
 
-    private static String rangeText(long min, long max) {
-        if (max == Long.MAX_VALUE) {
-            return "must be ≥ " + min;
+    /** "must be ≥ 1" rather than "between 1 and 2147483647": the type limit is not the rule the user broke. */
+    private static String rangeText(long min, long max, boolean tooSmall) {
+        boolean noUpper = max >= Integer.MAX_VALUE;
+        boolean noLower = min <= Integer.MIN_VALUE;
+        if (noUpper && noLower) {
+            return "must fit in " + (max == Long.MAX_VALUE ? "64" : "32") + " bits";
         }
-        if (min == Long.MIN_VALUE) {
-            return "must be ≤ " + max;
+        if (noUpper) {
+            return tooSmall ? "must be ≥ " + min : "must be ≤ " + max;
+        }
+        if (noLower) {
+            return tooSmall ? "must be ≥ " + min : "must be ≤ " + max;
         }
         return "must be between " + min + " and " + max;
     }

@@ -40,10 +40,10 @@ final class LabelsBinder {
 
     private static LabelSpec filenamePrefix(ObjectView l, Layout layout, BindContext ctx) {
         if (l.has("file")) {
-            l.problem("file", "only used with from: npy_file; filename_prefix labels take index_file and separator");
+            l.problem("file", "only used with from: npy_file, filename_prefix labels take index_file and separator");
         }
         if (layout == Layout.NPY_BATCH) {
-            l.problem("from", "filename_prefix needs one file per sample, but batch_axis is true; use npy_file");
+            l.problem("from", "filename_prefix needs one file per sample, but batch_axis is true, use npy_file");
         }
         Path index = l.file("index_file", ctx.baseDir()).orElse(null);
         if (index != null) {
@@ -56,7 +56,7 @@ final class LabelsBinder {
     private static LabelSpec npyFile(ObjectView l, Layout layout, BindContext ctx) {
         for (String key : new String[]{"index_file", "separator"}) {
             if (l.has(key)) {
-                l.problem(key, "only used with from: filename_prefix; npy_file labels take file");
+                l.problem(key, "only used with from: filename_prefix, npy_file labels take file");
             }
         }
         if (layout != Layout.NPY_BATCH) {

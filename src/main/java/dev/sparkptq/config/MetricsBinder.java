@@ -38,7 +38,7 @@ final class MetricsBinder {
             return List.of();
         }
         if (list.isEmpty()) {
-            engine.problem("metrics", "must not be empty; omit it for the default metrics");
+            engine.problem("metrics", "must not be empty, omit it for the default metrics");
         }
         List<MetricSpec> out = new ArrayList<>();
         Map<String, String> seen = new HashMap<>();
@@ -50,7 +50,7 @@ final class MetricsBinder {
                 String first = seen.putIfAbsent(spec.name(), path);
                 if (first != null) {
                     engine.problems().add(path + ".name", "duplicate metric name '" + spec.name() + "' (also "
-                            + first + "); give one of them a name");
+                            + first + "), give one of them a name");
                 }
             });
         }
@@ -91,7 +91,7 @@ final class MetricsBinder {
             m.problem("pooling", "only applies to type cosine_to_fp32");
         }
         if (t == Type.ACCURACY && !hasLabels) {
-            m.problem("type", "accuracy needs labels; add engine.reader.labels or use cosine_to_fp32 / "
+            m.problem("type", "accuracy needs labels, add engine.reader.labels or use cosine_to_fp32 / "
                     + "top1_agreement, which compare with the FP32 model");
         }
         String defaultName = t.name().toLowerCase(java.util.Locale.ROOT) + (topK > 1 ? "@" + topK : "");

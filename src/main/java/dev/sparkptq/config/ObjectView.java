@@ -19,11 +19,18 @@ final class ObjectView {
     private final JsonNode node;
     private final String path;
     private final Problems problems;
+    /** A stand-in for a value already reported as not an object: its missing keys are not reported again. */
+    private final boolean standIn;
 
-    private ObjectView(JsonNode node, String path, Problems problems) {
+    private ObjectView(JsonNode node, String path, Problems problems, boolean standIn) {
         this.node = node;
         this.path = path;
         this.problems = problems;
+        this.standIn = standIn;
+    }
+
+    private ObjectView(JsonNode node, String path, Problems problems) {
+        this(node, path, problems, false);
     }
 
     /**
@@ -95,6 +102,9 @@ final class ObjectView {
         if (has(key)) {
             return true;
         }
+        if (standIn) {
+            return false;
+        }
         problems.add(path(key), node.has(key) ? "must not be null" : "missing required key");
         return false;
     }
@@ -121,7 +131,8 @@ final class ObjectView {
      * reported), so that binding can fall back to defaults without null checks.
      */
     ObjectView section(String key, KeySpec keys) {
-        return object(key, keys).orElseGet(() -> new ObjectView(EMPTY, path(key), problems));
+        boolean present = has(key);
+        return object(key, keys).orElseGet(() -> new ObjectView(EMPTY, path(key), problems, present));
     }
 
     Optional<String> string(String key) {

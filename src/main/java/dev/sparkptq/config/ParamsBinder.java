@@ -19,7 +19,7 @@ final class ParamsBinder {
                     "ignored", "compress_weights", "weights", "activations")
             .explain("POT option not supported yet (bias correction and fine-tuning are not implemented)",
                     "use_fast_bias", "use_layerwise_tuning", "threshold", "apply_for_all_nodes")
-            .explain("AccuracyAwareQuantization parameter; that algorithm is not available yet", "maximal_drop",
+            .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
                     "annotation_conf_threshold", "convert_to_mixed_preset", "tune_hyperparams")

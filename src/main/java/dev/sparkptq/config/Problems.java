@@ -15,7 +15,8 @@ final class Problems {
 
     /** Records {@code path: what}. An empty path means the document root. */
     void add(String path, String what) {
-        entries.add((path.isEmpty() ? "(root)" : path) + ": " + what);
+        // one line per message, whatever the user's values contain
+        entries.add(((path.isEmpty() ? "(root)" : path) + ": " + what).replaceAll("[\\r\\n]+", " "));
     }
 
     /** Records {@code path: what — did you mean 'x'?} when a suggestion exists. */

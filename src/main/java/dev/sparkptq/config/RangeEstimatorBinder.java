@@ -38,12 +38,12 @@ final class RangeEstimatorBinder {
         EstimatorPreset preset = re.choice("preset", PRESETS).orElse(EstimatorPreset.DEFAULT);
         RangeEstimatorSpec defaults = RangeEstimatorDefaults.of(role, granularity, mode, preset);
         if (defaults.min() == null && re.has("min")) {
-            re.problem("min", "symmetric weights use only max (abs_max); remove min or set mode to asymmetric");
+            re.problem("min", "symmetric weights use only max (abs_max), remove min or set mode to asymmetric");
         }
         StatisticSpec min = side(re, "min", defaults.min(), role);
         StatisticSpec max = side(re, "max", defaults.max(), role);
         if (preset == EstimatorPreset.QUANTILE && (usesQuantile(min) || usesQuantile(max))) {
-            re.problem("preset", "'quantile' is not supported yet (supported: default); it selects quantile "
+            re.problem("preset", "'quantile' is not supported yet (supported: default), it selects quantile "
                     + "statistics, which this version does not compute");
         }
         return new RangeEstimatorSpec(min, max);
@@ -63,7 +63,7 @@ final class RangeEstimatorBinder {
         StatType type = explicitType.orElse(fallback.type());
         Aggregator aggregator = fallback.aggregator();
         if (role == TensorRole.WEIGHTS && s.has("aggregator")) {
-            s.problem("aggregator", "weights have no samples to aggregate; remove aggregator");
+            s.problem("aggregator", "weights have no samples to aggregate, remove aggregator");
         } else {
             aggregator = s.choice("aggregator", AGGREGATORS).orElse(aggregator);
         }
@@ -86,7 +86,7 @@ final class RangeEstimatorBinder {
         }
         if (typeKnown && !RangeEstimatorDefaults.isQuantile(type)) {
             s.problem("outlier_prob", "only applies to types quantile and abs_quantile, not to "
-                    + type.name().toLowerCase(java.util.Locale.ROOT) + "; remove it");
+                    + type.name().toLowerCase(java.util.Locale.ROOT) + ", remove it");
             return null;
         }
         return p.orElse(null);

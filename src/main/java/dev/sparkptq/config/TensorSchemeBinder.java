@@ -66,7 +66,7 @@ final class TensorSchemeBinder {
         Optional<Granularity> given = b.choice("granularity", GRANULARITIES);
         if (bits == WIDE_BITS) {
             if (given.orElse(null) == Granularity.PER_CHANNEL) {
-                b.problem("granularity", "16-bit quantization is per tensor only; use pertensor or bits ≤ 8");
+                b.problem("granularity", "16-bit quantization is per tensor only, use pertensor or bits ≤ 8");
             }
             return Granularity.PER_TENSOR;
         }
