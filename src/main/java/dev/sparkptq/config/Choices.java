@@ -82,7 +82,7 @@ final class Choices<T> {
             return this;
         }
 
-        /** A value POT accepts that this version does not implement yet. */
+        /** A value POT accepts that this version does not implement yet; call after every {@link #value}. */
         Builder<T> notYet(String... names) {
             for (String name : names) {
                 rejected.put(name, "is not supported yet (supported: " + String.join(", ", primary) + ")");
