@@ -1,0 +1,89 @@
+package dev.sparkptq.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkptq.config.AlgorithmSpec.Name;
+import dev.sparkptq.config.CompressionSection.ModelType;
+import dev.sparkptq.config.CompressionSection.TargetDevice;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Binds the {@code compression} section. Without {@code algorithms} the pipeline is one DefaultQuantization with
+ * default params, bound through the same code as an explicit one so defaults live in one place. One algorithm per
+ * config: the POT algorithms that would make a longer pipeline useful are not implemented.
+ */
+final class CompressionBinder {
+    static final KeySpec KEYS = KeySpec.of("target_device", "model_type", "inplace_statistics", "algorithms")
+            .explain("POT option not supported yet", "dump_intermediate_model");
+    private static final KeySpec ALGORITHM_KEYS = KeySpec.of("name", "params");
+
+    private static final Choices<TargetDevice> DEVICES = Choices.<TargetDevice>builder()
+            .value("ANY", TargetDevice.ANY).value("CPU", TargetDevice.CPU).value("GPU", TargetDevice.GPU)
+            .value("NPU", TargetDevice.NPU)
+            .reject("is not supported by spark-ptq's ONNX output, use ANY or CPU",
+                    "GNA", "GNA3", "GNA3.5", "VPU", "CPU_SPR")
+            .build();
+    private static final Choices<ModelType> MODEL_TYPES = Choices.<ModelType>builder()
+            .value("transformer", ModelType.TRANSFORMER).build();
+    private static final Choices<Name> ALGORITHMS = Choices.<Name>builder()
+            .value("DefaultQuantization", Name.DefaultQuantization)
+            .value("MinMaxQuantization", Name.MinMaxQuantization)
+            .reject("is not available yet (available: DefaultQuantization, MinMaxQuantization)",
+                    "AccuracyAwareQuantization")
+            .notYet("ActivationChannelAlignment", "FastBiasCorrection", "BiasCorrection", "AccuracyAwareCommon",
+                    "AccuracyAwareGNA", "INT4MixedQuantization", "TunableQuantization", "ParamsGridSearchAlgorithm",
+                    "RangeOptimization", "DataFreeQuantization", "QuantNoiseEstimator", "OutlierChannelSplitting",
+                    "WeightBiasCorrection", "OverflowCorrection", "Ranger", "RangeSupervision", "WeightSparsity",
+                    "MagnitudeSparsity", "BaseWeightSparsity")
+            .build();
+
+    private CompressionBinder() {
+    }
+
+    static CompressionSection bind(ObjectView root, BindContext ctx) {
+        ObjectView c = root.section("compression", KEYS);
+        TargetDevice device = c.choice("target_device", DEVICES).orElse(TargetDevice.ANY);
+        ModelType modelType = c.choice("model_type", MODEL_TYPES).orElse(ModelType.DEFAULT);
+        boolean inplace = c.bool("inplace_statistics").orElse(true);
+        List<AlgorithmSpec> algorithms = algorithms(c, modelType, ctx);
+        return new CompressionSection(device, modelType, inplace, algorithms);
+    }
+
+    private static List<AlgorithmSpec> algorithms(ObjectView c, ModelType modelType, BindContext ctx) {
+        String path = c.path("algorithms");
+        if (!c.has("algorithms")) {
+            ObjectView defaults = ObjectView.empty(path + "[0]", ctx.problems());
+            return List.of(new AlgorithmSpec(Name.DefaultQuantization,
+                    ParamsBinder.bind(defaults, modelType, ctx.overrides())));
+        }
+        JsonNode list = c.raw("algorithms");
+        if (!list.isArray()) {
+            c.problem("algorithms", "expected an array, got " + JsonValues.describe(list));
+            return List.of();
+        }
+        if (list.isEmpty()) {
+            c.problem("algorithms", "must not be empty, omit it for one DefaultQuantization with default params");
+        } else if (list.size() > 1) {
+            c.problem("algorithms", "spark-ptq runs one quantization algorithm per config, got " + list.size());
+        }
+        List<AlgorithmSpec> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            algorithm(list.get(i), path + "[" + i + "]", modelType, ctx).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<AlgorithmSpec> algorithm(JsonNode node, String path, ModelType modelType,
+                                                     BindContext ctx) {
+        Optional<ObjectView> view = ObjectView.open(node, path, ctx.problems(), ALGORITHM_KEYS);
+        if (view.isEmpty()) {
+            return Optional.empty();
+        }
+        ObjectView a = view.get();
+        Optional<Name> name = a.require("name") ? a.choice("name", ALGORITHMS) : Optional.empty();
+        // params of an algorithm we do not run (e.g. AccuracyAwareQuantization's maximal_drop) would only add noise
+        return name.map(n -> new AlgorithmSpec(n, ParamsBinder.bind(a, modelType, ctx.overrides())));
+    }
+}

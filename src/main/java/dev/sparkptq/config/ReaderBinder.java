@@ -1,0 +1,119 @@
+package dev.sparkptq.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sparkptq.config.BindContext.FileKind;
+import dev.sparkptq.config.BindContext.Origin;
+import dev.sparkptq.config.LabelsBinder.Layout;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Binds {@code engine.reader}: reads {@code type} first (default {@code image}), then opens the block with that
+ * type's keys. A key that belongs to another reader type is reported as such ("a field of the text reader"), which
+ * is the usual mistake after copying a config.
+ */
+final class ReaderBinder {
+
+    /** The reader types and their keys. */
+    enum Kind {
+        IMAGE("image", "input", "resize_shorter", "center_crop", "resize", "letterbox", "letterbox_fill", "scale",
+                "mean", "std", "color", "layout", "labels"),
+        NPY("npy", "inputs", "batch_axis", "labels"),
+        TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines"),
+        JSON("json", "input", "key", "labels");
+
+        final String jsonName;
+        final List<String> fields;
+
+        Kind(String jsonName, String... fields) {
+            this.jsonName = jsonName;
+            List<String> all = new ArrayList<>(List.of("type"));
+            all.addAll(List.of(fields));
+            this.fields = List.copyOf(all);
+        }
+
+        KeySpec keys() {
+            KeySpec spec = new KeySpec(fields, Map.of());
+            Map<String, Set<String>> owners = new LinkedHashMap<>();
+            for (Kind other : values()) {
+                for (String f : other.fields) {
+                    if (!fields.contains(f)) {
+                        owners.computeIfAbsent(f, k -> new LinkedHashSet<>()).add(other.jsonName);
+                    }
+                }
+            }
+            for (Map.Entry<String, Set<String>> e : owners.entrySet()) {
+                spec = spec.explain("a field of the " + String.join("/", e.getValue()) + " reader, not of the "
+                        + jsonName + " reader", e.getKey());
+            }
+            return spec;
+        }
+    }
+
+    private static final Choices<Kind> KINDS = Choices.<Kind>builder()
+            .value("image", Kind.IMAGE).value("npy", Kind.NPY).value("text", Kind.TEXT).value("json", Kind.JSON)
+            .build();
+
+    private ReaderBinder() {
+    }
+
+    /** The bound reader ({@code image} with defaults when absent). */
+    static ReaderSpec bind(ObjectView engine, BindContext ctx) {
+        String path = engine.path("reader");
+        JsonNode raw = engine.raw("reader");
+        Kind kind = Kind.IMAGE;
+        if (raw != null && raw.isObject() && raw.hasNonNull("type")) {
+            Optional<Kind> k = KINDS.read(raw.get("type"), ObjectView.child(path, "type"), ctx.problems());
+            if (k.isEmpty()) {
+                return ImageReaderBinder.bind(ObjectView.empty(path, ctx.problems()), ctx);
+            }
+            kind = k.get();
+        }
+        ObjectView r = raw == null ? ObjectView.empty(path, ctx.problems())
+                : ObjectView.open(raw, path, ctx.problems(), kind.keys())
+                        .orElseGet(() -> ObjectView.empty(path, ctx.problems()));
+        return switch (kind) {
+            case IMAGE -> ImageReaderBinder.bind(r, ctx);
+            case NPY -> npy(r, ctx);
+            case TEXT -> text(r, ctx);
+            case JSON -> new JsonArrayReaderSpec(r.string("input").orElse(null), r.string("key").orElse("data"),
+                    LabelsBinder.bind(r, Layout.ONE_FILE_PER_SAMPLE, ctx));
+        };
+    }
+
+    /** Whether the reader block of {@code engine} configures labels (valid or not). */
+    static boolean hasLabels(ObjectView engine) {
+        JsonNode raw = engine.raw("reader");
+        return raw != null && raw.isObject() && raw.hasNonNull("labels");
+    }
+
+    private static NpyReaderSpec npy(ObjectView r, BindContext ctx) {
+        boolean batchAxis = r.bool("batch_axis").orElse(false);
+        Map<String, String> inputs = new LinkedHashMap<>();
+        r.map("inputs").ifPresent(in -> {
+            for (String name : in.keys()) {
+                in.string(name).ifPresent(rel -> inputs.put(name, rel));
+            }
+        });
+        LabelSpec labels = LabelsBinder.bind(r, batchAxis ? Layout.NPY_BATCH : Layout.ONE_FILE_PER_SAMPLE, ctx);
+        return new NpyReaderSpec(inputs, batchAxis, labels);
+    }
+
+    private static TextReaderSpec text(ObjectView r, BindContext ctx) {
+        Path tokenizer = r.require("tokenizer") ? r.file("tokenizer", ctx.baseDir()).orElse(null) : null;
+        if (tokenizer != null) {
+            ctx.requireFile(r.path("tokenizer"), tokenizer, FileKind.FILE, Origin.CONFIG);
+        }
+        int maxLength = r.intValue("max_length", 1, Integer.MAX_VALUE).orElse(128);
+        int skipLines = r.intValue("skip_lines", 0, Integer.MAX_VALUE).orElse(0);
+        Integer maxLines = r.intValue("max_lines", 1, Integer.MAX_VALUE).orElse(null);
+        return new TextReaderSpec(tokenizer, maxLength, skipLines, maxLines);
+    }
+}
