@@ -10,7 +10,7 @@ import java.nio.file.Path;
  *   <li>{@code FILENAME_PREFIX}: the part of the file name before {@code separator}; mapped to a class index by its
  *   (0-based) line number in {@code indexFile}, or parsed as an integer when {@code indexFile} is null.</li>
  *   <li>{@code NPY_FILE}: {@code file} is a 1-D integer NPY array, one label per sample in sample order (for an NPY
- *   source with a batch axis).</li>
+ *   source with a batch axis); when {@code file} is null, {@code labels.npy} next to the data source's NPY file.</li>
  * </ul>
  */
 public record LabelSpec(Source from, Path indexFile, String separator, Path file) implements Serializable {

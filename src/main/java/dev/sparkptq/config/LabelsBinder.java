@@ -62,7 +62,9 @@ final class LabelsBinder {
         if (layout != Layout.NPY_BATCH) {
             l.problem("from", "npy_file labels need the npy reader with batch_axis true (one label per row)");
         }
-        Path file = l.require("file") ? l.file("file", ctx.baseDir()).orElse(null) : null;
+        // without "file", each data source's labels.npy next to its data file is used (so the calibration and the
+        // evaluation split can each have their own labels)
+        Path file = l.has("file") ? l.file("file", ctx.baseDir()).orElse(null) : null;
         if (file != null) {
             ctx.requireFile(l.path("file"), file, FileKind.FILE, Origin.CONFIG);
         }
