@@ -1,0 +1,56 @@
+package dev.sparkptq.graph.edit;
+
+import dev.sparkptq.core.QuantParams;
+import java.util.List;
+import java.util.Objects;
+
+/** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
+public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata {
+
+    /**
+     * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
+     * the same name) keep reading the float tensor.
+     *
+     * <pre>
+     * ACTIVATION / WEIGHT_FLOAT (params narrower than the storage type add the clamp in brackets):
+     *   before:  P ──t──► A          after:  P ──t──► [Clip] ──► QuantizeLinear ──t_quantized──►
+     *              └─t──► B                  │        DequantizeLinear ──t_dequantized──► A
+     *                                        └──t──► B              (B not listed: untouched)
+     *
+     * WEIGHT_COMPRESSED (t is an initializer or Constant):
+     *   before:  t (float) ──► A     after:  t_quantized (int8/uint8/int16) ──► DequantizeLinear
+     *                                           ──t_dequantized──► A     (float t dropped when unused)
+     * </pre>
+     *
+     * Q and DQ share {@code t_scale} and {@code t_zero_point}; per-channel params put {@code axis} on both.
+     * Per-tensor narrow levels use {@code Clip} to {@code [(levelLow - zp) * s, (levelHigh - zp) * s]}; per-channel
+     * narrow levels use {@code Max}/{@code Min} with per-channel bound tensors shaped to broadcast along the axis.
+     * INT16/UINT16 below opset 21 use ONNX Runtime's {@code com.microsoft} QuantizeLinear/DequantizeLinear.
+     */
+    record InsertQdq(String tensor, List<InputRef> consumers, QuantParams params, Role role) implements GraphEdit {
+        public InsertQdq {
+            Objects.requireNonNull(tensor, "tensor");
+            Objects.requireNonNull(params, "params");
+            Objects.requireNonNull(role, "role");
+            consumers = List.copyOf(consumers);
+            if (consumers.isEmpty()) {
+                throw new IllegalArgumentException("InsertQdq on '" + tensor + "' lists no consumer");
+            }
+        }
+    }
+
+    /** Exposes {@code tensor} as an extra graph output (no-op when it already is one). */
+    record AddOutput(String tensor) implements GraphEdit {
+        public AddOutput {
+            Objects.requireNonNull(tensor, "tensor");
+        }
+    }
+
+    /** Sets model {@code metadata_props[key] = value}, replacing an entry with the same key. */
+    record SetMetadata(String key, String value) implements GraphEdit {
+        public SetMetadata {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+}
