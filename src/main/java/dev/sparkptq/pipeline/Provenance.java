@@ -2,7 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.graph.edit.GraphEdit;
-import dev.sparkptq.graph.edit.SetMetadata;
+import dev.sparkptq.graph.edit.GraphEdit.SetMetadata;
 import dev.sparkptq.report.ToolVersion;
 
 import java.util.List;

@@ -2,7 +2,8 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.config.QuantizationParams.WeightStorage;
 import dev.sparkptq.graph.edit.GraphEdit;
-import dev.sparkptq.graph.edit.InsertQdq;
+import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
+import dev.sparkptq.graph.edit.Role;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
@@ -25,12 +26,12 @@ final class QdqEdits {
         return edits;
     }
 
-    private static InsertQdq.Role role(QuantizationPoint p, WeightStorage storage) {
+    private static Role role(QuantizationPoint p, WeightStorage storage) {
         if (p.kind() == PointKind.ACTIVATION) {
-            return InsertQdq.Role.ACTIVATION;
+            return Role.ACTIVATION;
         }
         // a weight made by a Constant node has no initializer to replace: keep it float behind a Q/DQ pair
         return storage == WeightStorage.COMPRESSED && !p.constantNode()
-                ? InsertQdq.Role.WEIGHT_COMPRESSED : InsertQdq.Role.WEIGHT_FLOAT;
+                ? Role.WEIGHT_COMPRESSED : Role.WEIGHT_FLOAT;
     }
 }

@@ -3,6 +3,7 @@ package dev.sparkptq.pipeline;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Node;
 import dev.sparkptq.plan.QuantizationPoint;
 import dev.sparkptq.report.ReportWriter;
 import dev.sparkptq.report.RunReport;
@@ -42,7 +43,7 @@ final class Reports {
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {
         Map<String, Integer> byType = new TreeMap<>();
         for (String node : in.plan().quantizedNodes()) {
-            in.graph().node(node).map(ModelGraph.Node::opType).ifPresent(t -> byType.merge(t, 1, Integer::sum));
+            in.graph().node(node).map(Node::opType).ifPresent(t -> byType.merge(t, 1, Integer::sum));
         }
         List<RunReport.TensorSummary> tensors = new ArrayList<>();
         for (QuantizationPoint p : in.plan().points()) {

@@ -2,7 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.calibration.RangeEstimators;
 import dev.sparkptq.graph.ModelGraph;
-import dev.sparkptq.graph.edit.AddOutput;
+import dev.sparkptq.graph.edit.GraphEdit.AddOutput;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;

@@ -4,6 +4,7 @@ import dev.sparkptq.config.IgnoredSpec;
 import dev.sparkptq.config.Suggestions;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Node;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,7 @@ final class IgnoredMatcher {
         return new IgnoredMatcher(Set.copyOf(spec.scope()), spec.operations());
     }
 
-    boolean matches(ModelGraph.Node node) {
+    boolean matches(Node node) {
         if (scope.contains(node.name())) {
             return true;
         }
@@ -49,7 +50,7 @@ final class IgnoredMatcher {
         return false;
     }
 
-    private static boolean attributesMatch(Map<String, String> wanted, ModelGraph.Node node) {
+    private static boolean attributesMatch(Map<String, String> wanted, Node node) {
         for (Map.Entry<String, String> e : wanted.entrySet()) {
             String actual = node.attrText(e.getKey());
             if (actual == null || !canonical(actual).equals(canonical(e.getValue()))) {

@@ -3,6 +3,7 @@ package dev.sparkptq.plan;
 import dev.sparkptq.config.CompressionSection.ModelType;
 import dev.sparkptq.config.CompressionSection.TargetDevice;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Node;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ final class OpRules {
     record QuantInput(int index, PointKind kind, int weightAxis) {
     }
 
-    static List<QuantInput> quantizedInputs(ModelGraph.Node node, ModelGraph graph, ModelType modelType,
+    static List<QuantInput> quantizedInputs(Node node, ModelGraph graph, ModelType modelType,
                                             TargetDevice device) {
         List<String> in = node.inputs();
         return switch (node.opType()) {

@@ -7,6 +7,7 @@ import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Granularity;
 import dev.sparkptq.core.ModelException;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Node;
 import dev.sparkptq.graph.edit.InputRef;
 
 import java.util.ArrayList;
@@ -31,7 +32,7 @@ public final class QuantizationPlanner {
         boolean perChannelOk = graph.opset() >= 13;
         List<String> notes = new ArrayList<>();
         Map<String, PointBuilder> byTensor = new LinkedHashMap<>();
-        for (ModelGraph.Node node : graph.nodes()) {
+        for (Node node : graph.nodes()) {
             if (ignored.matches(node)) {
                 continue;
             }
@@ -59,7 +60,7 @@ public final class QuantizationPlanner {
     }
 
     private static void rejectQuantizedModel(ModelGraph graph) {
-        for (ModelGraph.Node n : graph.nodes()) {
+        for (Node n : graph.nodes()) {
             if (OpRules.QUANTIZED_OPS.contains(n.opType())) {
                 throw new ModelException("the model is already quantized (node '" + n.name() + "' is "
                         + n.opType() + "); give spark-ptq the FP32 model");
