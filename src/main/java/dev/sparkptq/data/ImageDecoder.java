@@ -87,9 +87,10 @@ final class ImageDecoder {
             }
             return new RgbImage(w, h, rgb);
         }
-        if (img.getColorModel().getColorSpace().getType() != ColorSpace.TYPE_RGB) {
-            throw new DataException("image " + file + " is not RGB (colour space type "
-                    + img.getColorModel().getColorSpace().getType() + ", e.g. CMYK); convert it to RGB");
+        int space = img.getColorModel().getColorSpace().getType();
+        if (space != ColorSpace.TYPE_RGB) {
+            String kind = space == ColorSpace.TYPE_CMYK ? "CMYK" : "in colour space type " + space;
+            throw new DataException("image " + file + " is " + kind + ", not RGB; convert it to RGB");
         }
         for (int i = 0; i < w * h; i++) {
             for (int c = 0; c < 3; c++) {

@@ -164,6 +164,23 @@ class ImageDataSourceTest {
     }
 
     @Test
+    void cmykJpegFailsNamingTheFile() throws IOException {
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 2, 2, 4, null);
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(
+                dir.resolve("print.jpg").toFile())) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), null);
+        } finally {
+            writer.dispose();
+        }
+        DataSource ds = source(raw(null, null), MODEL_2X2);
+        DataException e = assertThrows(DataException.class, () -> ds.load(ds.list().get(0)));
+        assertTrue(e.getMessage().contains("print.jpg") && e.getMessage().contains("CMYK"), e.getMessage());
+    }
+
+    @Test
     void outputSizeDifferentFromTheModelFailsAtCreate() {
         DataException e = assertThrows(DataException.class,
                 () -> source(raw(new int[] {4, 4}, null), MODEL_2X2));
