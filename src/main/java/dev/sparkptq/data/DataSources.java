@@ -1,0 +1,44 @@
+package dev.sparkptq.data;
+
+import dev.sparkptq.config.ImageReaderSpec;
+import dev.sparkptq.config.JsonArrayReaderSpec;
+import dev.sparkptq.config.NpyReaderSpec;
+import dev.sparkptq.config.ReaderSpec;
+import dev.sparkptq.config.TextReaderSpec;
+import dev.sparkptq.core.TensorInfo;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/** Creates the data source for a reader spec, checking everything that can be checked before reading samples. */
+public final class DataSources {
+    private DataSources() {
+    }
+
+    /**
+     * A data source reading {@code source} as {@code spec} describes, feeding {@code modelInputs}.
+     *
+     * @throws dev.sparkptq.core.DataException when the source, an index/label/tokenizer file is missing, or a
+     *         model input cannot be fed
+     * @throws dev.sparkptq.core.ConfigException when the spec combines options that exclude each other
+     */
+    public static DataSource create(ReaderSpec spec, Path source, List<TensorInfo> modelInputs) {
+        Objects.requireNonNull(spec, "spec");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(modelInputs, "modelInputs");
+        if (spec instanceof ImageReaderSpec s) {
+            return ImageDataSource.create(s, source, modelInputs);
+        }
+        if (spec instanceof NpyReaderSpec s) {
+            return NpyDataSource.create(s, source, modelInputs);
+        }
+        if (spec instanceof TextReaderSpec s) {
+            return TextDataSource.create(s, source, modelInputs);
+        }
+        if (spec instanceof JsonArrayReaderSpec s) {
+            return JsonArrayDataSource.create(s, source, modelInputs);
+        }
+        throw new IllegalArgumentException("unknown reader spec " + spec.getClass().getName());
+    }
+}

@@ -1,0 +1,127 @@
+package dev.sparkptq.data;
+
+import dev.sparkptq.config.ImageReaderSpec;
+import dev.sparkptq.config.ImageReaderSpec.ColorOrder;
+import dev.sparkptq.config.ImageReaderSpec.Layout;
+import dev.sparkptq.config.LabelSpec;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.DType;
+import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.SampleId;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.core.TensorInfo;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A folder of {@code .jpg/.jpeg/.png} images (case-insensitive), one sample per file in file-name order; the sample id
+ * is the file name. See {@link ImagePreprocessor} for the preprocessing and {@link PilResize} for the resizing.
+ */
+public final class ImageDataSource implements DataSource {
+    private static final long serialVersionUID = 1L;
+    static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
+
+    private final String folder;
+    /** The spec without its labels (LabelSpec holds Paths, which do not serialize). */
+    private final ImageReaderSpec spec;
+    private final TensorInfo input;
+    private final FilenameLabels labels;
+
+    private ImageDataSource(String folder, ImageReaderSpec spec, TensorInfo input, FilenameLabels labels) {
+        this.folder = folder;
+        this.spec = spec;
+        this.input = input;
+        this.labels = labels;
+    }
+
+    static ImageDataSource create(ImageReaderSpec spec, Path source, List<TensorInfo> modelInputs) {
+        SourceFiles.requireFolder(source, "a folder of JPEG/PNG images");
+        TensorInfo input = ModelInputs.resolve(spec.input(), modelInputs, "image reader");
+        if (input.dtype() != null && input.dtype() != DType.FLOAT) {
+            throw new DataException("model input '" + input.name() + "' wants " + input.dtype() + " but the image "
+                    + "reader produces FLOAT tensors; use an NPY reader for pre-converted data");
+        }
+        ImageReaderSpec clean = normalized(spec);
+        checkOutputSize(clean, input);
+        LabelSpec ls = spec.labels();
+        if (ls != null && ls.from() != LabelSpec.Source.FILENAME_PREFIX) {
+            throw new ConfigException("image reader labels must come from FILENAME_PREFIX, not " + ls.from()
+                    + "; name the image files '<class>_...'");
+        }
+        FilenameLabels labels = ls == null ? null : FilenameLabels.of(ls);
+        return new ImageDataSource(source.toAbsolutePath().toString(), clean, input, labels);
+    }
+
+    /** Checks combinations and fills unset enums; drops the labels. */
+    private static ImageReaderSpec normalized(ImageReaderSpec s) {
+        if (s.letterbox() != null && (s.resize() != null || s.centerCrop() != null || s.resizeShorter() > 0)) {
+            throw new ConfigException("image reader: 'letterbox' cannot be combined with 'resize', 'resizeShorter' "
+                    + "or 'centerCrop'; keep one geometry");
+        }
+        if (s.resize() != null && s.resizeShorter() > 0) {
+            throw new ConfigException("image reader: set either 'resize' or 'resizeShorter', not both");
+        }
+        requirePair(s.letterbox(), "letterbox");
+        requirePair(s.resize(), "resize");
+        requirePair(s.centerCrop(), "centerCrop");
+        requireTriple(s.mean(), "mean");
+        requireTriple(s.std(), "std");
+        if (!(s.scale() > 0)) {
+            throw new ConfigException("image reader: 'scale' is " + s.scale() + "; use a positive divisor (1 keeps "
+                    + "0-255 values, 255 maps to 0-1)");
+        }
+        ColorOrder color = s.color() == null ? ColorOrder.RGB : s.color();
+        Layout layout = s.layout() == null ? Layout.NCHW : s.layout();
+        return new ImageReaderSpec(s.input(), s.resizeShorter(), s.centerCrop(), s.resize(), s.letterbox(),
+                s.letterboxFill(), s.scale(), s.mean(), s.std(), color, layout, null);
+    }
+
+    private static void requirePair(int[] hw, String key) {
+        if (hw != null && (hw.length != 2 || hw[0] <= 0 || hw[1] <= 0)) {
+            throw new ConfigException("image reader: '" + key + "' is " + Arrays.toString(hw) + "; give "
+                    + "[height, width] with positive values");
+        }
+    }
+
+    private static void requireTriple(float[] v, String key) {
+        if (v != null && v.length != 3) {
+            throw new ConfigException("image reader: '" + key + "' has " + v.length + " values; give one per "
+                    + "channel (3)");
+        }
+    }
+
+    /** When the spec fixes the output size, compare it with the model input before reading any image. */
+    private static void checkOutputSize(ImageReaderSpec s, TensorInfo input) {
+        int[] hw = s.letterbox() != null ? s.letterbox() : s.centerCrop() != null ? s.centerCrop() : s.resize();
+        long[] want = input.shape();
+        if (hw == null || want == null) {
+            return;
+        }
+        long[] got = s.layout() == Layout.NHWC ? new long[] {1, hw[0], hw[1], 3} : new long[] {1, 3, hw[0], hw[1]};
+        ModelInputs.checkShape(new SampleId("(every image)"), got, input);
+    }
+
+    @Override
+    public List<SampleRef> list() {
+        List<String> names = SourceFiles.list(Path.of(folder), EXTENSIONS);
+        List<SampleRef> refs = new ArrayList<>(names.size());
+        for (String name : names) {
+            Integer label = labels == null ? null : labels.labelOf(name);
+            refs.add(new SampleRef(new SampleId(name), name, 0, label));
+        }
+        return refs;
+    }
+
+    @Override
+    public Sample load(SampleRef ref) {
+        RgbImage img = ImageDecoder.decode(Path.of(folder).resolve(ref.locator()));
+        Tensor t = ImagePreprocessor.apply(img, spec);
+        ModelInputs.checkShape(ref.id(), t, input);
+        return new Sample(ref.id(), Map.of(input.name(), t), ref.label());
+    }
+}
