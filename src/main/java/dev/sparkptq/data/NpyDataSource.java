@@ -178,11 +178,9 @@ public final class NpyDataSource implements DataSource {
                 }
                 return new NpyLabels(null, FilenameLabels.of(spec));
             }
-            if (spec.file() == null) {
-                throw new DataException("NPY_FILE labels need 'labels.file'; point it at a 1-D integer .npy file");
-            }
             Path base = Files.isDirectory(source) ? source : source.toAbsolutePath().getParent();
-            Path file = base.resolve(spec.file());
+            // no labels.file: each data source brings its own labels.npy (calibration and evaluation splits differ)
+            Path file = spec.file() == null ? base.resolve("labels.npy") : base.resolve(spec.file());
             if (!Files.isRegularFile(file)) {
                 throw new DataException("label file " + file + " does not exist; point 'labels.file' at a 1-D "
                         + "integer .npy file with one label per sample");
