@@ -58,12 +58,13 @@ final class QuantizeCommand {
         if (a.get("--config") == null) {
             throw new ConfigException("quantize needs --config FILE (see conf/examples/ and spark-ptq quantize --help)");
         }
+        int threads = threads(a.get("--threads"));
         PtqConfig config = ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(
                 path(a.get("--model")), path(a.get("--data-source")), path(a.get("--eval-data-source")),
                 a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
         Path outputDir = a.get("--output-dir") != null ? Path.of(a.get("--output-dir")) : defaultOutput(config);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
-        RunResult result = Runs.quantize(config, outputDir, eval, threads(a.get("--threads")), a.get("--master"),
+        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"),
                 err);
         Summary.print(result, out);
         return ExitCode.OK.code();
