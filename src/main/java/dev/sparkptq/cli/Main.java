@@ -15,6 +15,7 @@ public final class Main {
             commands:
               quantize   quantize an FP32 ONNX model with a POT-style config (DefaultQuantization / MinMaxQuantization)
               demo       quantize all-MiniLM-L6-v2 on Europarl text (fetched by Maven) and compare it with FP32
+              benchmark  'benchmark inference --models A,B': side-by-side ONNX Runtime latency
               version    print the version
 
             run 'spark-ptq <command> --help' for the options of a command.
@@ -42,13 +43,14 @@ public final class Main {
             return switch (command) {
                 case "quantize" -> QuantizeCommand.run(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
+                case "benchmark" -> BenchmarkCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("spark-ptq " + ToolVersion.get());
                     yield ExitCode.OK.code();
                 }
                 default -> {
                     err.println("spark-ptq: error: unknown command '" + command
-                            + "'; commands are quantize, demo, version (see spark-ptq --help)");
+                            + "'; commands are quantize, demo, benchmark, version (see spark-ptq --help)");
                     yield ExitCode.CONFIG.code();
                 }
             };

@@ -70,7 +70,7 @@ final class OpsetPolicy {
         OnnxMl.ModelProto.Builder b = model.toBuilder();
         setOpset(b, target);
         b.setIrVersion(Math.max(model.getIrVersion(), MIN_IR[target]));
-        b.setGraph(NodeNames.uniquify(withoutInitializerInputs(model.getGraph())));
+        b.setGraph(NodeNames.uniquify(ConstantFolding.fold(withoutInitializerInputs(model.getGraph()), opset)));
         return b.build();
     }
 

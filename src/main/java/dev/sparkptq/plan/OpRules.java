@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Which inputs of which ops get quantizers, POT/NNCF style (ptq-tools.md §2.5): the default rule set quantizes the
  * inputs of compute-heavy ops whose integer kernels exist in ONNX Runtime, and the inputs of element-wise
- * Add/Mul when both operands are activations (ANY/CPU/GPU/NPU all do). Transformers keep element-wise ops in float
+ * Add/Mul when both operands are activations (ANY/CPU/GPU/NPU all do) — except a Mul by a gate (x·sigmoid(x) of
+ * SiLU/Swish, squeeze-excitation gates, the erf/tanh branch of GELU), which NNCF treats as one fused activation. Transformers keep element-wise ops in float
  * (NNCF's transformer patterns: LayerNorm/GELU internals stay FP32) and quantize only MatMul/Gemm and pooling.
  */
 final class OpRules {
@@ -42,17 +43,50 @@ final class OpRules {
             case "Gemm" -> inputs(graph, in, new int[]{0, 1}, node.intAttr("transB", 0) == 1 ? 0 : 1);
             case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
             case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
-            case "Add", "Mul" -> elementwise(graph, in, modelType);
+            case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType());
             default -> List.of();
         };
     }
 
-    private static List<QuantInput> elementwise(ModelGraph graph, List<String> in, ModelType modelType) {
+    /** How far up through constant Add/Mul/Div steps a gate's non-linearity is looked for (GELU needs 3). */
+    static final int GATE_DEPTH = 3;
+
+    private static final java.util.Set<String> GATES = java.util.Set.of("Sigmoid", "HardSigmoid", "Tanh", "Erf",
+            "Softmax");
+
+    /** True when {@code tensor} is a gate: a sigmoid-like op, possibly behind a few constant affine steps. */
+    private static boolean isGate(ModelGraph graph, String tensor, int depth) {
+        Node p = graph.producer(tensor);
+        if (p == null || depth == 0) {
+            return false;
+        }
+        if (GATES.contains(p.opType())) {
+            return true;
+        }
+        if ((p.opType().equals("Add") || p.opType().equals("Mul") || p.opType().equals("Div"))
+                && p.inputs().size() == 2) {
+            String a = p.inputs().get(0);
+            String b = p.inputs().get(1);
+            if (graph.isConstant(a)) {
+                return isGate(graph, b, depth - 1);
+            }
+            if (graph.isConstant(b)) {
+                return isGate(graph, a, depth - 1);
+            }
+        }
+        return false;
+    }
+
+    private static List<QuantInput> elementwise(ModelGraph graph, List<String> in, ModelType modelType,
+                                                String opType) {
         if (modelType == ModelType.TRANSFORMER || in.size() != 2) {
             return List.of();
         }
         if (graph.isConstant(in.get(0)) || graph.isConstant(in.get(1))) {
             return List.of(); // a constant operand is a bias/scale: the op folds into its producer's kernel
+        }
+        if (opType.equals("Mul") && (isGate(graph, in.get(0), GATE_DEPTH) || isGate(graph, in.get(1), GATE_DEPTH))) {
+            return List.of(); // x·σ(x) (SiLU/Swish), SE-block gates, GELU: one fused activation, as NNCF's patterns
         }
         return List.of(new QuantInput(0, PointKind.ACTIVATION, -1), new QuantInput(1, PointKind.ACTIVATION, -1));
     }

@@ -48,7 +48,7 @@ public final class Latency {
     }
 
     /** Median; for an even count the mean of the two middle values. */
-    static double median(double[] values) {
+    public static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         int mid = sorted.length / 2;

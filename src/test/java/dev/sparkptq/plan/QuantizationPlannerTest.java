@@ -135,4 +135,16 @@ class QuantizationPlannerTest {
         assertEquals(List.of("r1", "W2"), p.points().stream().map(QuantizationPoint::tensor).toList());
         assertEquals(java.util.Set.of("conv2"), p.quantizedNodes());
     }
+
+    @Test
+    void siluGatesStayFloatButOtherActivationProductsAreQuantized() {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("silu")
+                .addInput(floatInfo("x", 1, 4)).addInput(floatInfo("z", 1, 4))
+                .addOutput(floatInfo("y", 1, 4)).addOutput(floatInfo("p", 1, 4))
+                .addNode(node("Sigmoid", "sig", List.of("x"), List.of("s")))
+                .addNode(node("Mul", "silu", List.of("x", "s"), List.of("y")))
+                .addNode(node("Mul", "product", List.of("x", "z"), List.of("p")));
+        QuantizationPlan p = plan(TinyModels.model(13, g));
+        assertEquals(java.util.Set.of("product"), p.quantizedNodes());
+    }
 }

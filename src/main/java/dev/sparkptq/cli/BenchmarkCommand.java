@@ -1,0 +1,118 @@
+package dev.sparkptq.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkptq.config.ConfigLoader;
+import dev.sparkptq.config.ConfigOverrides;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.ExitCode;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.Tensor;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code spark-ptq benchmark inference}: models timed side by side, interleaved, printing ms/sample and ratios. */
+final class BenchmarkCommand {
+    static final String HELP = """
+            usage: spark-ptq benchmark inference --models A.onnx,B.onnx[,...] [options]
+
+              --models LIST     models to time on the same inputs; ratios are relative to the first
+              --config FILE     take inputs from this config's evaluation (or calibration) data;
+                                without it, seeded random inputs (models with fixed float inputs only)
+              --samples N       inputs per round (default 50)
+              --rounds R        interleaved rounds A,B,A,B,... (default 5); the median round counts
+              --threads T       ONNX Runtime intra-op threads (default 1)
+              --output FILE     also write the JSON result to FILE
+
+            example:
+              spark-ptq benchmark inference --models fp32.onnx,out/model.onnx --config conf/examples/squeezenet-imagenet.json
+            """;
+
+    private BenchmarkCommand() {
+    }
+
+    static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (argv.isEmpty() || !argv.get(0).equals("inference")) {
+            if (argv.contains("--help") || argv.contains("-h")) {
+                out.print(HELP);
+                return ExitCode.OK.code();
+            }
+            throw new ConfigException("benchmark needs a kind: 'benchmark inference --models A,B' (see --help)");
+        }
+        Args a = Args.parse("benchmark inference", argv.subList(1, argv.size()),
+                Set.of("--models", "--config", "--samples", "--rounds", "--threads", "--output"),
+                Set.of("--verbose", "--help"), Map.of("-h", "--help"));
+        if (a.has("--help")) {
+            out.print(HELP);
+            return ExitCode.OK.code();
+        }
+        if (a.get("--models") == null) {
+            throw new ConfigException("benchmark inference needs --models A.onnx,B.onnx");
+        }
+        List<Path> models = Arrays.stream(a.get("--models").split(",")).map(String::strip).map(Path::of).toList();
+        int samples = positive(a, "--samples", 50);
+        int threads = positive(a, "--threads", 1);
+        List<java.util.Map<String, Tensor>> inputs = a.get("--config") != null
+                ? InferenceBenchmark.inputsFromConfig(ConfigLoader.load(Path.of(a.get("--config")),
+                ConfigOverrides.none()), models.get(0), samples)
+                : InferenceBenchmark.randomInputs(models.get(0), samples, 0L);
+        InferenceBenchmark.Result r = InferenceBenchmark.run(models, inputs, threads, positive(a, "--rounds", 5));
+        String json = toJson(r);
+        out.print(json);
+        if (a.get("--output") != null) {
+            try {
+                Files.writeString(Path.of(a.get("--output")), json);
+            } catch (IOException e) {
+                throw new InternalException("cannot write " + a.get("--output") + ": " + e.getMessage(), e);
+            }
+        }
+        return ExitCode.OK.code();
+    }
+
+    static String toJson(InferenceBenchmark.Result r) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("benchmark", "inference");
+        root.put("threads", r.threads());
+        root.put("samples", r.samples());
+        root.put("rounds", r.rounds());
+        ArrayNode list = root.putArray("models");
+        double first = r.msPerSample().get(0);
+        for (int i = 0; i < r.models().size(); i++) {
+            ObjectNode m = list.addObject();
+            m.put("model", r.models().get(i).toString());
+            m.put("ms_per_sample", r.msPerSample().get(i));
+            m.put("speedup_vs_first", first / r.msPerSample().get(i));
+        }
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new InternalException("cannot format the benchmark result", e);
+        }
+    }
+
+    private static int positive(Args a, String option, int dflt) {
+        String v = a.get(option);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(option + " must be a whole number >= 1, got '" + v + "'");
+    }
+}

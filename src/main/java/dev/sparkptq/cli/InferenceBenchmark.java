@@ -1,0 +1,96 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.DType;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.data.DataSources;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.runtime.EngineOptions;
+import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.runtime.LatencyComparison;
+import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/** Side-by-side ONNX Runtime latency of several models on the same inputs (see {@link LatencyComparison}). */
+final class InferenceBenchmark {
+    private InferenceBenchmark() {
+    }
+
+    /** @param msPerSample in the models' order */
+    record Result(List<Path> models, List<Double> msPerSample, int samples, int threads, int rounds) {
+    }
+
+    static Result run(List<Path> models, List<Map<String, Tensor>> inputs, int threads, int rounds) {
+        OrtEngineFactory factory = new OrtEngineFactory();
+        List<InferenceEngine> engines = new ArrayList<>();
+        for (Path m : models) {
+            engines.add(factory.open(blob(m), EngineOptions.forInference(threads)));
+        }
+        List<Double> ms = LatencyComparison.compare(engines, inputs, 3, rounds);
+        return new Result(models, ms, inputs.size(), threads, rounds);
+    }
+
+    /** Real samples: the config's evaluation data (or its calibration data). */
+    static List<Map<String, Tensor>> inputsFromConfig(PtqConfig config, Path model, int samples) {
+        Path source = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
+                : config.engine().dataSource();
+        List<TensorInfo> inputs = new OrtEngineFactory().open(blob(model), EngineOptions.forInference(1)).inputs();
+        DataSource data = DataSources.create(config.engine().reader(), source, inputs);
+        List<SampleRef> refs = data.list();
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (SampleRef ref : refs.subList(0, Math.min(samples, refs.size()))) {
+            out.add(data.load(ref).inputs());
+        }
+        return out;
+    }
+
+    /** Seeded uniform [0, 1) inputs for models whose inputs all have fixed shapes. */
+    static List<Map<String, Tensor>> randomInputs(Path model, int samples, long seed) {
+        List<TensorInfo> infos = new OrtEngineFactory().open(blob(model), EngineOptions.forInference(1)).inputs();
+        SplittableRandom rnd = new SplittableRandom(seed);
+        List<Map<String, Tensor>> out = new ArrayList<>();
+        for (int s = 0; s < samples; s++) {
+            Map<String, Tensor> in = new HashMap<>();
+            for (TensorInfo i : infos) {
+                long[] shape = i.shape();
+                for (long d : shape) {
+                    if (d < 0) {
+                        throw new ConfigException("input '" + i.name() + "' of " + model + " has a dynamic shape; "
+                                + "give --config so that inputs come from real data");
+                    }
+                }
+                if (i.dtype() != DType.FLOAT) {
+                    throw new ConfigException("input '" + i.name() + "' is " + i.dtype()
+                            + "; give --config so that inputs come from real data");
+                }
+                float[] v = new float[(int) Tensor.numel(shape)];
+                for (int k = 0; k < v.length; k++) {
+                    v[k] = (float) rnd.nextDouble();
+                }
+                in.put(i.name(), Tensor.ofFloats(shape, v));
+            }
+            out.add(in);
+        }
+        return out;
+    }
+
+    static ModelBlob blob(Path model) {
+        if (!Files.isRegularFile(model)) {
+            throw new ConfigException("model " + model + " does not exist");
+        }
+        // by path: ONNX Runtime then also finds external data next to the model
+        return ModelBlob.ofPath(ModelIo.sha256(model) + "@" + model.toAbsolutePath(), model);
+    }
+}

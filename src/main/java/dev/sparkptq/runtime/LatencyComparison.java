@@ -1,0 +1,39 @@
+package dev.sparkptq.runtime;
+
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.Tensor;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Times several models on the same inputs side by side: rounds alternate between the models (A, B, A, B, ...) so
+ * that machine drift hits every model alike; each model's figure is the median over rounds of its ms/sample.
+ */
+public final class LatencyComparison {
+    private LatencyComparison() {
+    }
+
+    /** Median ms/sample per engine, in the engines' order. */
+    public static List<Double> compare(List<InferenceEngine> engines, List<Map<String, Tensor>> inputs, int warmup,
+                                       int rounds) {
+        if (engines.isEmpty() || rounds < 1) {
+            throw new ConfigException("a latency comparison needs at least one model and one round");
+        }
+        double[][] perRound = new double[engines.size()][rounds];
+        for (InferenceEngine e : engines) {
+            Latency.measure(e, inputs, warmup, 1);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < engines.size(); m++) {
+                perRound[m][r] = Latency.measure(engines.get(m), inputs, 0, 1);
+            }
+        }
+        List<Double> out = new ArrayList<>();
+        for (double[] v : perRound) {
+            out.add(Latency.median(v));
+        }
+        return out;
+    }
+}
