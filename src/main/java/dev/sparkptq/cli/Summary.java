@@ -17,8 +17,8 @@ final class Summary {
         var q = rep.quantization();
         out.printf(Locale.ROOT, "quantized %d ops (%s) with %d Q/DQ pairs, preset %s, %d calibration samples%n",
                 q.quantizedOps(), q.quantizedOpTypes(), q.qdqPairs(), q.preset(), rep.calibration().samplesUsed());
-        out.printf(Locale.ROOT, "model size %.1f MB -> %.1f MB (%.1f%%)%n", rep.model().bytes() / 1e6,
-                rep.output().bytes() / 1e6, 100 * rep.output().sizeRatio());
+        out.printf(Locale.ROOT, "model size %s -> %s (%.1f%%)%n", size(rep.model().bytes()),
+                size(rep.output().bytes()), 100 * rep.output().sizeRatio());
         if (rep.metrics() != null) {
             for (Map.Entry<String, Double> e : rep.metrics().fp32().entrySet()) {
                 out.printf(Locale.ROOT, "%s: fp32 %.4f, quantized %.4f, drop %.4f (%d samples)%n", e.getKey(),
@@ -30,5 +30,10 @@ final class Summary {
             out.println("warning: " + w);
         }
         out.println("wrote " + r.model() + " and " + r.reportFile());
+    }
+
+    static String size(long bytes) {
+        return bytes >= 1_000_000 ? String.format(Locale.ROOT, "%.1f MB", bytes / 1e6)
+                : String.format(Locale.ROOT, "%.1f kB", bytes / 1e3);
     }
 }

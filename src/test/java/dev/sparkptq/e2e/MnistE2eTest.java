@@ -108,7 +108,7 @@ class MnistE2eTest {
                     "reader": { "type": "npy", "batch_axis": true,
                                 // no "file": each split's labels.npy next to its images.npy
                                 "labels": { "from": "npy_file" } },
-                    "metrics": [ { "type": "accuracy", "top_k": 1 } ],
+                    "metrics": [ { "name": "top1", "type": "accuracy", "top_k": 1 } ],
                     "num_partitions": %d
                   },
                   "compression": {
