@@ -55,6 +55,8 @@ final class OrtSessions {
         }
         SessionOptions so = new SessionOptions();
         try {
+            // ORT's warnings (e.g. unused initializers of a user's model) are not actionable here: errors only
+            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
