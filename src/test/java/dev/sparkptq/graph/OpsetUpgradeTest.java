@@ -259,4 +259,64 @@ class OpsetUpgradeTest {
                 List.of("y"), intAttr("axis", 1)), idx, upd), s);
         assertEquals(Set.of("ScatterElements"), opTypes(up));
     }
+
+    @Test
+    void resize10NearestThatBothEnlargesAndShrinksIsRefused() {
+        OnnxMl.ModelProto m = oneOp(10, new long[] {1, 1, 4, 4}, node("Resize", "rz", List.of("x", "scales"),
+                List.of("y")), TensorProtos.fromTensor("scales", Tensor.ofFloats(new long[] {4},
+                new float[] {1, 1, 2, 0.5f})));
+        ModelException e = assertThrows(ModelException.class, () -> OpsetUpgrade.upgrade(m));
+        assertTrue(e.getMessage().contains("Resize node 'rz'") && e.getMessage().contains("opset-10"), e.getMessage());
+    }
+
+    @Test
+    void oneHotIsKeptFromOpset11ButRefusedBefore() {
+        OnnxMl.NodeProto oneHot = node("OneHot", "oh", List.of("x", "depth", "values"), List.of("y"));
+        assertEquals(OpsetStability.Verdict.KEEP, OpsetStability.verdict(oneHot, 11));
+        assertEquals(OpsetStability.Verdict.REFUSE, OpsetStability.verdict(oneHot, 9));
+        ModelException e = assertThrows(ModelException.class,
+                () -> OpsetUpgrade.upgrade(oneOp(9, new long[] {3}, oneHot)));
+        assertTrue(e.getMessage().contains("unchanged only from opset 11"), e.getMessage());
+    }
+
+    @Test
+    void nodesWithSubgraphsAreRefused() {
+        OnnxMl.GraphProto branch = OnnxMl.GraphProto.newBuilder().setName("b").addOutput(floatInfo("x"))
+                .build();
+        OnnxMl.NodeProto ifNode = node("If", "cond", List.of("c"), List.of("y"),
+                OnnxMl.AttributeProto.newBuilder().setName("then_branch").setType(OnnxMl.AttributeProto.AttributeType
+                        .GRAPH).setG(branch).build());
+        assertEquals(OpsetStability.Verdict.REFUSE, OpsetStability.verdict(ifNode, 11));
+        assertTrue(OpsetStability.refusalReason(ifNode, 11).contains("subgraphs"));
+    }
+
+    @Test
+    void otherDomainsAndTheirOpsetImportsAreLeftAlone() {
+        OnnxMl.NodeProto custom = node("Softmax", "ms", List.of("x"), List.of("y")).toBuilder()
+                .setDomain("com.microsoft").build();
+        OnnxMl.ModelProto m = oneOp(11, new long[] {2, 3}, custom).toBuilder().addOpsetImport(
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("com.microsoft").setVersion(1)).build();
+        OnnxMl.ModelProto up = OpsetUpgrade.upgrade(m);
+        assertEquals(custom, up.getGraph().getNode(0));
+        assertEquals(1, up.getOpsetImport(1).getVersion());
+        assertEquals(13, up.getOpsetImport(0).getVersion());
+    }
+
+    @Test
+    void addedNamesAvoidExistingOnesAndAreDeterministic() {
+        long[] s = {1, 3, 1, 4};
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().addInput(floatInfo("x", s))
+                .addOutput(floatInfo("sq_axes", 3, 4))
+                .addNode(node("Squeeze", "sq", List.of("x"), List.of("sq_axes"), ints("axes", 0, 2)));
+        OnnxMl.ModelProto m = TinyModels.model(11, g);
+        OnnxMl.ModelProto up = assertSameOutputs(m, s);
+        assertEquals(List.of("x", "sq_axes_1"), up.getGraph().getNode(0).getInputList());
+        assertEquals(up, OpsetUpgrade.upgrade(m));
+    }
+
+    @Test
+    void opset13ModelsAreReturnedUnchanged() {
+        OnnxMl.ModelProto m = TinyModels.convReluConv();
+        assertEquals(m, OpsetUpgrade.upgrade(m));
+    }
 }
