@@ -36,8 +36,8 @@ final class AttributeInputs {
     /** Split: {@code split} attribute → second input. */
     static OnnxMl.NodeProto split(OnnxMl.NodeProto n, UpgradeContext ctx) {
         Optional<OnnxMl.AttributeProto> split = NodeProtos.attr(n, "split");
-        if (split.isEmpty() || n.getInputCount() > 1) {
-            return split.isEmpty() ? n : NodeProtos.rewire(n, n.getInputList(), "split").build();
+        if (split.isEmpty()) {
+            return n;
         }
         String name = ctx.addInitializer(NodeProtos.stem(n) + "_split", longs(NodeProtos.ints(split.get())));
         return NodeProtos.rewire(n, List.of(n.getInput(0), name), "split").build();

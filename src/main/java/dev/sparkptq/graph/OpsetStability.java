@@ -2,7 +2,6 @@ package dev.sparkptq.graph;
 
 import ai.onnx.proto.OnnxMl;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -108,11 +107,5 @@ final class OpsetStability {
     private static boolean spatialBatchNorm(OnnxMl.NodeProto n) {
         return n.getOpType().equals("BatchNormalization") && n.getAttributeList().stream()
                 .anyMatch(a -> a.getName().equals("spatial") && a.getI() != 1);
-    }
-
-    /** Ops kept unchanged when the model's opset is at least {@code opset} (for documentation and tests). */
-    static List<String> keptAt(int opset) {
-        return KEEP_SINCE.entrySet().stream().filter(e -> e.getValue() <= opset).map(Map.Entry::getKey).sorted()
-                .toList();
     }
 }
