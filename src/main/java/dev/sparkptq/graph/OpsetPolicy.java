@@ -8,31 +8,19 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Which opsets spark-ptq accepts and when an old model may simply be relabelled as opset 13.
+ * Which opsets spark-ptq accepts and how a model of an older opset reaches opset 13.
  *
- * <p>Per-channel QuantizeLinear/DequantizeLinear (the {@code axis} attribute) needs opset 13. Relabelling a model's
- * default-domain opset import is safe only when every op it uses means the same at opset 13 as at the model's opset
- * for any valid model. The whitelist below was checked against the ONNX operator changelog, version by version from
- * opset 7 to 13: it excludes every op whose attributes became inputs (Pad-11, Slice-10, Clip-11, Split-13,
- * Squeeze/Unsqueeze-13, ReduceSum-13, TopK-10, Resize/Upsample), whose meaning changed (Softmax, LogSoftmax and
- * Hardmax-13 axis handling; Dropout's ratio/training inputs) or that carries subgraphs (If, Loop, Scan). ReduceMean,
- * ReduceMax, ReduceMin and ReduceProd are kept: their {@code axes} stays an attribute until opset 18.
- * BatchNormalization is kept only without {@code spatial=0} (the attribute was removed at opset 9).
+ * <p>Per-channel QuantizeLinear/DequantizeLinear (the {@code axis} attribute) needs opset 13. A model of opset 7..12
+ * is converted to opset 13 by {@link OpsetUpgrade} (same numerics: ops whose meaning did not change are kept, ops
+ * whose attributes became inputs or whose meaning changed are rewritten). When some node cannot be converted, an
+ * opset 10..12 model keeps its opset (QuantizeLinear exists from opset 10, but only per-tensor) and an older one is
+ * rejected with the advice to use onnx's version_converter.
  */
 final class OpsetPolicy {
     static final int MIN_OPSET = 7;
     static final int MAX_OPSET = 23;
     static final int PER_CHANNEL_OPSET = 13;
     static final int QDQ_OPSET = 10;
-
-    private static final Set<String> STABLE_TO_13 = Set.of(
-            "Conv", "ConvTranspose", "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Relu", "LeakyRelu", "PRelu",
-            "Sigmoid", "Tanh", "Elu", "Selu", "HardSigmoid", "Softplus", "Softsign", "MaxPool", "AveragePool",
-            "GlobalAveragePool", "GlobalMaxPool", "LRN", "InstanceNormalization", "BatchNormalization", "Reshape",
-            "Concat", "Flatten", "Transpose", "Identity", "Shape", "Gather", "Constant", "Cast", "Sqrt", "Exp", "Log",
-            "Abs", "Neg", "Reciprocal", "Floor", "Ceil", "Max", "Min", "Sum", "Mean", "Pow", "Erf", "Where", "Expand",
-            "Tile", "Equal", "Greater", "Less", "Not", "And", "Or", "ReduceMean", "ReduceMax", "ReduceMin",
-            "ReduceProd");
 
     /** Smallest IR version that may declare each opset (onnx/helper.py VERSION_TABLE). */
     private static final int[] MIN_IR = {0, 3, 3, 3, 3, 3, 3, 3, 3, 4, 5, 6, 7, 7, 7, 8, 8, 8, 8, 9, 9, 10, 10, 11};
@@ -49,47 +37,36 @@ final class OpsetPolicy {
         return 0;
     }
 
+    static int minIrVersion(int opset) {
+        return MIN_IR[opset];
+    }
+
     static OnnxMl.ModelProto prepare(OnnxMl.ModelProto model) {
         int opset = opset(model);
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             throw new ModelException("model opset " + opset + " is not supported (" + MIN_OPSET + ".." + MAX_OPSET
                     + "); convert the model to opset 13..." + MAX_OPSET + " with onnx.version_converter");
         }
+        OnnxMl.ModelProto named = model.toBuilder()
+                .setGraph(NodeNames.uniquify(withoutInitializerInputs(model.getGraph()))).build();
+        OnnxMl.ModelProto.Builder b = named.toBuilder();
         int target = opset;
         if (opset < PER_CHANNEL_OPSET) {
-            OnnxMl.NodeProto blocker = firstUnstableNode(model.getGraph());
-            if (blocker == null) {
+            OpsetUpgrade.Outcome outcome = OpsetUpgrade.tryUpgrade(named);
+            if (outcome instanceof OpsetUpgrade.Upgraded up) {
+                b = up.model().toBuilder();
                 target = PER_CHANNEL_OPSET;
             } else if (opset < QDQ_OPSET) {
-                throw new ModelException(blocker.getOpType() + " node '" + blocker.getName() + "' of this opset-"
-                        + opset + " model may change meaning at opset 13 and opset " + opset + " has no "
-                        + "QuantizeLinear; convert the model to opset >= 13 with onnx's version_converter "
-                        + "(onnx.version_converter.convert_version(model, 13))");
+                throw new ModelException(((OpsetUpgrade.Refused) outcome).message(opset) + "; opset " + opset
+                        + " has no QuantizeLinear to fall back on");
             }
         }
-        OnnxMl.ModelProto.Builder b = model.toBuilder();
-        setOpset(b, target);
         b.setIrVersion(Math.max(model.getIrVersion(), MIN_IR[target]));
-        b.setGraph(NodeNames.uniquify(ConstantFolding.fold(withoutInitializerInputs(model.getGraph()), opset)));
+        b.setGraph(NodeNames.uniquify(ConstantFolding.fold(b.getGraph(), target)));
         return b.build();
     }
 
-    private static OnnxMl.NodeProto firstUnstableNode(OnnxMl.GraphProto g) {
-        for (OnnxMl.NodeProto n : g.getNodeList()) {
-            boolean defaultDomain = n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx");
-            if (defaultDomain && (!STABLE_TO_13.contains(n.getOpType()) || spatialBatchNorm(n))) {
-                return n;
-            }
-        }
-        return null;
-    }
-
-    private static boolean spatialBatchNorm(OnnxMl.NodeProto n) {
-        return n.getOpType().equals("BatchNormalization") && n.getAttributeList().stream()
-                .anyMatch(a -> a.getName().equals("spatial") && a.getI() != 1);
-    }
-
-    private static void setOpset(OnnxMl.ModelProto.Builder b, int version) {
+    static void setOpset(OnnxMl.ModelProto.Builder b, int version) {
         for (int i = 0; i < b.getOpsetImportCount(); i++) {
             String d = b.getOpsetImport(i).getDomain();
             if (d.isEmpty() || d.equals("ai.onnx")) {

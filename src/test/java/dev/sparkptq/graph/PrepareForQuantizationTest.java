@@ -18,6 +18,9 @@ import org.junit.jupiter.api.Test;
 
 class PrepareForQuantizationTest {
     private static final Map<String, Tensor> INPUT = Map.of("x", TinyModels.randomTensor(11, 1, 3, 8, 8));
+    /** An op the opset converter does not know (random sampling). */
+    private static final OnnxMl.NodeProto UNCONVERTIBLE = TinyModels.node("Multinomial", "sampler", List.of("y"),
+            List.of("probs"));
 
     @Test
     void whitelistedOpset8ModelBecomesOpset13AndComputesTheSame() {
@@ -64,15 +67,25 @@ class PrepareForQuantizationTest {
     }
 
     @Test
-    void opset8ModelWithSoftmaxIsRejectedWithConversionAdvice() {
-        ModelException e = assertThrows(ModelException.class,
-                () -> ModelIo.prepareForQuantization(TinyModels.opset8WithSoftmax()));
-        assertTrue(e.getMessage().contains("Softmax") && e.getMessage().contains("version_converter"), e.getMessage());
+    void opset8ModelWithSoftmaxIsConvertedToOpset13AndComputesTheSame() {
+        OnnxMl.ModelProto old = TinyModels.opset8WithSoftmax();
+        OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(old);
+        assertEquals(13, ModelIo.opset(prepared));
+        assertArrayEquals(OrtRunner.run(old, INPUT).get("probs"), OrtRunner.run(prepared, INPUT).get("probs"),
+                1e-6f);
     }
 
     @Test
-    void opset11ModelWithSoftmaxKeepsItsOpsetAndLosesPerChannel() {
-        OnnxMl.ModelProto m = withOpset(TinyModels.opset8WithSoftmax(), 11);
+    void opset8ModelWithAnUnconvertibleOpIsRejectedWithConversionAdvice() {
+        ModelException e = assertThrows(ModelException.class,
+                () -> ModelIo.prepareForQuantization(TinyModels.opset8With(UNCONVERTIBLE)));
+        assertTrue(e.getMessage().contains("Multinomial node 'sampler'") && e.getMessage().contains("version_converter"),
+                e.getMessage());
+    }
+
+    @Test
+    void opset11ModelWithAnUnconvertibleOpKeepsItsOpsetAndLosesPerChannel() {
+        OnnxMl.ModelProto m = withOpset(TinyModels.opset8With(UNCONVERTIBLE), 11);
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(m);
         assertEquals(11, ModelIo.opset(prepared));
         assertFalse(ModelIo.supportsPerChannel(prepared));

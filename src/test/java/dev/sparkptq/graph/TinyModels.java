@@ -75,9 +75,14 @@ public final class TinyModels {
         return opset8(List.of());
     }
 
-    /** {@link #opset8()} followed by Softmax (not relabelled safely: its axis semantics changed at opset 13). */
+    /** {@link #opset8()} followed by Softmax (axis 1 of a rank-2 input; its axis semantics changed at opset 13). */
     public static OnnxMl.ModelProto opset8WithSoftmax() {
         return opset8(List.of(node("Softmax", "", List.of("y"), List.of("probs"), intAttr("axis", 1))));
+    }
+
+    /** {@link #opset8()} followed by {@code tail}, which reads {@code y} and writes the graph output {@code probs}. */
+    public static OnnxMl.ModelProto opset8With(OnnxMl.NodeProto tail) {
+        return opset8(List.of(tail));
     }
 
     private static OnnxMl.ModelProto opset8(List<OnnxMl.NodeProto> tail) {

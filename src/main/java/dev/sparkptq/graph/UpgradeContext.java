@@ -1,0 +1,136 @@
+package dev.sparkptq.graph;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.core.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * What the node rewrites of {@link OpsetUpgrade} need to know about the graph being upgraded: fresh names, constant
+ * inputs, known ranks and element types, which values are read; and the initializers they add.
+ *
+ * <p>Element types are taken from graph inputs, outputs, value_info and initializers, then carried forward through
+ * ops whose first output has the type of their first input (Conv, Relu, Add, Reshape, …), which is how Pad-2 and
+ * Clip-6 constants get the type of the data they pad or clip when an exporter wrote no value_info.
+ */
+final class UpgradeContext {
+    private static final Set<String> TYPE_PRESERVING = Set.of("Abs", "Add", "AveragePool", "BatchNormalization",
+            "Ceil", "Clip", "Concat", "Conv", "ConvTranspose", "DepthToSpace", "Div", "Dropout", "Elu", "Exp",
+            "Expand", "Flatten", "Floor", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
+            "Identity", "InstanceNormalization", "LRN", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool",
+            "Mean", "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
+            "ReduceSum", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Slice", "Softmax", "Softplus",
+            "SpaceToDepth", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Tile", "Transpose", "Unsqueeze",
+            "Upsample");
+
+    private final int opset;
+    private final Set<String> taken = new HashSet<>();
+    private final Set<String> consumed = new HashSet<>();
+    private final Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
+    private final Map<String, Integer> elemTypes = new HashMap<>();
+    private final Map<String, Integer> ranks = new HashMap<>();
+    private final List<OnnxMl.TensorProto> added = new ArrayList<>();
+
+    UpgradeContext(OnnxMl.GraphProto g, int opset) {
+        this.opset = opset;
+        for (OnnxMl.TensorProto t : g.getInitializerList()) {
+            initializers.put(t.getName(), t);
+            taken.add(t.getName());
+            elemTypes.put(t.getName(), t.getDataType());
+            ranks.put(t.getName(), t.getDimsCount());
+        }
+        List<OnnxMl.ValueInfoProto> infos = new ArrayList<>(g.getInputList());
+        infos.addAll(g.getOutputList());
+        infos.addAll(g.getValueInfoList());
+        g.getOutputList().forEach(o -> consumed.add(o.getName()));
+        for (OnnxMl.ValueInfoProto v : infos) {
+            taken.add(v.getName());
+            if (v.getType().hasTensorType()) {
+                OnnxMl.TypeProto.Tensor t = v.getType().getTensorType();
+                if (t.getElemType() != 0) {
+                    elemTypes.putIfAbsent(v.getName(), t.getElemType());
+                }
+                if (t.hasShape()) {
+                    ranks.putIfAbsent(v.getName(), t.getShape().getDimCount());
+                }
+            }
+        }
+        for (OnnxMl.NodeProto n : g.getNodeList()) {
+            taken.add(n.getName());
+            taken.addAll(n.getOutputList());
+            consumed.addAll(n.getInputList());
+            consumed.addAll(Subgraphs.referencedNames(n));
+            carryElemType(n);
+        }
+    }
+
+    private void carryElemType(OnnxMl.NodeProto n) {
+        if (!TYPE_PRESERVING.contains(n.getOpType()) || n.getInputCount() == 0) {
+            return;
+        }
+        Integer t = elemTypes.get(n.getInput(0));
+        if (t != null) {
+            int outs = n.getOpType().equals("Split") ? n.getOutputCount() : 1;
+            for (int i = 0; i < outs && i < n.getOutputCount(); i++) {
+                elemTypes.putIfAbsent(n.getOutput(i), t);
+            }
+        }
+    }
+
+    /** Default-domain opset of the model being upgraded. */
+    int opset() {
+        return opset;
+    }
+
+    /** A name no node or value of the graph uses yet: {@code base}, else {@code base_1}, {@code base_2}, … */
+    String fresh(String base) {
+        String name = base;
+        for (int k = 1; taken.contains(name); k++) {
+            name = base + "_" + k;
+        }
+        taken.add(name);
+        return name;
+    }
+
+    /** Adds an initializer under a fresh name derived from {@code base}; returns that name. */
+    String addInitializer(String base, Tensor value) {
+        String name = fresh(base);
+        OnnxMl.TensorProto t = TensorProtos.fromTensor(name, value);
+        added.add(t);
+        initializers.put(name, t);
+        return name;
+    }
+
+    List<OnnxMl.TensorProto> addedInitializers() {
+        return List.copyOf(added);
+    }
+
+    /** The value of an initializer input, when {@code name} is one. */
+    Optional<Tensor> constant(String name) {
+        OnnxMl.TensorProto t = initializers.get(name);
+        return t == null ? Optional.empty() : Optional.of(TensorProtos.toTensor(t));
+    }
+
+    /** Rank of a value whose shape the model declares (or an initializer's). */
+    OptionalInt rank(String name) {
+        Integer r = ranks.get(name);
+        return r == null ? OptionalInt.empty() : OptionalInt.of(r);
+    }
+
+    /** ONNX element type of a value, when declared or carried forward; empty when unknown. */
+    OptionalInt elemType(String name) {
+        Integer t = elemTypes.get(name);
+        return t == null ? OptionalInt.empty() : OptionalInt.of(t);
+    }
+
+    /** True when a node (or subgraph) reads the value or it is a graph output. */
+    boolean isRead(String name) {
+        return consumed.contains(name);
+    }
+}
