@@ -129,10 +129,12 @@ public final class ModelIo {
     }
 
     /**
-     * Returns a copy ready for quantization: rejects opsets outside 7..23; relabels opset 7..12 models to opset 13
-     * when every op means the same there (see {@link OpsetPolicy}), keeps opset 10..12 models that cannot be
-     * relabelled (per-tensor weights only), rejects older ones; raises the IR version to what the opset needs;
-     * drops initializers from the graph inputs; names unnamed nodes {@code <OpType>_<n>} and makes names unique.
+     * Returns a copy ready for quantization: rejects opsets outside 7..23; converts opset 7..12 models to opset 13
+     * (ops whose meaning is unchanged are relabelled, attributes that became inputs and ops whose meaning changed
+     * are rewritten exactly; see {@code OpsetUpgrade}), keeps opset 10..12 models with an op the converter refuses
+     * (per-tensor weights only), rejects older ones; raises the IR version to what the opset needs; drops
+     * initializers from the graph inputs; folds constant layout ops into initializers; names unnamed nodes
+     * {@code <OpType>_<n>} and makes names unique.
      */
     public static OnnxMl.ModelProto prepareForQuantization(OnnxMl.ModelProto model) {
         return OpsetPolicy.prepare(model);
