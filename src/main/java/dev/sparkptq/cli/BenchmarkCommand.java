@@ -23,6 +23,14 @@ import java.util.Set;
 /** {@code spark-ptq benchmark inference}: models timed side by side, interleaved, printing ms/sample and ratios. */
 final class BenchmarkCommand {
     static final String HELP = """
+            usage: spark-ptq benchmark calibration --model M.onnx --data-source D [options]
+              --config FILE     use this config's reader and algorithm (else inferred from the data)
+              --tokenizer FILE  tokenizer.json for text data (default: next to the model)
+              --samples N       calibration samples (default 200); the heap check also runs 10·N
+              --output FILE     also write the JSON result to FILE
+              Prints stats_over_inference per estimator, scaling_2_over_1 (local[1] vs local[2]) and
+              heap_ratio_10n_over_n, all measured in this one process.
+
             usage: spark-ptq benchmark inference --models A.onnx,B.onnx[,...] [options]
 
               --models LIST     models to time on the same inputs; ratios are relative to the first
@@ -41,12 +49,16 @@ final class BenchmarkCommand {
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (!argv.isEmpty() && argv.get(0).equals("calibration")) {
+            return calibration(argv.subList(1, argv.size()), out, err);
+        }
         if (argv.isEmpty() || !argv.get(0).equals("inference")) {
             if (argv.contains("--help") || argv.contains("-h")) {
                 out.print(HELP);
                 return ExitCode.OK.code();
             }
-            throw new ConfigException("benchmark needs a kind: 'benchmark inference --models A,B' (see --help)");
+            throw new ConfigException("benchmark needs a kind: 'benchmark inference --models A,B' or "
+                    + "'benchmark calibration --model M --data-source D' (see --help)");
         }
         Args a = Args.parse("benchmark inference", argv.subList(1, argv.size()),
                 Set.of("--models", "--config", "--samples", "--rounds", "--threads", "--output"),
@@ -68,14 +80,66 @@ final class BenchmarkCommand {
         InferenceBenchmark.Result r = InferenceBenchmark.run(models, inputs, threads, positive(a, "--rounds", 5));
         String json = toJson(r);
         out.print(json);
-        if (a.get("--output") != null) {
-            try {
-                Files.writeString(Path.of(a.get("--output")), json);
-            } catch (IOException e) {
-                throw new InternalException("cannot write " + a.get("--output") + ": " + e.getMessage(), e);
-            }
-        }
+        write(a.get("--output"), json);
         return ExitCode.OK.code();
+    }
+
+    static int calibration(List<String> argv, PrintStream out, PrintStream err) {
+        Args a = Args.parse("benchmark calibration", argv, Set.of("--model", "--data-source", "--config",
+                "--tokenizer", "--samples", "--output"), Set.of("--verbose", "--help"), Map.of("-h", "--help"));
+        if (a.has("--help")) {
+            out.print(HELP);
+            return ExitCode.OK.code();
+        }
+        var config = BenchmarkInputs.config(path(a.get("--config")), path(a.get("--model")),
+                path(a.get("--data-source")), path(a.get("--tokenizer")));
+        Path work = Runs.scratch();
+        try {
+            var r = CalibrationBenchmark.run(config, CalibrationBenchmark.variants(config),
+                    positive(a, "--samples", 200), work, err);
+            String json = calibrationJson(r);
+            out.print(json);
+            write(a.get("--output"), json);
+            return ExitCode.OK.code();
+        } finally {
+            Runs.deleteTree(work);
+        }
+    }
+
+    static String calibrationJson(CalibrationBenchmark.Result r) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("benchmark", "calibration");
+        root.put("samples", r.samples());
+        root.put("partitions", r.partitions());
+        ObjectNode ratios = root.putObject("stats_over_inference");
+        r.statsOverInference().forEach(ratios::put);
+        ObjectNode ms = root.putObject("ms_per_sample_local2");
+        r.msPerSample().forEach(ms::put);
+        root.put("scaling_2_over_1", r.scaling2Over1());
+        root.put("heap_ratio_10n_over_n", r.heapRatio10nOverN());
+        root.put("heap_peak_live_bytes_n", r.heapPeakN());
+        root.put("heap_peak_live_bytes_10n", r.heapPeak10n());
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new InternalException("cannot format the benchmark result", e);
+        }
+    }
+
+    private static Path path(String s) {
+        return s == null ? null : Path.of(s);
+    }
+
+    private static void write(String file, String json) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.writeString(Path.of(file), json);
+        } catch (IOException e) {
+            throw new InternalException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     static String toJson(InferenceBenchmark.Result r) {

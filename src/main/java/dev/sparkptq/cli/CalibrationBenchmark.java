@@ -1,0 +1,161 @@
+package dev.sparkptq.cli;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.config.AlgorithmSpec;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.data.DataSources;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.pipeline.CalibrationJobs;
+import dev.sparkptq.pipeline.StatisticsJob;
+import dev.sparkptq.runtime.Latency;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import dev.sparkptq.spark.SparkBackend;
+import dev.sparkptq.spark.SparkSessions;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code benchmark calibration}: what a statistics pass costs next to plain inference, how it scales with cores, and
+ * whether memory grows with the number of samples — all measured in one process, interleaved.
+ */
+final class CalibrationBenchmark {
+    static final int ROUNDS = 3;
+
+    private CalibrationBenchmark() {
+    }
+
+    /** One named statistics variant (estimator) to compare with inference. */
+    record Variant(String name, QuantizationParams params) {
+    }
+
+    record Result(int samples, int partitions, Map<String, Double> statsOverInference, Map<String, Double> msPerSample,
+                  double scaling2Over1, double heapRatio10nOverN, long heapPeakN, long heapPeak10n) {
+    }
+
+    static Result run(PtqConfig config, List<Variant> variants, int samples, Path work, PrintStream log) {
+        OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(config.model().model()));
+        DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
+                ModelGraph.of(prepared).inputs());
+        List<SampleRef> refs = cycle(source.list(), samples);
+        int partitions = 2;
+        StatisticsJob inference = CalibrationJobs.inference(prepared, source, 1, work.resolve("inference"));
+        Map<String, StatisticsJob> jobs = new LinkedHashMap<>();
+        for (Variant v : variants) {
+            jobs.put(v.name(), CalibrationJobs.statistics(prepared, v.params(), config.compression(), source, 1,
+                    work.resolve(v.name())));
+        }
+        SparkSession spark = SparkSessions.start("local[2]", work.resolve("spark-local"));
+        try {
+            SparkBackend backend = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                    new OrtEngineFactory());
+            log.println("[benchmark] warm-up");
+            backend.collect(inference, refs.subList(0, Math.min(refs.size(), 4)), partitions);
+            jobs.values().forEach(j -> backend.collect(j, refs.subList(0, Math.min(refs.size(), 4)), partitions));
+            Map<String, double[]> times = new LinkedHashMap<>();
+            for (int r = 0; r < ROUNDS; r++) {
+                log.println("[benchmark] round " + (r + 1) + "/" + ROUNDS);
+                time(times, "inference", r, () -> backend.collect(inference, refs, partitions));
+                for (Map.Entry<String, StatisticsJob> j : jobs.entrySet()) {
+                    time(times, j.getKey(), r, () -> backend.collect(j.getValue(), refs, partitions));
+                }
+            }
+            Map<String, Double> ms = new LinkedHashMap<>();
+            times.forEach((k, v) -> ms.put(k, Latency.median(v) / refs.size()));
+            Map<String, Double> ratios = new LinkedHashMap<>();
+            jobs.keySet().forEach(k -> ratios.put(k, ms.get(k) / ms.get("inference")));
+            StatisticsJob first = jobs.values().iterator().next();
+            log.println("[benchmark] heap at N and 10N samples");
+            long peakN = peakLiveHeap(() -> backend.collect(first, refs, partitions));
+            long peak10n = peakLiveHeap(() -> backend.collect(first, cycle(refs, 10 * refs.size()), partitions));
+            double on2 = ms.get(jobs.keySet().iterator().next());
+            spark.stop();
+            spark = SparkSessions.start("local[1]", work.resolve("spark-local-1"));
+            SparkBackend one = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
+                    new OrtEngineFactory());
+            log.println("[benchmark] the first variant on local[1]");
+            double[] t1 = new double[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) {
+                long s = System.nanoTime();
+                one.collect(first, refs, partitions);
+                t1[r] = (System.nanoTime() - s) / 1e6;
+            }
+            double on1 = Latency.median(t1) / refs.size();
+            return new Result(refs.size(), partitions, ratios, ms, on1 / on2, (double) peak10n / peakN, peakN,
+                    peak10n);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    private static void time(Map<String, double[]> times, String key, int round, Runnable r) {
+        long s = System.nanoTime();
+        r.run();
+        times.computeIfAbsent(key, k -> new double[ROUNDS])[round] = (System.nanoTime() - s) / 1e6;
+    }
+
+    /**
+     * Peak live heap during {@code r}: a sampler forces a full GC every 250 ms and records the heap the GC itself
+     * reports as used right after collecting (the pools' collection usage), so neither garbage awaiting collection
+     * nor allocations racing the reading count.
+     */
+    static long peakLiveHeap(Runnable r) {
+        AtomicLong peak = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                peak.accumulateAndGet(liveAfterGc(), Math::max);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "heap-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
+        try {
+            r.run();
+        } finally {
+            sampler.interrupt();
+        }
+        peak.accumulateAndGet(liveAfterGc(), Math::max);
+        return peak.get();
+    }
+
+    private static long liveAfterGc() {
+        System.gc();
+        long live = 0;
+        for (var pool : ManagementFactory.getMemoryPoolMXBeans()) {
+            if (pool.getType() == java.lang.management.MemoryType.HEAP && pool.getCollectionUsage() != null) {
+                live += pool.getCollectionUsage().getUsed();
+            }
+        }
+        return live;
+    }
+
+    static List<SampleRef> cycle(List<SampleRef> refs, int n) {
+        List<SampleRef> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(refs.get(i % refs.size()));
+        }
+        return out;
+    }
+
+    /** The estimators compared: the configured one ("default"). */
+    static List<Variant> variants(PtqConfig config) {
+        List<AlgorithmSpec> algorithms = config.compression().algorithms();
+        return List.of(new Variant("default", algorithms.get(0).params()));
+    }
+}

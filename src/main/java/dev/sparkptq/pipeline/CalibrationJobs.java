@@ -1,0 +1,45 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.config.CompressionSection;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.QuantizationPlanner;
+import dev.sparkptq.runtime.ModelBlob;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Builds statistics jobs outside a full run (benchmarks, tools): the same plan → request → exposed-outputs model
+ * that {@link QuantizationPipeline} uses, so a benchmark measures exactly what a run does.
+ */
+public final class CalibrationJobs {
+    private CalibrationJobs() {
+    }
+
+    /** The statistics pass of {@code params} on {@code prepared} (a model from {@code ModelIo.prepareForQuantization}). */
+    public static StatisticsJob statistics(OnnxMl.ModelProto prepared, QuantizationParams params,
+                                           CompressionSection compression, DataSource source, int threads,
+                                           Path stagingDir) {
+        ModelGraph graph = ModelGraph.of(prepared);
+        QuantizationPlan plan = QuantizationPlanner.plan(graph, params, compression);
+        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()), stagingDir);
+        return new StatisticsJob(blob, request.outputs(), request.specs(), source, params.statBatchSize(), threads);
+    }
+
+    /**
+     * Plain inference over the same samples, as a statistics job with nothing to accumulate: the model's own
+     * outputs are fetched and dropped — the baseline a statistics pass is compared with.
+     */
+    public static StatisticsJob inference(OnnxMl.ModelProto prepared, DataSource source, int threads,
+                                          Path stagingDir) {
+        ModelGraph graph = ModelGraph.of(prepared);
+        List<String> outputs = graph.outputs().stream().map(o -> o.name()).toList();
+        return new StatisticsJob(Blobs.of(prepared, stagingDir), outputs, List.of(), source, 1, threads);
+    }
+}
