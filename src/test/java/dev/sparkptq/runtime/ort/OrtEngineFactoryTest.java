@@ -69,7 +69,7 @@ class OrtEngineFactoryTest {
     @Test
     void differentOptionsGetTheirOwnSession() {
         ModelBlob blob = ModelBlob.ofBytes(digest(), TinyModels.addOne());
-        InferenceEngine forStats = factory.open(blob, EngineOptions.forStatistics(1));
+        InferenceEngine forStats = factory.open(blob, new EngineOptions(1, EngineOptions.Optimization.NONE));
         InferenceEngine forInference = factory.open(blob, EngineOptions.forInference(1));
         assertNotSame(forStats, forInference);
     }
