@@ -105,7 +105,7 @@ class OrtEngineFactoryTest {
     void evictClosesEverySessionOfTheDigestAndTheNextOpenCreatesANewOne() {
         ModelBlob blob = ModelBlob.ofBytes(digest(), TinyModels.addOne());
         int before = OrtEngineFactory.cachedSessions();
-        OrtInferenceEngine a = (OrtInferenceEngine) factory.open(blob, EngineOptions.forStatistics(1));
+        OrtInferenceEngine a = (OrtInferenceEngine) factory.open(blob, new EngineOptions(1, EngineOptions.Optimization.NONE));
         OrtInferenceEngine b = (OrtInferenceEngine) factory.open(blob, EngineOptions.forInference(1));
         assertEquals(before + 2, OrtEngineFactory.cachedSessions());
 
