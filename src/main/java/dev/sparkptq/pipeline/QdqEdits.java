@@ -20,7 +20,7 @@ final class QdqEdits {
                               List<GraphEdit> extra) {
         List<GraphEdit> edits = new ArrayList<>();
         for (QuantizationPoint p : plan.points()) {
-            edits.add(new InsertQdq(p.tensor(), p.consumers(), qparams.params().get(p.tensor()), role(p, storage)));
+            edits.add(new InsertQdq(p.tensor(), p.consumers(), qparams.params().get(p.id()), role(p, storage)));
         }
         edits.addAll(extra);
         return edits;

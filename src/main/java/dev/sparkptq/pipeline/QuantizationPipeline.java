@@ -63,8 +63,9 @@ public final class QuantizationPipeline {
             warnings.add("stat_subset_size is " + params.statSubsetSize() + " but the data source has only "
                     + available.size() + " samples; all of them were used");
         }
-        log.accept("plan: " + plan.activations().size() + " activation and " + plan.weights().size()
-                + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
+        log.accept("plan: " + plan.measuredActivations().size() + " activation quantizers (+"
+                + (plan.activations().size() - plan.measuredActivations().size()) + " tied) and "
+                + plan.weights().size() + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
         clock.lap("plan");
 
         StatisticsRequest request = StatisticsRequest.of(plan, graph);

@@ -19,8 +19,8 @@ import java.util.TreeMap;
 /**
  * Scale and zero point of every quantizer of a plan, with the range each came from.
  *
- * @param params tensor → parameters
- * @param ranges tensor → estimated range
+ * @param params point id → parameters (a tied point has its root's parameters)
+ * @param ranges point id → estimated range
  */
 record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> ranges) {
 
@@ -28,6 +28,9 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
         Map<String, QuantParams> params = new TreeMap<>();
         Map<String, Range> ranges = new TreeMap<>();
         for (QuantizationPoint p : plan.points()) {
+            if (p.tiedTo() != null) {
+                continue;
+            }
             Range range;
             QuantParams q;
             if (p.kind() == PointKind.WEIGHT) {
@@ -39,8 +42,14 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
                 range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
-            params.put(p.tensor(), q);
-            ranges.put(p.tensor(), range);
+            params.put(p.id(), q);
+            ranges.put(p.id(), range);
+        }
+        for (QuantizationPoint p : plan.points()) {
+            if (p.tiedTo() != null) {
+                params.put(p.id(), params.get(p.tiedTo()));
+                ranges.put(p.id(), ranges.get(p.tiedTo()));
+            }
         }
         return new QuantizerParameters(params, ranges);
     }

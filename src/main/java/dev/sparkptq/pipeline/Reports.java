@@ -47,7 +47,7 @@ final class Reports {
         }
         List<RunReport.TensorSummary> tensors = new ArrayList<>();
         for (QuantizationPoint p : in.plan().points()) {
-            tensors.add(tensor(p, in.qparams().params().get(p.tensor()), in.qparams().ranges().get(p.tensor())));
+            tensors.add(tensor(p, in.qparams().params().get(p.id()), in.qparams().ranges().get(p.id())));
         }
         var c = in.config().compression();
         return new RunReport.QuantizationSummary(in.params().preset().name().toLowerCase(),
@@ -74,7 +74,7 @@ final class Reports {
             rmax = Math.max(rmax, r.max()[i]);
         }
         return new RunReport.TensorSummary(p.tensor(), p.kind().name().toLowerCase(), q.storage().name(), q.axis(),
-                s.length, smin, smax, sameZp ? z[0] : null, q.levelLow(), q.levelHigh(), rmin, rmax);
+                s.length, smin, smax, sameZp ? z[0] : null, q.levelLow(), q.levelHigh(), rmin, rmax, p.tiedTo());
     }
 
     private static long fileBytes(Path model) {

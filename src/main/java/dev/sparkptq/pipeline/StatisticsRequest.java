@@ -25,7 +25,7 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
 
     static StatisticsRequest of(QuantizationPlan plan, ModelGraph graph) {
         Set<StatisticSpec> specs = new TreeSet<>();
-        for (QuantizationPoint p : plan.activations()) {
+        for (QuantizationPoint p : plan.measuredActivations()) {
             specs.addAll(RangeEstimators.requiredStatistics(p.tensor(), p.spec(), p.channelAxis()));
         }
         Set<String> tensors = new TreeSet<>();

@@ -27,15 +27,20 @@ public record QuantizationPlan(List<QuantizationPoint> points, Set<String> quant
         return points.stream().filter(p -> p.kind() == PointKind.ACTIVATION).toList();
     }
 
+    /** Activation points with their own range (the ones that need statistics). */
+    public List<QuantizationPoint> measuredActivations() {
+        return points.stream().filter(p -> p.kind() == PointKind.ACTIVATION && p.tiedTo() == null).toList();
+    }
+
     public List<QuantizationPoint> weights() {
         return points.stream().filter(p -> p.kind() == PointKind.WEIGHT).toList();
     }
 
-    /** The plan with every point on the given tensors removed (an accuracy-aware revert). */
+    /** The plan with every point on the given tensors, and every point tied to them, removed (a revert). */
     public QuantizationPlan withoutTensors(Collection<String> tensors) {
         List<QuantizationPoint> kept = new ArrayList<>();
         for (QuantizationPoint p : points) {
-            if (!tensors.contains(p.tensor())) {
+            if (!tensors.contains(p.tensor()) && !tensors.contains(p.rangeSource())) {
                 kept.add(p);
             }
         }

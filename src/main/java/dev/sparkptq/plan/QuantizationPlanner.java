@@ -53,7 +53,9 @@ public final class QuantizationPlanner {
             throw new ModelException("nothing to quantize: the model has no " + String.join("/", OpRules.QUANTIZABLE)
                     + " op with float inputs outside the ignored scope; check ignored.scope/ignored.operations");
         }
-        List<QuantizationPoint> points = byTensor.values().stream().map(PointBuilder::build).toList();
+        List<QuantizationPoint> points = new java.util.ArrayList<>(
+                byTensor.values().stream().map(PointBuilder::build).toList());
+        points.addAll(Propagation.tiedPoints(graph, points));
         Set<String> nodes = new TreeSet<>();
         points.forEach(p -> nodes.addAll(p.consumerNodes()));
         return new QuantizationPlan(points, nodes, notes);
@@ -132,7 +134,7 @@ public final class QuantizationPlanner {
                     ? new TensorQuantSpec(spec.bits(), spec.mode(), Granularity.PER_TENSOR, spec.levelLow(),
                     spec.levelHigh(), spec.rangeEstimator())
                     : spec;
-            return new QuantizationPoint(tensor, kind, consumers, axis, s, constantNode);
+            return new QuantizationPoint(tensor, kind, consumers, axis, s, constantNode, null);
         }
     }
 }

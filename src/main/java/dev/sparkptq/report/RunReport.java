@@ -37,11 +37,12 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     }
 
     /**
-     * One quantizer. {@code zeroPoint} is null for per-channel quantizers with differing zero points.
+     * One quantizer. {@code zeroPoint} is null for per-channel quantizers with differing zero points; {@code tiedTo}
+     * names the tensor whose parameters a tied quantizer reuses (null for quantizers with their own range).
      */
     public record TensorSummary(String tensor, String kind, String storage, int axis, int channels,
                                 float scaleMin, float scaleMax, Integer zeroPoint, int levelLow, int levelHigh,
-                                double rangeMin, double rangeMax) {
+                                double rangeMin, double rangeMax, String tiedTo) {
     }
 
     /**
