@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on local[1] with 1 partition and on local[2] with 4 partitions gives the same scales (1e-6 relative).
  */
 @Tag("e2e")
-class MnistE2eTest {
+public class MnistE2eTest {
     static final int PER_CLASS_CALIBRATION = 100;
 
     @Test
@@ -63,8 +63,11 @@ class MnistE2eTest {
         }
     }
 
-    /** Digits as one [N,1,28,28] float array per split plus int64 labels, written with the project's NPY writer. */
-    static void writeNpySplit(Path mnist, Path dir) throws Exception {
+    /**
+     * Digits as one [N,1,28,28] float array per split plus int64 labels, written with the project's NPY writer
+     * (public: the cluster test quantizes the same data).
+     */
+    public static void writeNpySplit(Path mnist, Path dir) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<float[]> calib = new ArrayList<>();
         List<float[]> eval = new ArrayList<>();
@@ -97,7 +100,7 @@ class MnistE2eTest {
                 labels.stream().mapToLong(Long::longValue).toArray()));
     }
 
-    static String config(Path shared, int partitions) {
+    public static String config(Path shared, int partitions) {
         return """
                 // MNIST-8 on NPY tensors with a batch axis
                 {
