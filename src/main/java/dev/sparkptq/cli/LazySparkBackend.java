@@ -50,7 +50,8 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
 
     @Override
     public String describe() {
-        return backend != null ? backend.describe() : "spark " + (master == null ? "local[*]" : master);
+        String m = master != null ? master : System.getProperty("spark.master", "local[*]");
+        return backend != null ? backend.describe() : "spark " + m;
     }
 
     @Override

@@ -65,7 +65,9 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public String describe() {
-        return "spark " + jsc.master() + " (" + jsc.defaultParallelism() + " cores)";
+        int executors = Math.max(1, jsc.sc().statusTracker().getExecutorInfos().length - 1); // minus the driver
+        return "spark " + jsc.master() + " (" + jsc.defaultParallelism() + " cores"
+                + (jsc.master().startsWith("local") ? "" : ", " + executors + " executors") + ")";
     }
 
     /** A statistics task: captures only the broadcast handle and the engine factory. */

@@ -84,7 +84,8 @@ class LoopbackClusterTest {
                         + localModel.length + "); compare the tensors of the two report.json files");
 
         JsonNode report = new ObjectMapper().readTree(clusterOut.resolve("report.json").toFile());
-        assertEquals("spark " + master + " (" + WORKERS + " cores)", report.get("provenance").get("backend").asText());
+        assertEquals("spark " + master + " (" + WORKERS + " cores, " + WORKERS + " executors)",
+                report.get("provenance").get("backend").asText());
         assertOneExecutorPerWorker(state);
 
         assertTrue(jvms.seen(Role.MASTER) == 1 && jvms.seen(Role.WORKER) == WORKERS
