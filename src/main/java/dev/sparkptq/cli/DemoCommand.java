@@ -42,7 +42,8 @@ final class DemoCommand {
         PtqConfig config = ConfigLoader.load(home.resolve("conf/examples/demo-minilm.json"),
                 new ConfigOverrides(null, null, null, null));
         Path outputDir = Path.of(a.get("--output-dir") != null ? a.get("--output-dir") : "results/demo");
-        RunResult result = Runs.quantize(config, outputDir, RunOptions.Evaluation.RUN, 1, a.get("--master"), err);
+        RunResult result = Runs.quantize(config, outputDir, RunOptions.Evaluation.RUN, 1, a.get("--master"), null,
+                err);
         Summary.print(result, out);
         DemoLatency.Result latency = DemoLatency.measure(config, inputs.model(), result.model());
         out.println(latency.describe());

@@ -30,6 +30,8 @@ final class QuantizeCommand {
                                          (default: results/<model_name>_<algorithm>/<timestamp>/)
               -e, --evaluate             run FP32 and quantized models on the evaluation data; metrics in report.json
               --keep-uncompressed-weights  keep FP32 weights behind Q/DQ pairs instead of int8 initializers
+              --statistics FILE          reuse an earlier run's statistics.json instead of calibrating (same model;
+                                         the estimator must need only statistics the file holds)
               --master URL               Spark master (default local[*]); e.g. spark://host:7077
               --threads N                ONNX Runtime threads per Spark task (default 1)
               --verbose                  stack traces on errors
@@ -40,7 +42,7 @@ final class QuantizeCommand {
             """;
 
     private static final Set<String> VALUED = Set.of("--config", "--model", "--data-source", "--eval-data-source",
-            "--output-dir", "--master", "--threads");
+            "--output-dir", "--master", "--threads", "--statistics");
     private static final Set<String> SWITCHES = Set.of("--evaluate", "--keep-uncompressed-weights", "--verbose",
             "--help");
     private static final Map<String, String> ALIASES = Map.of("-c", "--config", "-m", "--model", "-e", "--evaluate",
@@ -64,8 +66,8 @@ final class QuantizeCommand {
                 a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
         Path outputDir = a.get("--output-dir") != null ? Path.of(a.get("--output-dir")) : defaultOutput(config);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
-        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"),
-                err);
+        Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
+        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics, err);
         Summary.print(result, out);
         return ExitCode.OK.code();
     }

@@ -17,11 +17,11 @@ final class Runs {
     }
 
     static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
-                              String master, PrintStream log) {
+                              String master, Path statistics, PrintStream log) {
         Path work = scratch();
         try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"))) {
             QuantizationPipeline pipeline = new QuantizationPipeline(backend, m -> log.println("[spark-ptq] " + m));
-            return pipeline.run(config, new RunOptions(outputDir, evaluation, threads, work));
+            return pipeline.run(config, new RunOptions(outputDir, evaluation, threads, work, statistics));
         } finally {
             deleteTree(work);
         }

@@ -5,6 +5,7 @@ import dev.sparkptq.core.InternalException;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.report.ReportWriter;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.report.StatisticsCache;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -15,13 +16,14 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes model.onnx (+ external data) and report.json so that a reader never sees a half-written or mixed result:
- * everything is written into a temporary folder inside the output folder, then renamed into place (external data
- * first, the model second, the report last).
+ * Writes model.onnx (+ external data), statistics.json and report.json so that a reader never sees a half-written
+ * or mixed result: everything is written into a temporary folder inside the output folder, then renamed into place
+ * (external data first, the model second, the statistics third, the report last).
  */
 final class OutputWriter {
     static final String MODEL = "model.onnx";
     static final String REPORT = "report.json";
+    static final String STATISTICS = "statistics.json";
 
     private OutputWriter() {
     }
@@ -41,6 +43,7 @@ final class OutputWriter {
             RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
                     external ? MODEL + ".data" : null, metrics, clock.finish());
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
+            Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));
             if (external) {
                 move(data, outputDir.resolve(MODEL + ".data"));
             }
@@ -48,6 +51,7 @@ final class OutputWriter {
             if (!external) {
                 Files.deleteIfExists(outputDir.resolve(MODEL + ".data")); // stale data of an earlier run
             }
+            move(tmp.resolve(STATISTICS), outputDir.resolve(STATISTICS));
             move(tmp.resolve(REPORT), outputDir.resolve(REPORT));
             return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);
         } catch (IOException e) {

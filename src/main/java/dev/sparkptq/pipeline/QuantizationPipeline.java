@@ -15,6 +15,7 @@ import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPlanner;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.StatisticsSet;
 
@@ -68,16 +69,9 @@ public final class QuantizationPipeline {
                 + plan.weights().size() + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
         clock.lap("plan");
 
-        StatisticsRequest request = StatisticsRequest.of(plan, graph);
-        OnnxMl.ModelProto statsModel = GraphRewriter.apply(prepared, request.exposeEdits());
-        ModelBlob statsBlob = Blobs.of(statsModel, options.workDir().resolve("stats"));
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
-                + " samples in " + partitions + " partitions (" + backend.describe() + ")");
-        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), calibration,
-                params.statBatchSize(), options.threadsPerTask());
-        StatisticsSet stats = backend.collect(job, calib, partitions);
-        stats.requireComplete();
+        StatisticsCache.Content stats = statistics(prepared, plan, graph, calibration, calib, partitions, params,
+                options, fp32Sha, config);
         clock.lap("statistics");
 
         QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results());
@@ -92,8 +86,32 @@ public final class QuantizationPipeline {
             clock.lap("evaluate");
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
-                partitions, warnings, fp32Sha, modelPath, backend.describe());
+                partitions, warnings, fp32Sha, modelPath, backend.describe(), options.statistics());
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, clock);
+    }
+
+    /**
+     * One statistics pass for everything the plan needs, or — with {@code --statistics} — the statistics of an
+     * earlier run, checked against this model and this plan's needs.
+     */
+    private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, QuantizationPlan plan, ModelGraph graph,
+                                               DataSource source, List<SampleRef> calib, int partitions,
+                                               QuantizationParams params, RunOptions options, String fp32Sha,
+                                               PtqConfig config) {
+        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        if (options.statistics() != null) {
+            log.accept("reusing statistics from " + options.statistics());
+            return StatisticsCache.load(options.statistics(), fp32Sha, request.specs());
+        }
+        ModelBlob statsBlob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
+                options.workDir().resolve("stats"));
+        log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
+                + " samples in " + partitions + " partitions (" + backend.describe() + ")");
+        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), source,
+                params.statBatchSize(), options.threadsPerTask());
+        StatisticsSet stats = backend.collect(job, calib, partitions);
+        stats.requireComplete();
+        return StatisticsCache.of(fp32Sha, config.engine().dataSource().toString(), calib.size(), stats.results());
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
@@ -132,9 +150,9 @@ public final class QuantizationPipeline {
 
     /** Everything the report needs from a run, gathered in one value. */
     record ReportInputs(PtqConfig config, QuantizationParams params, ModelGraph graph, QuantizationPlan plan,
-                        QuantizerParameters qparams, StatisticsSet stats, int samplesAvailable,
+                        QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
                         List<SampleRef> calibration, int partitions, List<String> warnings, String fp32Sha,
-                        Path modelPath, String backend) {
+                        Path modelPath, String backend, Path statisticsFrom) {
     }
 
 }

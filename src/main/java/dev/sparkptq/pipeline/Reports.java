@@ -33,9 +33,9 @@ final class Reports {
         long nonFinite = in.stats().results().values().stream().mapToLong(StatResult::nonFinite).sum();
         var calibration = new RunReport.CalibrationSummary(in.config().engine().dataSource().toString(),
                 in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()
-                : in.params().statSubsetSize(), in.calibration().size(), in.partitions(),
+                : in.params().statSubsetSize(), in.stats().samples(), in.partitions(),
                 in.params().statBatchSize(), in.params().shuffleData(), in.params().seed(), nonFinite,
-                in.warnings());
+                in.warnings(), in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings);
     }

@@ -25,9 +25,12 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record OutputSummary(String path, long bytes, double sizeRatio, String externalData) {
     }
 
+    /**
+     * @param statisticsFrom null when this run collected its statistics; the reused statistics.json otherwise
+     */
     public record CalibrationSummary(String dataSource, int samplesAvailable, int samplesRequested, int samplesUsed,
                                      int partitions, int batchSize, boolean shuffle, long seed,
-                                     long nonFiniteValues, List<String> warnings) {
+                                     long nonFiniteValues, List<String> warnings, String statisticsFrom) {
     }
 
     public record QuantizationSummary(String preset, String targetDevice, String modelType, int quantizedOps,

@@ -77,7 +77,7 @@ class InProcessPipelineTest {
         assertEquals(8, report.get("metrics").get("samples").asInt());
         assertEquals(8, report.get("metrics").get("samples_also_used_for_calibration").asInt());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("model.onnx", "report.json"),
+            assertEquals(List.of("model.onnx", "report.json", "statistics.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
@@ -100,5 +100,23 @@ class InProcessPipelineTest {
             assertEquals(ta.get(i).scaleMax(), tb.get(i).scaleMax(), 1e-6 * ta.get(i).scaleMax());
             assertEquals(ta.get(i).zeroPoint(), tb.get(i).zeroPoint());
         }
+    }
+
+    @Test
+    void savedStatisticsReproduceTheModelWithoutCalibrationAndRefuseAnotherEstimator(@TempDir Path tmp)
+            throws Exception {
+        TinyRun t = TinyRun.create(tmp, 9, 2);
+        RunResult first = run(t, 2, "performance", tmp.resolve("first"), RunOptions.Evaluation.SKIP);
+        Path saved = tmp.resolve("first").resolve("statistics.json");
+        var pipeline = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { });
+        RunResult again = pipeline.run(t.config(2, "performance"), new RunOptions(tmp.resolve("again"),
+                RunOptions.Evaluation.SKIP, 1, Files.createDirectories(tmp.resolve("w2")), saved));
+        assertEquals(java.util.Arrays.toString(Files.readAllBytes(first.model())),
+                java.util.Arrays.toString(Files.readAllBytes(again.model())), "same statistics, same model bytes");
+        assertEquals(saved.toString(), again.report().calibration().statisticsFrom());
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.sparkptq.core.ConfigException.class,
+                () -> pipeline.run(t.config(2, "mixed"), new RunOptions(tmp.resolve("mixed"),
+                        RunOptions.Evaluation.SKIP, 1, tmp.resolve("w2"), saved)));
+        assertTrue(e.getMessage().contains("lacks"), e.getMessage());
     }
 }
