@@ -27,7 +27,9 @@ class PerSampleReducerTest {
                     continue;
                 }
                 for (PerSampleStat stat : PerSampleStat.values()) {
-                    out.add(Arguments.of(shape, axis, stat));
+                    if (!stat.needsProbability()) {
+                        out.add(Arguments.of(shape, axis, stat));
+                    }
                 }
             }
         }
