@@ -24,7 +24,7 @@ public enum PerSampleStat {
      * The {@code q}-quantile of the finite values, with numpy's default ("linear", Hyndman–Fan type 7) rule: for the
      * sorted values {@code x[0..n-1]}, {@code h = (n - 1) q}, and the result interpolates between {@code x[floor(h)]}
      * and {@code x[floor(h) + 1]} with weight {@code h - floor(h)} exactly as {@code numpy.quantile} does (see
-     * {@link OrderStatistics#interpolate}), evaluated in double precision. Example: values 1, 2, 3, 4 and
+     * {@code OrderStatistics.interpolate}), evaluated in double precision. Example: values 1, 2, 3, 4 and
      * {@code q = 0.1} give {@code h = 0.3}, result 1.3. A low side when {@code q < 0.5}, else a high side.
      */
     QUANTILE,
