@@ -22,6 +22,7 @@ import dev.sparkptq.stats.StatisticSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -39,7 +40,15 @@ import java.util.Map;
  *       see negative values) the magnitude is {@code max(|high|, |low|)} so that an all-negative tensor is
  *       still covered.
  * </ul>
- * Signedness is decided per tensor even for per-channel ranges, because one quantizer has one storage type.
+ * Signedness is decided per tensor even for per-channel ranges, because one quantizer has one storage type. For
+ * per-channel symmetric activations the min side is therefore collected per tensor, as POT's estimator table does
+ * ({@code 'granularity': 'pertensor'} on that side).
+ *
+ * <p>Quantile statistics follow POT's {@code get_tensor_statistics}: {@code quantile} is taken at
+ * {@code q = outlier_prob} on the min side and at {@code q = 1 - outlier_prob} on the max side; {@code abs_quantile}
+ * at {@code q = 1 - outlier_prob} of {@code |x|} on either side. An ABS_QUANTILE (like an ABS_MAX) min side counts as
+ * its negation: POT would take the {@code outlier_prob} quantile of {@code |x|} there, a value near 0 that no range
+ * can use as a minimum.
  */
 public final class RangeEstimators {
 
@@ -57,7 +66,7 @@ public final class RangeEstimators {
         int axis = activationAxis(tensor, spec, channelAxis);
         List<StatisticSpec> out = new ArrayList<>(2);
         if (est.min() != null) {
-            out.add(toSpec(tensor, "min", est.min(), axis));
+            out.add(toSpec(tensor, "min", est.min(), lowAxis(spec, axis)));
         }
         out.add(toSpec(tensor, "max", est.max(), axis));
         return out;
@@ -74,7 +83,7 @@ public final class RangeEstimators {
         int axis = activationAxis(tensor, spec, channelAxis);
         StatisticSpec highSpec = toSpec(tensor, "max", est.max(), axis);
         double[] high = finiteValues(tensor, highSpec, stats);
-        StatisticSpec lowSpec = est.min() == null ? null : toSpec(tensor, "min", est.min(), axis);
+        StatisticSpec lowSpec = est.min() == null ? null : toSpec(tensor, "min", est.min(), lowAxis(spec, axis));
         double[] low = lowSpec == null ? null : finiteValues(tensor, lowSpec, stats);
         return combine(tensor, spec.mode(), highSpec.stat(), high, lowSpec == null ? null : lowSpec.stat(), low);
     }
@@ -103,16 +112,19 @@ public final class RangeEstimators {
         System.arraycopy(shape, 0, batched, 1, shape.length);
         Tensor asBatch = Tensor.ofFloats(batched, weight.floats());
         int batchAxis = axis == -1 ? -1 : axis + 1;
-        PerSampleStat highStat = statOf(tensor, "max", est.max().type());
-        double[] high = weightStat(tensor, asBatch, highStat, batchAxis, est.max().clippingValue());
-        PerSampleStat lowStat = est.min() == null ? null : statOf(tensor, "min", est.min().type());
-        double[] low = lowStat == null ? null
-                : weightStat(tensor, asBatch, lowStat, batchAxis, est.min().clippingValue());
+        PerSampleStat highStat = statOf(est.max().type());
+        double[] high = weightStat(tensor, asBatch, highStat, probabilityOf(tensor, "max", est.max()), batchAxis,
+                est.max().clippingValue());
+        PerSampleStat lowStat = est.min() == null ? null : statOf(est.min().type());
+        double[] low = lowStat == null ? null : weightStat(tensor, asBatch, lowStat,
+                probabilityOf(tensor, "min", est.min()), batchAxis, est.min().clippingValue());
         return combine(tensor, spec.mode(), highStat, high, lowStat, low);
     }
 
-    private static double[] weightStat(String tensor, Tensor asBatch, PerSampleStat stat, int axis, Double clip) {
-        Reduced r = PerSampleReducer.reduce(asBatch, stat, axis);
+    private static double[] weightStat(String tensor, Tensor asBatch, PerSampleStat stat, Double probability,
+                                       int axis, Double clip) {
+        double q = probability == null ? Double.NaN : probability;
+        Reduced r = PerSampleReducer.reduce(asBatch, stat, q, axis);
         if (r.nonFinite() > 0) {
             throw new ModelException("weight '" + tensor + "' contains " + r.nonFinite() + " NaN/Inf values; fix "
                     + "the model (re-export it) or add the consuming node to ignored.scope");
@@ -124,7 +136,7 @@ public final class RangeEstimators {
                 throw new ModelException("weight '" + tensor + "' has no values" + (v.length > 1 ? " in channel "
                         + i : "") + "; an empty weight cannot be quantized, add its node to ignored.scope");
             }
-            v[i] = stat.clip(v[i], c);
+            v[i] = stat.side(q).clip(v[i], c);
         }
         return v;
     }
@@ -132,8 +144,8 @@ public final class RangeEstimators {
     /** Combines estimated sides into a range; see the class comment. */
     static Range combine(String tensor, QuantScheme mode, PerSampleStat highStat, double[] high,
                          PerSampleStat lowStat, double[] low) {
-        double[] lowSigned = low == null ? null : broadcast(tensor, lowStat == PerSampleStat.ABS_MAX ? negate(low)
-                : low, high.length);
+        boolean absLow = lowStat == PerSampleStat.ABS_MAX || lowStat == PerSampleStat.ABS_QUANTILE;
+        double[] lowSigned = low == null ? null : broadcast(tensor, absLow ? negate(low) : low, high.length);
         if (mode == QuantScheme.ASYMMETRIC) {
             if (lowSigned == null) {
                 throw new ConfigException("asymmetric quantization of '" + tensor + "' needs a min range estimator; "
@@ -149,11 +161,12 @@ public final class RangeEstimators {
             return new Range(lowSigned, high);
         }
         boolean signed = lowSigned == null || Arrays.stream(lowSigned).anyMatch(v -> v < 0);
+        boolean signedHigh = highStat == PerSampleStat.MAX || highStat == PerSampleStat.QUANTILE;
         double[] lo = new double[high.length];
         double[] hi = new double[high.length];
         for (int i = 0; i < high.length; i++) {
             double m = Math.abs(high[i]);
-            if (highStat == PerSampleStat.MAX && lowSigned != null) {
+            if (signedHigh && lowSigned != null) {
                 m = Math.max(m, Math.abs(lowSigned[i]));
             }
             hi[i] = m;
@@ -222,33 +235,58 @@ public final class RangeEstimators {
         return channelAxis;
     }
 
+    /** POT collects the min side of per-channel symmetric activations per tensor (it only decides the sign). */
+    private static int lowAxis(TensorQuantSpec spec, int axis) {
+        return spec.mode() == QuantScheme.SYMMETRIC ? -1 : axis;
+    }
+
     private static StatisticSpec toSpec(String tensor, String side, RangeEstimatorSpec.StatisticSpec s, int axis) {
         if (s.aggregator() == null) {
             throw new ConfigException("range_estimator." + side + " of activation '" + tensor + "' has no "
-                    + "aggregator; set one of mean, max, min");
+                    + "aggregator; set one of mean, max, min, median, mean_no_outliers, median_no_outliers, "
+                    + "hl_estimator");
         }
-        return new StatisticSpec(tensor, statOf(tensor, side, s.type()), axis,
-                aggregationOf(tensor, side, s.aggregator()), s.clippingValue());
+        return new StatisticSpec(tensor, statOf(s.type()), axis, aggregationOf(s.aggregator()), s.clippingValue(),
+                probabilityOf(tensor, side, s));
     }
 
-    static PerSampleStat statOf(String tensor, String side, StatType t) {
+    static PerSampleStat statOf(StatType t) {
         return switch (t) {
             case MIN -> PerSampleStat.MIN;
             case MAX -> PerSampleStat.MAX;
             case ABS_MAX -> PerSampleStat.ABS_MAX;
-            case QUANTILE, ABS_QUANTILE -> throw new ConfigException("range_estimator." + side + ".type '"
-                    + t.name().toLowerCase() + "' for '" + tensor + "' is not supported yet; use min, max or abs_max");
+            case QUANTILE -> PerSampleStat.QUANTILE;
+            case ABS_QUANTILE -> PerSampleStat.ABS_QUANTILE;
         };
     }
 
-    static Aggregation aggregationOf(String tensor, String side, Aggregator a) {
+    /**
+     * The quantile probability of one side (POT's {@code get_tensor_statistics}): {@code outlier_prob} for a
+     * {@code quantile} min side, {@code 1 - outlier_prob} for a {@code quantile} max side and for
+     * {@code abs_quantile}; null for the other types.
+     */
+    static Double probabilityOf(String tensor, String side, RangeEstimatorSpec.StatisticSpec s) {
+        if (s.type() != StatType.QUANTILE && s.type() != StatType.ABS_QUANTILE) {
+            return null;
+        }
+        Double p = s.outlierProb();
+        if (p == null || !(p > 0 && p < 0.5)) {
+            throw new ConfigException("range_estimator." + side + " of '" + tensor + "' is "
+                    + s.type().name().toLowerCase(Locale.ROOT) + " with outlier_prob " + p + "; set outlier_prob "
+                    + "in (0, 0.5), e.g. 1e-4");
+        }
+        return s.type() == StatType.QUANTILE && side.equals("min") ? p : 1 - p;
+    }
+
+    static Aggregation aggregationOf(Aggregator a) {
         return switch (a) {
             case MIN -> Aggregation.MIN;
             case MAX -> Aggregation.MAX;
             case MEAN -> Aggregation.MEAN;
-            case MEDIAN, MEAN_NO_OUTLIERS, MEDIAN_NO_OUTLIERS, HL_ESTIMATOR -> throw new ConfigException(
-                    "range_estimator." + side + ".aggregator '" + a.name().toLowerCase() + "' for '" + tensor
-                            + "' is not supported yet; use mean, max or min");
+            case MEDIAN -> Aggregation.MEDIAN;
+            case MEAN_NO_OUTLIERS -> Aggregation.MEAN_NO_OUTLIERS;
+            case MEDIAN_NO_OUTLIERS -> Aggregation.MEDIAN_NO_OUTLIERS;
+            case HL_ESTIMATOR -> Aggregation.HL_ESTIMATOR;
         };
     }
 }

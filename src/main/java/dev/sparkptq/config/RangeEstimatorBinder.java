@@ -13,8 +13,10 @@ import java.util.Optional;
 /**
  * Binds one {@code range_estimator} block: starts from {@link RangeEstimatorDefaults} for the block's role,
  * granularity, mode and preset, then lets each explicitly given {@code min}/{@code max} field replace the default
- * field by field (POT's merge). This version computes only min/max/abs_max statistics with mean/max/min
- * aggregators; the other POT values are recognised and reported as not supported yet.
+ * field by field (POT's merge). Every POT type ({@code min, max, abs_max, quantile, abs_quantile}), aggregator
+ * ({@code mean, max, min, median, mean_no_outliers, median_no_outliers, hl_estimator}) and preset ({@code default,
+ * quantile}) is accepted; what is rejected is what contradicts itself: {@code outlier_prob} outside (0, 0.5) or on
+ * a non-quantile type, an aggregator on weights, a min side on symmetric weights.
  */
 final class RangeEstimatorBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "min", "max");
@@ -24,10 +26,12 @@ final class RangeEstimatorBinder {
             .value("default", EstimatorPreset.DEFAULT).value("quantile", EstimatorPreset.QUANTILE).build();
     private static final Choices<StatType> TYPES = Choices.<StatType>builder()
             .value("min", StatType.MIN).value("max", StatType.MAX).value("abs_max", StatType.ABS_MAX)
-            .notYet("quantile", "abs_quantile").build();
+            .value("quantile", StatType.QUANTILE).value("abs_quantile", StatType.ABS_QUANTILE).build();
     private static final Choices<Aggregator> AGGREGATORS = Choices.<Aggregator>builder()
             .value("mean", Aggregator.MEAN).value("max", Aggregator.MAX).value("min", Aggregator.MIN)
-            .notYet("median", "mean_no_outliers", "median_no_outliers", "hl_estimator").build();
+            .value("median", Aggregator.MEDIAN).value("mean_no_outliers", Aggregator.MEAN_NO_OUTLIERS)
+            .value("median_no_outliers", Aggregator.MEDIAN_NO_OUTLIERS).value("hl_estimator", Aggregator.HL_ESTIMATOR)
+            .build();
 
     private RangeEstimatorBinder() {
     }
@@ -42,15 +46,7 @@ final class RangeEstimatorBinder {
         }
         StatisticSpec min = side(re, "min", defaults.min(), role);
         StatisticSpec max = side(re, "max", defaults.max(), role);
-        if (preset == EstimatorPreset.QUANTILE && (usesQuantile(min) || usesQuantile(max))) {
-            re.problem("preset", "'quantile' is not supported yet (supported: default), it selects quantile "
-                    + "statistics, which this version does not compute");
-        }
         return new RangeEstimatorSpec(min, max);
-    }
-
-    private static boolean usesQuantile(StatisticSpec s) {
-        return s != null && RangeEstimatorDefaults.isQuantile(s.type());
     }
 
     private static StatisticSpec side(ObjectView re, String key, StatisticSpec fallback, TensorRole role) {

@@ -19,7 +19,10 @@ import dev.sparkptq.core.QuantScheme;
  * weights                asymmetric: min = min                     max = max
  * </pre>
  * The {@code quantile} preset swaps min/max for quantile and abs_max for abs_quantile, with
- * {@link #DEFAULT_OUTLIER_PROB}, keeping the aggregators.
+ * {@link #DEFAULT_OUTLIER_PROB}, keeping the aggregators — except the min side of symmetric activations, which stays
+ * {@code min} of per-sample {@code min}: POT's {@code QUANTILE_ACTIVATIONS_RANGE_ESTIMATOR_CONFIG}
+ * ({@code algorithms/quantization/range_estimator.py}) keeps it, since in symmetric mode that side only decides
+ * whether the range is signed, and a quantile would call a tensor with rare negative values unsigned.
  */
 public final class RangeEstimatorDefaults {
     /** POT's default tail probability for quantile statistics. */
@@ -38,9 +41,11 @@ public final class RangeEstimatorDefaults {
     public static RangeEstimatorSpec of(TensorRole role, Granularity granularity, QuantScheme mode,
                                         EstimatorPreset preset) {
         RangeEstimatorSpec base = role == TensorRole.WEIGHTS ? weights(mode) : activations(granularity, mode);
-        return preset == EstimatorPreset.QUANTILE
-                ? new RangeEstimatorSpec(toQuantile(base.min()), toQuantile(base.max()))
-                : base;
+        if (preset == EstimatorPreset.DEFAULT) {
+            return base;
+        }
+        boolean keepMin = role == TensorRole.ACTIVATIONS && mode == QuantScheme.SYMMETRIC;
+        return new RangeEstimatorSpec(keepMin ? base.min() : toQuantile(base.min()), toQuantile(base.max()));
     }
 
     private static RangeEstimatorSpec weights(QuantScheme mode) {

@@ -11,8 +11,12 @@ import dev.sparkptq.core.InternalException;
 abstract class ChannelAccumulator implements StatAccumulator {
     private static final long serialVersionUID = 1L;
 
-    /** Statistic whose side decides the clipping direction. */
+    /** Statistic of the per-sample values, kept for the compatibility check. */
     protected PerSampleStat stat;
+    /** Quantile probability of the statistic, NaN when it has none. */
+    protected double probability;
+    /** The side the statistic bounds: decides the clipping direction. */
+    protected PerSampleStat.Side side;
     /** POT clipping value, NaN when none (a primitive so that the class stays Kryo friendly). */
     protected double clip;
     protected long samples;
@@ -20,8 +24,10 @@ abstract class ChannelAccumulator implements StatAccumulator {
     /** Vector length, -1 while empty. */
     protected int length = -1;
 
-    ChannelAccumulator(PerSampleStat stat, double clip) {
+    ChannelAccumulator(PerSampleStat stat, double probability, double clip) {
         this.stat = stat;
+        this.probability = probability;
+        this.side = stat.side(probability);
         this.clip = clip;
     }
 
@@ -53,7 +59,7 @@ abstract class ChannelAccumulator implements StatAccumulator {
         for (int i = 0; i < length; i++) {
             double x = v[i];
             if (Double.isFinite(x)) {
-                accept(i, stat.clip(x, clip));
+                accept(i, side.clip(x, clip));
             } else {
                 nonFinite++;
             }
@@ -63,7 +69,8 @@ abstract class ChannelAccumulator implements StatAccumulator {
     @Override
     public final void merge(StatAccumulator other) {
         if (!(other instanceof ChannelAccumulator o) || o.getClass() != getClass() || o.stat != stat
-                || Double.compare(o.clip, clip) != 0 || !sameKind(o)) {
+                || Double.compare(o.probability, probability) != 0 || Double.compare(o.clip, clip) != 0
+                || !sameKind(o)) {
             throw new InternalException("cannot merge " + describe(other) + " into " + describe(this)
                     + "; accumulators of different statistics were paired");
         }
@@ -90,7 +97,8 @@ abstract class ChannelAccumulator implements StatAccumulator {
 
     private static String describe(StatAccumulator a) {
         if (a instanceof ChannelAccumulator c) {
-            return c.getClass().getSimpleName() + "(" + c.stat + ", clip " + c.clip + ", " + c.kindName() + ")";
+            return c.getClass().getSimpleName() + "(" + c.stat + (Double.isNaN(c.probability) ? "" : " q "
+                    + c.probability) + ", clip " + c.clip + ", " + c.kindName() + ")";
         }
         return String.valueOf(a);
     }

@@ -12,8 +12,8 @@ final class ExtremeAccumulator extends ChannelAccumulator {
     /** Running extreme; ±Inf (the identity) for a channel that has seen nothing finite yet. */
     private double[] extreme;
 
-    ExtremeAccumulator(PerSampleStat stat, double clip, Aggregation kind) {
-        super(stat, clip);
+    ExtremeAccumulator(PerSampleStat stat, double probability, double clip, Aggregation kind) {
+        super(stat, probability, clip);
         if (kind != Aggregation.MIN && kind != Aggregation.MAX) {
             throw new IllegalArgumentException("extreme accumulator needs MIN or MAX, got " + kind);
         }

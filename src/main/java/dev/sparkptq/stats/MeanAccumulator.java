@@ -14,8 +14,8 @@ final class MeanAccumulator extends ChannelAccumulator {
     private double[] compensation;
     private long[] count;
 
-    MeanAccumulator(PerSampleStat stat, double clip) {
-        super(stat, clip);
+    MeanAccumulator(PerSampleStat stat, double probability, double clip) {
+        super(stat, probability, clip);
     }
 
     @Override

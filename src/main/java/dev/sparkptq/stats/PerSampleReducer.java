@@ -16,6 +16,9 @@ import java.util.Arrays;
  * channel axis 1 gives outer 1, C 3, inner 16; NHWC {@code [2, 4, 4, 3]} with axis 3 gives outer 16, C 3, inner 1.
  *
  * <p>NaN and ±Inf elements are skipped and counted; an entry that saw no finite element is NaN.
+ *
+ * <p>MIN, MAX and ABS_MAX take the branch-free single pass below; the quantile statistics go to
+ * {@link QuantileReducer}, so adding them did not touch the hot min/max loops.
  */
 public final class PerSampleReducer {
 
@@ -28,6 +31,9 @@ public final class PerSampleReducer {
      * @param channelAxis -1 for one value per sample, else an axis in {@code 1..rank-1}
      */
     public static Reduced reduce(Tensor batchOutput, PerSampleStat stat, int channelAxis) {
+        if (stat.needsProbability()) {
+            throw new InternalException(stat + " needs a quantile probability; use reduce(tensor, stat, q, axis)");
+        }
         Layout layout = Layout.of(batchOutput, channelAxis);
         float[] data = batchOutput.floats();
         double[][] values = new double[layout.samples][];
@@ -40,6 +46,24 @@ public final class PerSampleReducer {
             values[s] = finish(acc, stat);
         }
         return new Reduced(values, nonFinite);
+    }
+
+    /**
+     * As {@link #reduce(Tensor, PerSampleStat, int)}, for any statistic: QUANTILE and ABS_QUANTILE are taken at
+     * {@code probability} by {@link QuantileReducer} (exact, quickselect on a scratch copy); the others ignore it and
+     * take the single-pass path.
+     *
+     * @param probability the quantile probability in [0, 1] for the quantile statistics, NaN for the others
+     */
+    public static Reduced reduce(Tensor batchOutput, PerSampleStat stat, double probability, int channelAxis) {
+        if (!stat.needsProbability()) {
+            return reduce(batchOutput, stat, channelAxis);
+        }
+        if (!(probability >= 0 && probability <= 1)) {
+            throw new InternalException(stat + " needs a probability in [0, 1], got " + probability);
+        }
+        return QuantileReducer.reduce(batchOutput, Layout.of(batchOutput, channelAxis),
+                stat == PerSampleStat.ABS_QUANTILE, probability);
     }
 
     /**
@@ -98,7 +122,7 @@ public final class PerSampleReducer {
     }
 
     /** The {@code [N, outer, C, inner]} view of a batch; plain static class to keep the hot loops monomorphic. */
-    private static final class Layout {
+    static final class Layout {
         final int samples;
         final int outer;
         final int channels;

@@ -7,8 +7,10 @@ import java.io.Serializable;
  *
  * <p>Contract (checked by the accumulator contract test): {@code merge} is associative and commutative, a fresh
  * accumulator is its identity on both sides, and the result never depends on how samples were split across
- * accumulators (exactly for MIN/MAX; for MEAN up to rounding of a compensated sum). NaN entries are ignored and
- * counted. Implementations hold only arrays, primitives and enums so that Kryo and Java serialization both work.
+ * accumulators (exactly for MIN/MAX and for the distribution aggregators up to their exact limit; for MEAN up to
+ * rounding of a compensated sum; for distribution aggregators past the limit within the bounds documented on
+ * {@link Aggregation}). NaN entries are ignored and counted. Implementations are shipped through Java serialization
+ * (Spark registers them with Kryo's JavaSerializer); sketches inside them are stored as their byte form.
  */
 public interface StatAccumulator extends Serializable {
 
@@ -26,9 +28,13 @@ public interface StatAccumulator extends Serializable {
 
     /** A fresh, empty accumulator for {@code spec}'s aggregation, statistic side and clipping value. */
     static StatAccumulator create(StatisticSpec spec) {
+        double q = spec.probabilityOrNaN();
+        double clip = spec.clipOrNaN();
         return switch (spec.aggregation()) {
-            case MIN, MAX -> new ExtremeAccumulator(spec.stat(), spec.clipOrNaN(), spec.aggregation());
-            case MEAN -> new MeanAccumulator(spec.stat(), spec.clipOrNaN());
+            case MIN, MAX -> new ExtremeAccumulator(spec.stat(), q, clip, spec.aggregation());
+            case MEAN -> new MeanAccumulator(spec.stat(), q, clip);
+            case MEDIAN, MEAN_NO_OUTLIERS, MEDIAN_NO_OUTLIERS, HL_ESTIMATOR ->
+                    new RobustAccumulator(spec.stat(), q, clip, spec.aggregation());
         };
     }
 }

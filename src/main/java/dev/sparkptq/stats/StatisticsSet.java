@@ -21,9 +21,9 @@ import java.util.TreeSet;
  * merges (convention 2: algorithms ask for statistics as data; the driver checks every tensor arrived).
  *
  * <p>Specs are kept sorted and stored as parallel plain arrays (not as {@link StatisticSpec} records) because
- * Kryo 4 cannot write record fields. Specs that share a tensor, statistic and axis are adjacent in that order, so
- * each batch output is reduced once per (statistic, axis) and the reduction feeds all of them (e.g. MEAN and MAX of
- * ABS_MAX).
+ * Kryo 4 cannot write record fields. Specs that share a tensor, statistic, probability and axis are adjacent in that
+ * order, so each batch output is reduced once per (statistic, probability, axis) and the reduction feeds all of them
+ * (e.g. MEAN and MAX of ABS_MAX).
  */
 public final class StatisticsSet implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -34,6 +34,8 @@ public final class StatisticsSet implements Serializable {
     private Aggregation[] aggregation;
     /** Clipping values, NaN for none. */
     private double[] clip;
+    /** Quantile probabilities, NaN for statistics without one. */
+    private double[] probability;
     private StatAccumulator[] accumulators;
     /** Distinct tensor names, sorted. */
     private String[] tensorNames;
@@ -50,6 +52,7 @@ public final class StatisticsSet implements Serializable {
         axis = new int[n];
         aggregation = new Aggregation[n];
         clip = new double[n];
+        probability = new double[n];
         accumulators = new StatAccumulator[n];
         tensorIndex = new int[n];
         TreeSet<String> names = new TreeSet<>();
@@ -60,6 +63,7 @@ public final class StatisticsSet implements Serializable {
             axis[i] = s.channelAxis();
             aggregation[i] = s.aggregation();
             clip[i] = s.clipOrNaN();
+            probability[i] = s.probabilityOrNaN();
             accumulators[i] = StatAccumulator.create(s);
             names.add(s.tensor());
         }
@@ -85,10 +89,11 @@ public final class StatisticsSet implements Serializable {
         long batch = -1;
         for (int i = 0; i < tensor.length; i++) {
             boolean newTensor = i == 0 || !tensor[i].equals(tensor[i - 1]);
-            if (newTensor || stat[i] != stat[i - 1] || axis[i] != axis[i - 1]) {
+            if (newTensor || stat[i] != stat[i - 1] || axis[i] != axis[i - 1]
+                    || Double.compare(probability[i], probability[i - 1]) != 0) {
                 Tensor t = require(outputs, tensor[i]);
                 batch = checkBatch(batch, t, tensor[i]);
-                shared = PerSampleReducer.reduce(t, stat[i], axis[i]);
+                shared = PerSampleReducer.reduce(t, stat[i], probability[i], axis[i]);
                 if (newTensor) {
                     nonFiniteElements[tensorIndex[i]] += shared.nonFinite();
                 }
@@ -122,7 +127,7 @@ public final class StatisticsSet implements Serializable {
     public void merge(StatisticsSet other) {
         if (!Arrays.equals(tensor, other.tensor) || !Arrays.equals(stat, other.stat)
                 || !Arrays.equals(axis, other.axis) || !Arrays.equals(aggregation, other.aggregation)
-                || !Arrays.equals(clip, other.clip)) {
+                || !Arrays.equals(clip, other.clip) || !Arrays.equals(probability, other.probability)) {
             throw new InternalException("cannot merge statistics sets built from different specs: " + specs()
                     + " vs " + other.specs());
         }
@@ -153,7 +158,8 @@ public final class StatisticsSet implements Serializable {
     }
 
     private StatisticSpec spec(int i) {
-        return new StatisticSpec(tensor[i], stat[i], axis[i], aggregation[i], Double.isNaN(clip[i]) ? null : clip[i]);
+        return new StatisticSpec(tensor[i], stat[i], axis[i], aggregation[i], Double.isNaN(clip[i]) ? null : clip[i],
+                Double.isNaN(probability[i]) ? null : probability[i]);
     }
 
     /** The distinct tensors the specs name, sorted. */

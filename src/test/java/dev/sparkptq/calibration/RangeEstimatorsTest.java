@@ -63,21 +63,17 @@ class RangeEstimatorsTest {
     }
 
     @Test
-    void unsupportedEstimatorsAreConfigErrorsThatSayNotYet() {
-        TensorQuantSpec quantile = new TensorQuantSpec(8, QuantScheme.SYMMETRIC, Granularity.PER_TENSOR, null, null,
-                new RangeEstimatorSpec(null, side(StatType.QUANTILE, Aggregator.MEAN, null)));
+    void incompleteEstimatorsAreConfigErrorsNamingTheTensor() {
+        TensorQuantSpec noProbability = new TensorQuantSpec(8, QuantScheme.SYMMETRIC, Granularity.PER_TENSOR, null,
+                null, new RangeEstimatorSpec(null, side(StatType.QUANTILE, Aggregator.MEAN, null)));
         ConfigException q = assertThrows(ConfigException.class,
-                () -> RangeEstimators.requiredStatistics("act", quantile, 1));
-        assertTrue(q.getMessage().contains("'quantile'") && q.getMessage().contains("not supported yet")
-                && q.getMessage().contains("act"), q.getMessage());
-        TensorQuantSpec median = new TensorQuantSpec(8, QuantScheme.SYMMETRIC, Granularity.PER_TENSOR, null, null,
-                new RangeEstimatorSpec(null, side(StatType.MAX, Aggregator.MEDIAN, null)));
-        ConfigException m = assertThrows(ConfigException.class,
-                () -> RangeEstimators.requiredStatistics("act", median, 1));
-        assertTrue(m.getMessage().contains("'median'"), m.getMessage());
+                () -> RangeEstimators.requiredStatistics("act", noProbability, 1));
+        assertTrue(q.getMessage().contains("outlier_prob") && q.getMessage().contains("'act'"), q.getMessage());
         TensorQuantSpec noAggregator = new TensorQuantSpec(8, QuantScheme.SYMMETRIC, Granularity.PER_TENSOR, null,
                 null, new RangeEstimatorSpec(null, side(StatType.MAX, null, null)));
-        assertThrows(ConfigException.class, () -> RangeEstimators.requiredStatistics("act", noAggregator, 1));
+        ConfigException a = assertThrows(ConfigException.class,
+                () -> RangeEstimators.requiredStatistics("act", noAggregator, 1));
+        assertTrue(a.getMessage().contains("hl_estimator"), a.getMessage());
         assertThrows(InternalException.class, () -> RangeEstimators.requiredStatistics("act", ASYM_ACT_PC, -1));
     }
 

@@ -60,7 +60,11 @@ class ConfigLoaderRejectionTest {
                 // bad enum values, with the valid list and the closest one
                 params("\"activations\": {\"range_estimator\": {\"max\": {\"aggregator\": \"maen\"}}}",
                         PARAMS + "activations.range_estimator.max.aggregator: 'maen' is not a valid value (valid: "
-                                + "mean, max, min) — did you mean 'mean'?"),
+                                + "mean, max, min, median, mean_no_outliers, median_no_outliers, hl_estimator) — did "
+                                + "you mean 'mean'?"),
+                params("\"activations\": {\"range_estimator\": {\"max\": {\"type\": \"abs_quantil\"}}}",
+                        PARAMS + "activations.range_estimator.max.type: 'abs_quantil' is not a valid value (valid: "
+                                + "min, max, abs_max, quantile, abs_quantile) — did you mean 'abs_quantile'?"),
                 params("\"preset\": \"perfomance\"",
                         PARAMS + "preset: 'perfomance' is not a valid value (valid: performance, mixed) — did you "
                                 + "mean 'performance'?"),
@@ -70,15 +74,6 @@ class ConfigLoaderRejectionTest {
                         "engine.reader.type: 'images' is not a valid value (valid: image, npy, text, json) — did you "
                                 + "mean 'image'?"),
                 // values POT accepts that this version does not implement
-                params("\"activations\": {\"range_estimator\": {\"min\": {\"aggregator\": \"median\"}}}",
-                        PARAMS + "activations.range_estimator.min.aggregator: 'median' is not supported yet "
-                                + "(supported: mean, max, min)"),
-                params("\"weights\": {\"range_estimator\": {\"max\": {\"type\": \"abs_quantile\"}}}",
-                        PARAMS + "weights.range_estimator.max.type: 'abs_quantile' is not supported yet (supported: "
-                                + "min, max, abs_max)"),
-                params("\"activations\": {\"range_estimator\": {\"preset\": \"quantile\"}}",
-                        PARAMS + "activations.range_estimator.preset: 'quantile' is not supported yet (supported: "
-                                + "default)"),
                 params("\"weights\": {\"bits\": 12}", PARAMS + "weights.bits: 12 is not supported yet (supported: "
                         + "2–8, 16)"),
                 arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"AccuracyAwareQuantization\", "
@@ -92,6 +87,12 @@ class ConfigLoaderRejectionTest {
                 params("\"weights\": {\"bits\": 1}", PARAMS + "weights.bits: must be 2–8 or 16, got 1"),
                 params("\"activations\": {\"range_estimator\": {\"max\": {\"type\": \"max\", \"outlier_prob\": 0.7}}}",
                         PARAMS + "activations.range_estimator.max.outlier_prob: must be in (0, 0.5), got 0.7"),
+                params("\"activations\": {\"range_estimator\": {\"min\": {\"type\": \"quantile\", \"outlier_prob\": 0}}}",
+                        PARAMS + "activations.range_estimator.min.outlier_prob: must be in (0, 0.5), got 0.0"),
+                params("\"activations\": {\"range_estimator\": {\"preset\": \"quantile\", \"max\": {\"type\": "
+                                + "\"abs_max\", \"outlier_prob\": 0.01}}}",
+                        PARAMS + "activations.range_estimator.max.outlier_prob: only applies to types quantile and "
+                                + "abs_quantile, not to abs_max, remove it"),
                 engine("\"reader\": {\"std\": [0.2, 0, 0.2]}", "engine.reader.std[1]: must be > 0, got 0.0"),
                 // contradictions
                 params("\"activations\": {\"level_low\": 10, \"level_high\": 10}",

@@ -27,17 +27,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The contract every accumulator passes: merge is partition-independent, empty is identity, serialization. */
 class StatAccumulatorContractTest {
 
+    /** Every aggregation, per tensor and per channel, for a high and a low side, with and without clipping. */
     static Stream<Arguments> accumulators() {
         List<Arguments> out = new ArrayList<>();
         for (Aggregation agg : Aggregation.values()) {
             for (int channels : new int[] {1, 5}) {
-                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.MAX, channels == 1 ? -1 : 1, agg, null),
+                int axis = channels == 1 ? -1 : 1;
+                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.MAX, axis, agg, null), channels));
+                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.MIN, axis, agg, -0.5), channels));
+                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.QUANTILE, axis, agg, 0.3, 0.9999),
                         channels));
-                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.MIN, channels == 1 ? -1 : 1, agg, -0.5),
+                out.add(Arguments.of(new StatisticSpec("t", PerSampleStat.QUANTILE, axis, agg, -0.2, 1e-4),
                         channels));
             }
         }
         return out.stream();
+    }
+
+    /** Low side: MIN and quantiles below 1/2 (written out here rather than asking the code under test). */
+    private static boolean lowSide(StatisticSpec spec) {
+        return spec.stat() == PerSampleStat.MIN
+                || spec.stat() == PerSampleStat.QUANTILE && spec.probability() < 0.5;
     }
 
     /** Random per-sample vectors with wide magnitudes and about 3 % NaN entries. */
@@ -108,8 +118,7 @@ class StatAccumulatorContractTest {
                 }
                 double x = v[c];
                 if (spec.clippingValue() != null) {
-                    x = spec.stat() == PerSampleStat.MIN ? Math.max(x, spec.clippingValue())
-                            : Math.min(x, spec.clippingValue());
+                    x = lowSide(spec) ? Math.max(x, spec.clippingValue()) : Math.min(x, spec.clippingValue());
                 }
                 vals.add(x);
             }
@@ -118,8 +127,12 @@ class StatAccumulatorContractTest {
                 case MAX -> Collections.max(vals);
                 case MEAN -> vals.stream().map(BigDecimal::new).reduce(BigDecimal.ZERO, BigDecimal::add)
                         .divide(BigDecimal.valueOf(vals.size()), MathContext.DECIMAL128).doubleValue();
+                case MEDIAN, MEAN_NO_OUTLIERS, MEDIAN_NO_OUTLIERS, HL_ESTIMATOR -> OrderStatisticsTest
+                        .referenceAggregate(spec.aggregation(), vals.stream().mapToDouble(Double::doubleValue)
+                                .toArray());
             };
-            assertEquals(expected, r.value(c), Math.abs(expected) * 1e-14, "channel " + c);
+            double tolerance = spec.aggregation() == Aggregation.MEAN_NO_OUTLIERS ? 1e-12 : 1e-14;
+            assertEquals(expected, r.value(c), Math.abs(expected) * tolerance, "channel " + c);
         }
         assertEquals(data.size(), r.samples());
         assertEquals(nan, r.nonFinite());
@@ -182,23 +195,36 @@ class StatAccumulatorContractTest {
         assertThrows(InternalException.class, () -> a.add(new double[channels + 2]));
         Aggregation other = spec.aggregation() == Aggregation.MEAN ? Aggregation.MAX : Aggregation.MEAN;
         StatAccumulator different = StatAccumulator.create(new StatisticSpec("t", spec.stat(), spec.channelAxis(),
-                other, spec.clippingValue()));
+                other, spec.clippingValue(), spec.probability()));
         InternalException e = assertThrows(InternalException.class, () -> a.merge(different));
         assertTrue(e.getMessage().contains("cannot merge"), e.getMessage());
         StatAccumulator otherClip = StatAccumulator.create(new StatisticSpec("t", spec.stat(), spec.channelAxis(),
-                spec.aggregation(), 123.0));
+                spec.aggregation(), 123.0, spec.probability()));
         assertThrows(InternalException.class, () -> a.merge(otherClip));
+        if (spec.probability() != null) {
+            StatAccumulator otherQ = StatAccumulator.create(new StatisticSpec("t", spec.stat(), spec.channelAxis(),
+                    spec.aggregation(), spec.clippingValue(), spec.probability() / 2));
+            assertThrows(InternalException.class, () -> a.merge(otherQ));
+        }
     }
 
     private static void assertResultsEqual(Aggregation agg, StatResult expected, StatResult actual) {
         assertEquals(expected.samples(), actual.samples());
         assertEquals(expected.nonFinite(), actual.nonFinite());
-        if (agg == Aggregation.MEAN) {
+        if (agg == Aggregation.MEAN) { // distribution aggregators below their limit are bit-exact too
             for (int i = 0; i < expected.length(); i++) {
                 assertEquals(expected.value(i), actual.value(i), Math.abs(expected.value(i)) * 1e-12);
             }
         } else {
             assertArrayEquals(expected.values(), actual.values());
+        }
+    }
+
+    static <T> T roundTripUnchecked(T o) {
+        try {
+            return roundTrip(o);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new AssertionError(e);
         }
     }
 

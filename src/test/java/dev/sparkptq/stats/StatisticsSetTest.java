@@ -29,8 +29,17 @@ class StatisticsSetTest {
             Aggregation.MAX, 2.0);
     private static final StatisticSpec RELU_MEAN_MAX = new StatisticSpec("relu", PerSampleStat.MAX, 1,
             Aggregation.MEAN, null);
+    private static final StatisticSpec CONV_CH_LOW_QUANTILE_MEDIAN = new StatisticSpec("conv", PerSampleStat.QUANTILE,
+            1, Aggregation.MEDIAN, null, 0.01);
+    private static final StatisticSpec CONV_CH_LOW_QUANTILE_HL = new StatisticSpec("conv", PerSampleStat.QUANTILE,
+            1, Aggregation.HL_ESTIMATOR, -1.0, 0.01);
+    private static final StatisticSpec CONV_HIGH_QUANTILE = new StatisticSpec("conv", PerSampleStat.QUANTILE, -1,
+            Aggregation.MEAN_NO_OUTLIERS, null, 0.99);
+    private static final StatisticSpec RELU_ABS_QUANTILE = new StatisticSpec("relu", PerSampleStat.ABS_QUANTILE, 1,
+            Aggregation.MEDIAN_NO_OUTLIERS, null, 0.9);
     private static final List<StatisticSpec> SPECS = List.of(RELU_MEAN_MAX, CONV_ABS_MEAN, CONV_CH_MAX, CONV_MIN,
-            CONV_ABS_MAX, CONV_MIN);
+            CONV_ABS_MAX, CONV_MIN, CONV_CH_LOW_QUANTILE_MEDIAN, CONV_CH_LOW_QUANTILE_HL, CONV_HIGH_QUANTILE,
+            RELU_ABS_QUANTILE);
 
     private static List<Map<String, Tensor>> batches(long seed, int count, boolean injectNaN) {
         Random rnd = new Random(seed);
@@ -58,13 +67,14 @@ class StatisticsSetTest {
         StatisticsSet set = StatisticsSet.empty(SPECS);
         data.forEach(set::addBatch);
         SortedMap<StatisticSpec, StatResult> results = set.results();
-        assertEquals(5, results.size(), "duplicate specs collapse");
+        assertEquals(9, results.size(), "duplicate specs collapse");
         long samples = 0;
         long nonFinite = 0;
         for (StatisticSpec spec : results.keySet()) {
             StatAccumulator own = StatAccumulator.create(spec);
             for (Map<String, Tensor> batch : data) {
-                Reduced r = PerSampleReducer.reduce(batch.get(spec.tensor()), spec.stat(), spec.channelAxis());
+                Reduced r = PerSampleReducer.reduce(batch.get(spec.tensor()), spec.stat(), spec.probabilityOrNaN(),
+                        spec.channelAxis());
                 for (double[] row : r.values()) {
                     own.add(row);
                 }
@@ -137,6 +147,11 @@ class StatisticsSetTest {
         StatisticsSet a = StatisticsSet.empty(List.of(CONV_MIN));
         StatisticsSet b = StatisticsSet.empty(List.of(CONV_ABS_MAX));
         assertThrows(InternalException.class, () -> a.merge(b));
+        StatisticsSet q1 = StatisticsSet.empty(List.of(CONV_HIGH_QUANTILE));
+        StatisticsSet q2 = StatisticsSet.empty(List.of(new StatisticSpec("conv", PerSampleStat.QUANTILE, -1,
+                Aggregation.MEAN_NO_OUTLIERS, null, 0.999)));
+        InternalException e = assertThrows(InternalException.class, () -> q1.merge(q2));
+        assertTrue(e.getMessage().contains("0.999"), e.getMessage());
     }
 
     @Test
