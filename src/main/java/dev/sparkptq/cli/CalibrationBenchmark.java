@@ -1,9 +1,10 @@
 package dev.sparkptq.cli;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.config.RangeEstimatorDefaults;
+import dev.sparkptq.config.TensorQuantSpec;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
@@ -153,9 +154,18 @@ final class CalibrationBenchmark {
         return out;
     }
 
-    /** The estimators compared: the configured one ("default"). */
+    /** The estimators compared: the configured one ("default") and POT's quantile preset on the activations. */
     static List<Variant> variants(PtqConfig config) {
-        List<AlgorithmSpec> algorithms = config.compression().algorithms();
-        return List.of(new Variant("default", algorithms.get(0).params()));
+        QuantizationParams p = config.compression().algorithms().get(0).params();
+        return List.of(new Variant("default", p),
+                new Variant("quantile", withActivationEstimator(p, RangeEstimatorDefaults.EstimatorPreset.QUANTILE)));
+    }
+
+    static QuantizationParams withActivationEstimator(QuantizationParams p, RangeEstimatorDefaults.EstimatorPreset e) {
+        TensorQuantSpec a = p.activations();
+        TensorQuantSpec q = new TensorQuantSpec(a.bits(), a.mode(), a.granularity(), a.levelLow(), a.levelHigh(),
+                RangeEstimatorDefaults.of(RangeEstimatorDefaults.TensorRole.ACTIVATIONS, a.granularity(), a.mode(), e));
+        return new QuantizationParams(p.preset(), p.statSubsetSize(), p.statBatchSize(), p.shuffleData(), p.seed(),
+                p.ignored(), p.weights(), q, p.weightStorage());
     }
 }
