@@ -16,6 +16,8 @@ import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPlanner;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.HistogramSet;
+import dev.sparkptq.stats.HistogramSpec;
 import dev.sparkptq.stats.StatisticsSet;
 
 import ai.onnx.proto.OnnxMl;
@@ -29,8 +31,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass → quantizer
- * parameters → Q/DQ edits → evaluate (optional) → atomic save of model.onnx + report.json.
+ * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass (two when
+ * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → evaluate (optional) →
+ * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
     private final StatisticsBackend backend;
@@ -72,14 +75,20 @@ public final class QuantizationPipeline {
         ModelBlob statsBlob = Blobs.of(statsModel, options.workDir().resolve("stats"));
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
         log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
-                + " samples in " + partitions + " partitions (" + backend.describe() + ")");
+                + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
+                + request.passes() + ")");
         StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), calibration,
                 params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
         clock.lap("statistics");
+        HistogramSet histograms = histograms(request, job, stats, calib, partitions);
+        if (request.passes() > 1) {
+            clock.lap("histograms");
+        }
 
-        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results());
+        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results(),
+                histograms.results());
         String configSha = config.sha256();
         OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
@@ -91,8 +100,27 @@ public final class QuantizationPipeline {
             clock.lap("evaluate");
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
-                partitions, warnings, fp32Sha, modelPath, backend.describe());
+                partitions, request.passes(), histograms.tensors().size(), warnings, fp32Sha, modelPath,
+                backend.describe());
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, clock);
+    }
+
+    /**
+     * Pass 2, only when some activation's range comes from a histogram: the same samples, partitions and exposed
+     * model as pass 1, counting every element into bins fixed by pass 1's extremes.
+     */
+    private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
+                                    List<SampleRef> calib, int partitions) {
+        if (request.passes() == 1) {
+            return HistogramSet.empty(List.of());
+        }
+        List<HistogramSpec> specs = request.histogramSpecs(stats.results());
+        log.accept("counting histograms of " + specs.size() + " tensors over " + calib.size() + " samples (pass 2)");
+        StatisticsJob job = new StatisticsJob(pass1.model(), request.histogramOutputs(), List.of(), specs,
+                pass1.source(), pass1.batchSize(), pass1.threads());
+        HistogramSet histograms = backend.histograms(job, calib, partitions);
+        histograms.requireComplete();
+        return histograms;
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
@@ -132,7 +160,8 @@ public final class QuantizationPipeline {
     /** Everything the report needs from a run, gathered in one value. */
     record ReportInputs(PtqConfig config, QuantizationParams params, ModelGraph graph, QuantizationPlan plan,
                         QuantizerParameters qparams, StatisticsSet stats, int samplesAvailable,
-                        List<SampleRef> calibration, int partitions, List<String> warnings, String fp32Sha,
+                        List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
+                        List<String> warnings, String fp32Sha,
                         Path modelPath, String backend) {
     }
 

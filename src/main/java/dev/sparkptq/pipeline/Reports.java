@@ -35,7 +35,7 @@ final class Reports {
                 in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()
                 : in.params().statSubsetSize(), in.calibration().size(), in.partitions(),
                 in.params().statBatchSize(), in.params().shuffleData(), in.params().seed(), nonFinite,
-                in.warnings());
+                in.statisticsPasses(), in.histogramTensors(), in.warnings());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings);
     }

@@ -25,9 +25,15 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record OutputSummary(String path, long bytes, double sizeRatio, String externalData) {
     }
 
+    /**
+     * @param statisticsPasses passes over the calibration samples: 1, or 2 when some activation range comes from a
+     *                         histogram (pass 1 extremes, pass 2 histograms)
+     * @param histogramTensors activations whose range was chosen on a histogram
+     */
     public record CalibrationSummary(String dataSource, int samplesAvailable, int samplesRequested, int samplesUsed,
                                      int partitions, int batchSize, boolean shuffle, long seed,
-                                     long nonFiniteValues, List<String> warnings) {
+                                     long nonFiniteValues, int statisticsPasses, int histogramTensors,
+                                     List<String> warnings) {
     }
 
     public record QuantizationSummary(String preset, String targetDevice, String modelType, int quantizedOps,
