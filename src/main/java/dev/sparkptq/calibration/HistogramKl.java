@@ -17,6 +17,10 @@ import dev.sparkptq.stats.Histogram;
  * coarser: the minimum balances both. Where {@code P > 0} but {@code Q = 0} (an empty edge bin receiving clipped
  * values) {@code Q} is taken as {@value #EPSILON}, a heavy but finite penalty.
  *
+ * <p>Exact zeros are left out of both distributions: every quantizer represents 0 exactly, and the spike of a
+ * ReLU output at 0 (often half its values) would otherwise dominate the first level's error and push the threshold
+ * far down (measured on SqueezeNet: ranges 2–3× narrower than the extremes and −8 points top-1).
+ *
  * <p>Candidates: symmetric (magnitude) histograms try every threshold {@code edge(j)}, {@code j >= L} (exhaustive up
  * to {@value #GRID_1D} candidates, coarse to fine beyond); asymmetric ones try windows of at least {@code L} bins that
  * enclose 0, coarse to fine from a {@value #GRID_2D}-point grid per end (each candidate costs O(window), so the 2-D
@@ -36,6 +40,10 @@ final class HistogramKl {
 
     private HistogramKl(Histogram h, int levels) {
         counts = h.counts();
+        int zeroBin = h.zeroBin();
+        if (zeroBin >= 0) {
+            counts[zeroBin] -= Math.min(counts[zeroBin], h.zeros());
+        }
         prefix = new long[counts.length + 1];
         nonEmpty = new int[counts.length + 1];
         for (int k = 0; k < counts.length; k++) {

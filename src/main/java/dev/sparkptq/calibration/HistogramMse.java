@@ -9,7 +9,7 @@ import dev.sparkptq.stats.Histogram;
  * ({@code Δ = (b − a) / steps}): every value inside contributes the rounding error {@code Δ²/12}; a value outside
  * is clipped to the nearer end and contributes its squared distance to it. A bin's values are taken as spread
  * uniformly over the bin, so a clipped bin with centre {@code x} adds {@code (x − b)² + w²/12} per value ({@code w}
- * the bin width). Example: 8-bit symmetric, 1000 values in {@code [0, 1)} and one at 10: the range {@code [0, 10]}
+ * the bin width); exact zeros ({@link Histogram#zeros()}) cost nothing, every window holding 0. Example: 8-bit symmetric, 1000 values in {@code [0, 1)} and one at 10: the range {@code [0, 10]}
  * costs 1001 × (10/127)²/12 ≈ 0.52, {@code [0, 1]} costs 1000 × (1/127)²/12 + 9² ≈ 81, so 10 is
  * kept; with 10⁶ values in {@code [0, 1)} the rounding term of {@code [0, 10]} (≈ 517) outweighs the clipping one
  * (≈ 86) and the outlier is clipped.
@@ -30,6 +30,7 @@ final class HistogramMse {
     private final double[] countBelow;
     private final double[] countAbove;
     private final double total;
+    private final double zeros;
     private final double steps;
 
     private HistogramMse(Histogram h, int steps) {
@@ -57,12 +58,13 @@ final class HistogramMse {
             upper[j] = a2 + countAbove[j] / 12;
         }
         total = countBelow[n];
+        zeros = h.zeros();
         this.steps = steps;
     }
 
     /** Expected total squared error of window {@code (i, j)}, in units of width². */
     double cost(int i, int j) {
-        double inside = total - countBelow[i] - countAbove[j];
+        double inside = total - zeros - countBelow[i] - countAbove[j];
         double stepBins = (j - i) / steps;
         return lower[i] + upper[j] + inside * stepBins * stepBins / 12;
     }

@@ -14,9 +14,9 @@ import java.io.Serializable;
  *   <li>{@code kl} needs at least {@value #KL_BINS_PER_LEVEL} bins per quantization level of the scheme
  *       ({@code 2^bits}, or {@code level_high − level_low + 1}): 2048 for 8 bits, so 16-bit activations cannot use
  *       it. KL compares the histogram with its quantized version bin by bin; with fewer bins per level, coarse
- *       levels look as good as fine ones and outliers are never clipped (measured: 512 bins keep a Gaussian's
- *       ±40σ outliers, 2048 clip them at 4.5σ). Asymmetric ranges spend their levels on both sides and see the
- *       bulk best with 8192 bins.</li>
+ *       levels look as good as fine ones and outliers are never clipped (measured on a Gaussian with ±40σ
+ *       outliers: 512 bins keep them, 2048 clip at 4.5σ; an asymmetric range, whose levels span both sides,
+ *       needed 8192 bins to clip both ends).</li>
  *   <li>{@code percentile} in (50, 100], default {@value #DEFAULT_PERCENTILE} (ORT's default); only with method
  *       {@code percentile}.</li>
  *   <li>Activations only (a weight's values are known exactly) and per tensor only (one histogram per tensor).</li>

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param counts    per-bin counts (copied in and out)
  * @param nonFinite NaN/±Inf elements skipped
  * @param clamped   elements outside {@code [low, high]} counted into an edge bin
+ * @param zeros     elements exactly 0 (also counted in the bin holding 0, see {@link #zeroBin()})
  */
 public record Histogram(HistogramSpec.Domain domain, double low, double high, long[] counts, long nonFinite,
-                        long clamped) implements Serializable {
+                        long clamped, long zeros) implements Serializable {
 
     public Histogram {
         Objects.requireNonNull(domain, "domain");
@@ -46,6 +47,17 @@ public record Histogram(HistogramSpec.Domain domain, double low, double high, lo
         return i == counts.length ? high : low + i * width();
     }
 
+    /** The bin holding 0 (bin 0 for magnitudes), or -1 when 0 is outside {@code [low, high]}. */
+    public int zeroBin() {
+        if (low > 0 || high < 0) {
+            return -1;
+        }
+        if (!(high > low)) {
+            return 0;
+        }
+        return (int) Math.min(counts.length - 1, Math.floor(-low * (counts.length / (high - low))));
+    }
+
     /** Finite elements counted. */
     public long total() {
         long n = 0;
@@ -59,17 +71,17 @@ public record Histogram(HistogramSpec.Domain domain, double low, double high, lo
     public boolean equals(Object o) {
         return o instanceof Histogram h && domain == h.domain && Double.compare(low, h.low) == 0
                 && Double.compare(high, h.high) == 0 && nonFinite == h.nonFinite && clamped == h.clamped
-                && Arrays.equals(counts, h.counts);
+                && zeros == h.zeros && Arrays.equals(counts, h.counts);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(domain, low, high, nonFinite, clamped) * 31 + Arrays.hashCode(counts);
+        return Objects.hash(domain, low, high, nonFinite, clamped, zeros) * 31 + Arrays.hashCode(counts);
     }
 
     @Override
     public String toString() {
         return "Histogram[" + domain + " [" + low + ", " + high + "] × " + counts.length + ", total " + total()
-                + ", nonFinite " + nonFinite + ", clamped " + clamped + "]";
+                + ", nonFinite " + nonFinite + ", clamped " + clamped + ", zeros " + zeros + "]";
     }
 }

@@ -12,7 +12,9 @@ import java.io.Serializable;
  * <p>Value {@code x} (or {@code |x|}) goes to bin {@code floor((x − low) · bins / (high − low))}; {@code x == high}
  * goes to the last bin. Values outside {@code [low, high]} cannot come from the pass that fixed the edges, but are
  * counted into the nearest edge bin and in {@link Histogram#clamped()} rather than lost. NaN and ±Inf are skipped
- * and counted.
+ * and counted. Exact zeros are counted in their bin and also apart ({@link Histogram#zeros()}): every quantizer
+ * represents 0 exactly, so range methods leave them out of the error they weigh (a ReLU output is often half
+ * zeros, which would otherwise drown the values that do get rounded).
  *
  * <p>A plain class with primitive and array fields, so that Kryo and Java serialization both work.
  */
@@ -25,6 +27,7 @@ public final class HistogramAccumulator implements Serializable {
     private long[] counts;
     private long nonFinite;
     private long clamped;
+    private long zeros;
 
     public HistogramAccumulator(HistogramSpec spec) {
         this.domain = spec.domain();
@@ -44,6 +47,7 @@ public final class HistogramAccumulator implements Serializable {
                 nonFinite++;
                 continue;
             }
+            zeros += f == 0 ? 1 : 0;
             double x = magnitudes ? Math.abs(f) : f;
             double pos = (x - low) * scale;
             int i;
@@ -77,10 +81,11 @@ public final class HistogramAccumulator implements Serializable {
         }
         nonFinite += other.nonFinite;
         clamped += other.clamped;
+        zeros += other.zeros;
     }
 
     public Histogram result() {
-        return new Histogram(domain, low, high, counts, nonFinite, clamped);
+        return new Histogram(domain, low, high, counts, nonFinite, clamped, zeros);
     }
 
     /** True when nothing, finite or not, has been counted. */

@@ -281,6 +281,27 @@ class HistogramRangesTest {
     }
 
     @Test
+    void exactZerosDoNotMoveMseOrKlRanges() {
+        float[] values = laplace(8, 20_000);
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.abs(values[i]); // a ReLU-like, non-negative tensor
+        }
+        float[] withZeros = Arrays.copyOf(values, values.length * 2); // as many exact zeros as values
+        for (Method m : new Method[] {Method.MSE, Method.KL}) {
+            for (QuantScheme mode : QuantScheme.values()) {
+                TensorQuantSpec spec = spec(mode, m, 2048, 99.999);
+                Range ext = extremes(withZeros, mode);
+                HistogramSpec hs = HistogramRanges.histogramSpec("t", spec, ext);
+                assertEquals(hs, HistogramRanges.histogramSpec("t", spec, extremes(values, mode)), "same edges");
+                Range without = HistogramRanges.range("t", spec, ext, histogram(hs, values));
+                Range with = HistogramRanges.range("t", spec, ext, histogram(hs, withZeros));
+                assertEquals(without, with, m + " " + mode);
+                assertEquals(0.0, with.min(0));
+            }
+        }
+    }
+
+    @Test
     void aConstantZeroTensorKeepsItsExtremes() {
         float[] x = new float[100];
         for (Method m : Method.values()) {

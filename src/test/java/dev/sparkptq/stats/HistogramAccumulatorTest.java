@@ -162,6 +162,22 @@ class HistogramAccumulatorTest {
     }
 
     @Test
+    void exactZerosAreCountedInTheirBinAndApartAndMerge() {
+        HistogramSpec spec = new HistogramSpec("t", HistogramSpec.Domain.VALUES, -1.0, 3.0, 8);
+        HistogramAccumulator a = new HistogramAccumulator(spec);
+        a.add(new float[] {0f, -0f, 0.1f, -0.1f, 0f});
+        HistogramAccumulator b = new HistogramAccumulator(spec);
+        b.add(new float[] {0f, 2f});
+        a.merge(b);
+        Histogram h = a.result();
+        assertEquals(4, h.zeros());
+        assertEquals(2, h.zeroBin(), "bins of width 0.5 from -1: 0 opens bin 2");
+        assertEquals(5, h.count(2), "four zeros and 0.1");
+        assertEquals(0, new Histogram(HistogramSpec.Domain.MAGNITUDES, 0, 2, new long[4], 0, 0, 0).zeroBin());
+        assertEquals(-1, new Histogram(HistogramSpec.Domain.VALUES, 1, 2, new long[4], 0, 0, 0).zeroBin());
+    }
+
+    @Test
     void magnitudesCountAbsoluteValues() {
         HistogramAccumulator a = new HistogramAccumulator(new HistogramSpec("t", HistogramSpec.Domain.MAGNITUDES,
                 0.0, 2.0, 2));
