@@ -10,12 +10,13 @@ import dev.sparkptq.stats.Histogram;
  * <ul>
  *   <li>{@code P}: the window's counts, with every value below it added to its first bin and every value above it
  *       to its last bin (clipped values land on the range's ends), normalised by all values;</li>
- *   <li>{@code Q}: the window's own counts merged into {@code L} groups of (nearly) equal bin counts, each group's
- *       mass spread evenly over its non-empty bins (empty bins stay empty), normalised by the window's values.</li>
+ *   <li>{@code Q}: the window's own counts (clipped values excluded) merged into {@code L} groups of (nearly)
+ *       equal bin counts, each group's mass spread evenly over the group's bins where {@code P > 0}, normalised by
+ *       the window's values.</li>
  * </ul>
  * Clipping makes {@code P}'s edge bins heavier than {@code Q} can represent; widening the window makes each level
- * coarser: the minimum balances both. Where {@code P > 0} but {@code Q = 0} (an empty edge bin receiving clipped
- * values) {@code Q} is taken as {@value #EPSILON}, a heavy but finite penalty.
+ * coarser: the minimum balances both. Where {@code P > 0} but {@code Q = 0} (clipped values folded into an edge
+ * group that holds no value of its own) {@code Q} is taken as {@value #EPSILON}, a heavy but finite penalty.
  *
  * <p>Exact zeros are left out of both distributions: every quantizer represents 0 exactly, and the spike of a
  * ReLU output at 0 (often half its values) would otherwise dominate the first level's error and push the threshold
@@ -67,11 +68,10 @@ final class HistogramKl {
         for (int g = 0; g < levels; g++) {
             int a = i + (int) (g * width / levels);
             int b = i + (int) ((g + 1) * width / levels);
-            int support = nonEmpty[b] - nonEmpty[a];
-            if (a == i && counts[a] == 0 && below > 0) {
-                support++;
-            }
-            if (b == j && counts[b - 1] == 0 && above > 0 && b - 1 != a) {
+            int support = nonEmpty[b] - nonEmpty[a]; // bins where P > 0: the non-empty ones and the folded edges
+            boolean firstFolded = a == i && counts[i] == 0 && below > 0;
+            support += firstFolded ? 1 : 0;
+            if (b == j && counts[j - 1] == 0 && above > 0 && !(j - 1 == i && firstFolded)) {
                 support++;
             }
             double perBin = support == 0 ? 0 : (double) (prefix[b] - prefix[a]) / support / inside;
