@@ -44,6 +44,11 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     }
 
     @Override
+    public dev.sparkptq.stats.HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
+        return backend().histograms(job, refs, partitions);
+    }
+
+    @Override
     public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
         return backend().evaluate(job, refs, partitions);
     }

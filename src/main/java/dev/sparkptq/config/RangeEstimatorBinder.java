@@ -19,11 +19,12 @@ import java.util.Optional;
  * a non-quantile type, an aggregator on weights, a min side on symmetric weights.
  */
 final class RangeEstimatorBinder {
-    static final KeySpec KEYS = KeySpec.of("preset", "min", "max");
+    static final KeySpec KEYS = KeySpec.of("preset", "min", "max", HistogramEstimatorBinder.KEY);
     static final KeySpec STAT_KEYS = KeySpec.of("type", "aggregator", "clipping_value", "outlier_prob");
 
     private static final Choices<EstimatorPreset> PRESETS = Choices.<EstimatorPreset>builder()
-            .value("default", EstimatorPreset.DEFAULT).value("quantile", EstimatorPreset.QUANTILE).build();
+            .value("default", EstimatorPreset.DEFAULT).value("quantile", EstimatorPreset.QUANTILE)
+            .value("histogram", EstimatorPreset.HISTOGRAM).build();
     private static final Choices<StatType> TYPES = Choices.<StatType>builder()
             .value("min", StatType.MIN).value("max", StatType.MAX).value("abs_max", StatType.ABS_MAX)
             .value("quantile", StatType.QUANTILE).value("abs_quantile", StatType.ABS_QUANTILE).build();
@@ -40,6 +41,10 @@ final class RangeEstimatorBinder {
     static RangeEstimatorSpec bind(ObjectView block, TensorRole role, Granularity granularity, QuantScheme mode) {
         ObjectView re = block.section("range_estimator", KEYS);
         EstimatorPreset preset = re.choice("preset", PRESETS).orElse(EstimatorPreset.DEFAULT);
+        if (preset == EstimatorPreset.HISTOGRAM) {
+            return HistogramEstimatorBinder.bind(re, block, role, granularity);
+        }
+        HistogramEstimatorBinder.rejectWithoutPreset(re);
         RangeEstimatorSpec defaults = RangeEstimatorDefaults.of(role, granularity, mode, preset);
         if (defaults.min() == null && re.has("min")) {
             re.problem("min", "symmetric weights use only max (abs_max), remove min or set mode to asymmetric");

@@ -31,8 +31,8 @@ public final class RangeEstimatorDefaults {
     /** Which tensors a scheme applies to; weights have no samples, hence no aggregator. */
     public enum TensorRole { WEIGHTS, ACTIVATIONS }
 
-    /** POT's {@code range_estimator.preset}. */
-    public enum EstimatorPreset { DEFAULT, QUANTILE }
+    /** POT's {@code range_estimator.preset}, plus {@code histogram} (bound by HistogramEstimatorBinder). */
+    public enum EstimatorPreset { DEFAULT, QUANTILE, HISTOGRAM }
 
     private RangeEstimatorDefaults() {
     }

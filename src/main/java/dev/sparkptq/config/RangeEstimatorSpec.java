@@ -6,8 +6,17 @@ import java.io.Serializable;
  * POT's {@code range_estimator}: how the low and the high end of a range are estimated. Resolved from POT's
  * defaults (ptq-tools.md §1.4) when the config gives none. {@code min} is {@code null} for symmetric weights
  * (only {@code abs_max} is needed).
+ *
+ * @param histogram {@code null}, or for {@code "preset": "histogram"} how the range is chosen on a histogram of the
+ *                  activation values; {@code min}/{@code max} are then the exact extremes that fix its edges
  */
-public record RangeEstimatorSpec(StatisticSpec min, StatisticSpec max) implements Serializable {
+public record RangeEstimatorSpec(StatisticSpec min, StatisticSpec max, HistogramEstimatorSpec histogram)
+        implements Serializable {
+
+    /** An estimator from statistics alone (no histogram). */
+    public RangeEstimatorSpec(StatisticSpec min, StatisticSpec max) {
+        this(min, max, null);
+    }
 
     /**
      * One side of a range: a per-sample statistic, then an aggregator across samples.

@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.runtime.EngineFactory;
+import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
 
 import java.util.List;
@@ -22,6 +23,15 @@ public final class InProcessBackend implements StatisticsBackend {
         StatisticsSet total = StatisticsSet.empty(job.specs());
         for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
             total.merge(PartitionWorker.collect(job, slice.iterator(), engines));
+        }
+        return total;
+    }
+
+    @Override
+    public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
+        HistogramSet total = HistogramSet.empty(job.histograms());
+        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
+            total.merge(PartitionWorker.histograms(job, slice.iterator(), engines));
         }
         return total;
     }

@@ -10,6 +10,7 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
 
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * The per-partition work, identical for every backend: load samples, run the model, reduce each sample right away
@@ -27,28 +29,40 @@ public final class PartitionWorker {
     private PartitionWorker() {
     }
 
-    /** Statistics of one partition. The engine comes from the factory's per-JVM cache. */
+    /** Statistics of one partition (pass 1). The engine comes from the factory's per-JVM cache. */
     public static StatisticsSet collect(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
         StatisticsSet stats = StatisticsSet.empty(job.specs());
+        feed(job, refs, factory, stats.tensors(), stats::addBatch);
+        return stats;
+    }
+
+    /** Histograms of one partition (pass 2): every element of every sample counted, nothing kept. */
+    public static HistogramSet histograms(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
+        HistogramSet histograms = HistogramSet.empty(job.histograms());
+        feed(job, refs, factory, histograms.tensors(), histograms::addBatch);
+        return histograms;
+    }
+
+    /** Loads, batches and runs the partition's samples, handing each batch's tensors to {@code sink}. */
+    private static void feed(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory, Set<String> wanted,
+                             Consumer<Map<String, Tensor>> sink) {
         InferenceEngine engine = factory.open(job.model(), EngineOptions.forStatistics(job.threads()));
-        Set<String> wanted = stats.tensors();
         List<Sample> batch = new ArrayList<>();
         while (refs.hasNext()) {
             Sample s = job.source().load(refs.next());
             if (!batch.isEmpty() && (batch.size() >= job.batchSize() || !Batches.sameShapes(batch.get(0), s))) {
-                addBatch(engine, job, wanted, batch, stats);
+                sink.accept(run(engine, job, wanted, batch));
                 batch.clear();
             }
             batch.add(s);
         }
         if (!batch.isEmpty()) {
-            addBatch(engine, job, wanted, batch, stats);
+            sink.accept(run(engine, job, wanted, batch));
         }
-        return stats;
     }
 
-    private static void addBatch(InferenceEngine engine, StatisticsJob job, Set<String> wanted, List<Sample> batch,
-                                 StatisticsSet stats) {
+    private static Map<String, Tensor> run(InferenceEngine engine, StatisticsJob job, Set<String> wanted,
+                                           List<Sample> batch) {
         Map<String, Tensor> inputs = Batches.concat(batch);
         Map<String, Tensor> tensors = new HashMap<>(engine.run(inputs, job.outputs()));
         for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
@@ -56,7 +70,7 @@ public final class PartitionWorker {
                 tensors.put(in.getKey(), in.getValue()); // graph inputs are measured from the sample itself
             }
         }
-        stats.addBatch(tensors);
+        return tensors;
     }
 
     /** Metric accumulators of one partition, for the FP32 model and for the candidate. */

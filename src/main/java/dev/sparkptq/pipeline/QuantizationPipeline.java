@@ -17,6 +17,8 @@ import dev.sparkptq.plan.QuantizationPlanner;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.HistogramSet;
+import dev.sparkptq.stats.HistogramSpec;
 import dev.sparkptq.stats.StatisticsSet;
 
 import ai.onnx.proto.OnnxMl;
@@ -30,8 +32,9 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass → quantizer
- * parameters → Q/DQ edits → evaluate (optional) → atomic save of model.onnx + report.json.
+ * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass (two when
+ * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → evaluate (optional) →
+ * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
     private final StatisticsBackend backend;
@@ -70,11 +73,12 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        StatisticsCache.Content stats = statistics(prepared, plan, graph, calibration, calib, partitions, params,
-                options, fp32Sha, config);
-        clock.lap("statistics");
+        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
+                options, fp32Sha, config, clock);
 
-        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results());
+        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results(),
+                stats.histogramResults());
         String configSha = config.sha256();
         OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
@@ -86,32 +90,61 @@ public final class QuantizationPipeline {
             clock.lap("evaluate");
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
-                partitions, warnings, fp32Sha, modelPath, backend.describe(), options.statistics());
+                partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
+                fp32Sha, modelPath, backend.describe(), options.statistics());
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, clock);
     }
 
     /**
-     * One statistics pass for everything the plan needs, or — with {@code --statistics} — the statistics of an
-     * earlier run, checked against this model and this plan's needs.
+     * The statistics the plan needs: pass 1 (per-sample statistics), plus pass 2 (histograms) when some activation
+     * range comes from a histogram — or, with {@code --statistics}, an earlier run's, checked against this model
+     * and this request.
      */
-    private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, QuantizationPlan plan, ModelGraph graph,
+    private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
                                                DataSource source, List<SampleRef> calib, int partitions,
                                                QuantizationParams params, RunOptions options, String fp32Sha,
-                                               PtqConfig config) {
-        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+                                               PtqConfig config, Stopwatch clock) {
         if (options.statistics() != null) {
             log.accept("reusing statistics from " + options.statistics());
-            return StatisticsCache.load(options.statistics(), fp32Sha, request.specs());
+            StatisticsCache.Content reused = StatisticsCache.load(options.statistics(), fp32Sha, request.specs(),
+                    request.histogramTensors());
+            clock.lap("statistics");
+            return reused;
         }
         ModelBlob statsBlob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
                 options.workDir().resolve("stats"));
         log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
-                + " samples in " + partitions + " partitions (" + backend.describe() + ")");
+                + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
+                + request.passes() + ")");
         StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), source,
                 params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
-        return StatisticsCache.of(fp32Sha, config.engine().dataSource().toString(), calib.size(), stats.results());
+        clock.lap("statistics");
+        HistogramSet histograms = histograms(request, job, stats, calib, partitions);
+        if (request.passes() > 1) {
+            clock.lap("histograms");
+        }
+        return StatisticsCache.of(fp32Sha, config.engine().dataSource().toString(), calib.size(), stats.results(),
+                histograms.results());
+    }
+
+    /**
+     * Pass 2, only when some activation's range comes from a histogram: the same samples, partitions and exposed
+     * model as pass 1, counting every element into bins fixed by pass 1's extremes.
+     */
+    private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
+                                    List<SampleRef> calib, int partitions) {
+        if (request.passes() == 1) {
+            return HistogramSet.empty(List.of());
+        }
+        List<HistogramSpec> specs = request.histogramSpecs(stats.results());
+        log.accept("counting histograms of " + specs.size() + " tensors over " + calib.size() + " samples (pass 2)");
+        StatisticsJob job = new StatisticsJob(pass1.model(), request.histogramOutputs(), List.of(), specs,
+                pass1.source(), pass1.batchSize(), pass1.threads());
+        HistogramSet histograms = backend.histograms(job, calib, partitions);
+        histograms.requireComplete();
+        return histograms;
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
@@ -151,8 +184,9 @@ public final class QuantizationPipeline {
     /** Everything the report needs from a run, gathered in one value. */
     record ReportInputs(PtqConfig config, QuantizationParams params, ModelGraph graph, QuantizationPlan plan,
                         QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
-                        List<SampleRef> calibration, int partitions, List<String> warnings, String fp32Sha,
-                        Path modelPath, String backend, Path statisticsFrom) {
+                        List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
+                        List<String> warnings, String fp32Sha, Path modelPath, String backend,
+                        Path statisticsFrom) {
     }
 
 }

@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.QuantParamsCalculator;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.calibration.RangeEstimators;
@@ -10,6 +11,7 @@ import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.stats.Histogram;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
@@ -25,6 +27,15 @@ import java.util.TreeMap;
 record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> ranges) {
 
     static QuantizerParameters compute(QuantizationPlan plan, ModelGraph graph, Map<StatisticSpec, StatResult> stats) {
+        return compute(plan, graph, stats, Map.of());
+    }
+
+    /**
+     * @param histograms pass-2 histograms by tensor, for the activations whose estimator is histogram based (their
+     *                   pass-1 extremes are in {@code stats})
+     */
+    static QuantizerParameters compute(QuantizationPlan plan, ModelGraph graph, Map<StatisticSpec, StatResult> stats,
+                                       Map<String, Histogram> histograms) {
         Map<String, QuantParams> params = new TreeMap<>();
         Map<String, Range> ranges = new TreeMap<>();
         for (QuantizationPoint p : plan.points()) {
@@ -39,7 +50,7 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
                 range = RangeEstimators.weightRange(p.tensor(), w, p.spec(), p.channelAxis());
                 q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
             } else {
-                range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
+                range = activationRange(p, stats, histograms);
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
             params.put(p.id(), q);
@@ -52,5 +63,19 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
             }
         }
         return new QuantizerParameters(params, ranges);
+    }
+
+    private static Range activationRange(QuantizationPoint p, Map<StatisticSpec, StatResult> stats,
+                                         Map<String, Histogram> histograms) {
+        Range range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
+        if (!HistogramRanges.applies(p.spec())) {
+            return range;
+        }
+        Histogram h = histograms.get(p.tensor());
+        if (h == null) {
+            throw new InternalException("activation '" + p.tensor() + "' has a histogram estimator but no histogram"
+                    + " was collected; the pipeline must run the histogram pass for it");
+        }
+        return HistogramRanges.range(p.tensor(), p.spec(), range, h);
     }
 }

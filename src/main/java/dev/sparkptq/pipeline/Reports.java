@@ -35,7 +35,8 @@ final class Reports {
                 in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()
                 : in.params().statSubsetSize(), in.stats().samples(), in.partitions(),
                 in.params().statBatchSize(), in.params().shuffleData(), in.params().seed(), nonFinite,
-                in.warnings(), in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
+                in.statisticsPasses(), in.histogramTensors(), in.warnings(),
+                in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings);
     }

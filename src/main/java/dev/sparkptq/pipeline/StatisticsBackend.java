@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
 
 import java.util.List;
@@ -9,6 +10,12 @@ import java.util.List;
 public interface StatisticsBackend {
     /** Collects the job's statistics over {@code refs} split into {@code partitions} slices. */
     StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions);
+
+    /**
+     * Counts the job's histograms over {@code refs} split into {@code partitions} slices, merged in partition order
+     * (the second pass of histogram range estimators).
+     */
+    HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions);
 
     /** Evaluates both models of the job over {@code refs} split into {@code partitions} slices. */
     EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions);

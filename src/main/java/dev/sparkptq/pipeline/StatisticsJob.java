@@ -3,26 +3,38 @@ package dev.sparkptq.pipeline;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.HistogramSpec;
 import dev.sparkptq.stats.StatisticSpec;
 
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything a statistics pass needs, as one serializable value (what the Spark layer broadcasts).
+ * Everything a statistics pass needs, as one serializable value (what the Spark layer broadcasts). A pass collects
+ * either per-sample statistics ({@code specs}, pass 1) or histograms ({@code histograms}, pass 2, whose edges come
+ * from pass 1); the backend method called decides which set is filled.
  *
  * @param model      the FP32 model with the requested tensors exposed as outputs
  * @param outputs    model outputs to fetch (the exposed tensors; graph inputs are read from the sample instead)
  * @param specs      statistics to accumulate
+ * @param histograms histograms to count (empty for a pass without histograms)
  * @param source     how executors load samples
  * @param batchSize  samples per inference (same-shape samples only)
  * @param threads    intra-op threads per task
  */
-public record StatisticsJob(ModelBlob model, List<String> outputs, List<StatisticSpec> specs, DataSource source,
-                            int batchSize, int threads) implements Serializable {
+public record StatisticsJob(ModelBlob model, List<String> outputs, List<StatisticSpec> specs,
+                            List<HistogramSpec> histograms, DataSource source, int batchSize, int threads)
+        implements Serializable {
     public StatisticsJob {
         outputs = List.copyOf(outputs);
         specs = List.copyOf(specs);
+        histograms = List.copyOf(histograms);
+    }
+
+    /** A pass of per-sample statistics only. */
+    public StatisticsJob(ModelBlob model, List<String> outputs, List<StatisticSpec> specs, DataSource source,
+                         int batchSize, int threads) {
+        this(model, outputs, specs, List.of(), source, batchSize, threads);
     }
 
     /** Partition the samples into {@code n} contiguous slices exactly as Spark's {@code parallelize} does. */

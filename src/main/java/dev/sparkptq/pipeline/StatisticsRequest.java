@@ -1,44 +1,92 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.RangeEstimators;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit.AddOutput;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.stats.HistogramSpec;
+import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * All statistics a plan needs, deduplicated and sorted (DESIGN convention 2: algorithms ask for statistics as
- * data; one pass collects them all).
+ * data; one pass collects them all). Histogram estimators need a second pass, whose bin edges come from the first
+ * pass's extremes: {@code histogramPoints} names them, {@link #histogramSpecs} turns pass-1 results into what
+ * pass 2 counts. No histogram point, no second pass.
  *
- * @param specs   every statistic, sorted
- * @param tensors every tensor the statistics read, sorted
- * @param outputs the tensors the statistics model must expose (graph inputs are read from the samples)
+ * @param specs            every pass-1 statistic, sorted
+ * @param tensors          every tensor the pass-1 statistics read, sorted
+ * @param outputs          the tensors the statistics model must expose (graph inputs are read from the samples)
+ * @param histogramPoints  activations whose range comes from a histogram, sorted by tensor (validated)
+ * @param histogramOutputs the exposed outputs pass 2 fetches (histogram tensors that are not graph inputs)
  */
-record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<String> outputs) {
+record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<String> outputs,
+                         List<QuantizationPoint> histogramPoints, List<String> histogramOutputs) {
 
+    StatisticsRequest {
+        specs = List.copyOf(specs);
+        tensors = List.copyOf(tensors);
+        outputs = List.copyOf(outputs);
+        histogramPoints = List.copyOf(histogramPoints);
+        histogramOutputs = List.copyOf(histogramOutputs);
+    }
+
+    /** Throws ConfigException for a histogram estimator the plan cannot use, before any pass runs. */
     static StatisticsRequest of(QuantizationPlan plan, ModelGraph graph) {
         Set<StatisticSpec> specs = new TreeSet<>();
+        List<QuantizationPoint> histogramPoints = new ArrayList<>();
         for (QuantizationPoint p : plan.measuredActivations()) {
             specs.addAll(RangeEstimators.requiredStatistics(p.tensor(), p.spec(), p.channelAxis()));
+            if (HistogramRanges.applies(p.spec())) {
+                HistogramRanges.validate(p.tensor(), p.spec());
+                histogramPoints.add(p);
+            }
         }
+        histogramPoints.sort(Comparator.comparing(QuantizationPoint::tensor));
         Set<String> tensors = new TreeSet<>();
         specs.forEach(s -> tensors.add(s.tensor()));
         Set<String> graphInputs = new TreeSet<>();
         graph.inputs().forEach(i -> graphInputs.add(i.name()));
         List<String> outputs = tensors.stream().filter(t -> !graphInputs.contains(t)).toList();
-        return new StatisticsRequest(List.copyOf(specs), List.copyOf(tensors), outputs);
+        List<String> histogramOutputs = histogramPoints.stream().map(QuantizationPoint::tensor)
+                .filter(t -> !graphInputs.contains(t)).toList();
+        return new StatisticsRequest(List.copyOf(specs), List.copyOf(tensors), outputs, histogramPoints,
+                histogramOutputs);
     }
 
     List<GraphEdit> exposeEdits() {
         List<GraphEdit> edits = new ArrayList<>();
         outputs.forEach(t -> edits.add(new AddOutput(t)));
         return edits;
+    }
+
+    /** The activations whose range comes from a histogram (sorted). */
+    List<String> histogramTensors() {
+        return histogramPoints.stream().map(QuantizationPoint::tensor).toList();
+    }
+
+    /** How many statistics passes this request takes: 2 when some range comes from a histogram. */
+    int passes() {
+        return histogramPoints.isEmpty() ? 1 : 2;
+    }
+
+    /** What pass 2 counts, with edges from the pass-1 results (which must be complete). */
+    List<HistogramSpec> histogramSpecs(Map<StatisticSpec, StatResult> pass1) {
+        List<HistogramSpec> out = new ArrayList<>();
+        for (QuantizationPoint p : histogramPoints) {
+            out.add(HistogramRanges.histogramSpec(p.tensor(), p.spec(),
+                    RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), pass1)));
+        }
+        return out;
     }
 }

@@ -26,11 +26,15 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     }
 
     /**
-     * @param statisticsFrom null when this run collected its statistics; the reused statistics.json otherwise
+     * @param statisticsPasses passes over the calibration samples: 1, or 2 when some activation range comes from a
+     *                         histogram (pass 1 extremes, pass 2 histograms); 0 when statistics were reused
+     * @param histogramTensors activations whose range was chosen on a histogram
+     * @param statisticsFrom   null when this run collected its statistics; the reused statistics.json otherwise
      */
     public record CalibrationSummary(String dataSource, int samplesAvailable, int samplesRequested, int samplesUsed,
                                      int partitions, int batchSize, boolean shuffle, long seed,
-                                     long nonFiniteValues, List<String> warnings, String statisticsFrom) {
+                                     long nonFiniteValues, int statisticsPasses, int histogramTensors,
+                                     List<String> warnings, String statisticsFrom) {
     }
 
     public record QuantizationSummary(String preset, String targetDevice, String modelType, int quantizedOps,

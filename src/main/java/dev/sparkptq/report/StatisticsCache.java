@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.stats.Histogram;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
@@ -42,6 +43,10 @@ public final class StatisticsCache {
     public record Entry(StatisticSpec spec, StatResult result) {
     }
 
+    /** One activation's histogram (pass 2 of a histogram-based estimator). */
+    public record HistogramEntry(String tensor, Histogram histogram) {
+    }
+
     /**
      * The file's content.
      *
@@ -50,9 +55,10 @@ public final class StatisticsCache {
      * @param samples         calibration samples used
      */
     public record Content(int formatVersion, String toolVersion, String fp32ModelSha256, String dataSource,
-                          int samples, List<Entry> statistics) {
+                          int samples, List<Entry> statistics, List<HistogramEntry> histograms) {
         public Content {
             statistics = List.copyOf(statistics);
+            histograms = List.copyOf(histograms);
         }
 
         public Map<StatisticSpec, StatResult> results() {
@@ -60,12 +66,21 @@ public final class StatisticsCache {
             statistics.forEach(e -> m.put(e.spec(), e.result()));
             return m;
         }
+
+        public Map<String, Histogram> histogramResults() {
+            Map<String, Histogram> m = new TreeMap<>();
+            histograms.forEach(e -> m.put(e.tensor(), e.histogram()));
+            return m;
+        }
     }
 
-    public static Content of(String fp32Sha, String dataSource, int samples, Map<StatisticSpec, StatResult> results) {
+    public static Content of(String fp32Sha, String dataSource, int samples, Map<StatisticSpec, StatResult> results,
+                             Map<String, Histogram> histograms) {
         List<Entry> entries = new ArrayList<>();
         new TreeMap<>(results).forEach((k, v) -> entries.add(new Entry(k, v)));
-        return new Content(FORMAT_VERSION, ToolVersion.get(), fp32Sha, dataSource, samples, entries);
+        List<HistogramEntry> hs = new ArrayList<>();
+        new TreeMap<>(histograms).forEach((k, v) -> hs.add(new HistogramEntry(k, v)));
+        return new Content(FORMAT_VERSION, ToolVersion.get(), fp32Sha, dataSource, samples, entries, hs);
     }
 
     public static byte[] toJson(Content content) {
@@ -79,7 +94,8 @@ public final class StatisticsCache {
     /**
      * Reads a statistics file for reuse and checks it fits: same FP32 model, every needed statistic present.
      */
-    public static Content load(Path file, String fp32Sha, Collection<StatisticSpec> needed) {
+    public static Content load(Path file, String fp32Sha, Collection<StatisticSpec> needed,
+                               Collection<String> neededHistograms) {
         Content c = read(file);
         if (!c.fp32ModelSha256().equals(fp32Sha)) {
             throw new ConfigException("--statistics " + file + " was collected on another model (sha256 "
@@ -87,8 +103,10 @@ public final class StatisticsCache {
                     + "…); run without --statistics to calibrate this model");
         }
         Map<StatisticSpec, StatResult> have = c.results();
-        List<String> missing = needed.stream().filter(s -> !have.containsKey(s)).map(StatisticSpec::toString)
-                .toList();
+        List<String> missing = new ArrayList<>(needed.stream().filter(s -> !have.containsKey(s))
+                .map(StatisticSpec::toString).toList());
+        Map<String, Histogram> histograms = c.histogramResults();
+        neededHistograms.stream().filter(t -> !histograms.containsKey(t)).forEach(t -> missing.add("histogram of " + t));
         if (!missing.isEmpty()) {
             throw new ConfigException("--statistics " + file + " lacks " + missing.size() + " statistic(s) this "
                     + "configuration needs (e.g. " + missing.get(0) + "); the estimator changed: run without "

@@ -8,6 +8,7 @@ import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
 import org.apache.spark.serializer.KryoRegistrator;
 
@@ -23,7 +24,7 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
     /** The shipped classes, in a fixed order (Kryo ids follow registration order). */
     public static final List<Class<?>> SHIPPED = List.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
-            EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class);
+            EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class);
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -8,6 +8,7 @@ import dev.sparkptq.pipeline.PartitionWorker;
 import dev.sparkptq.pipeline.StatisticsBackend;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.EngineFactory;
+import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -34,15 +35,34 @@ public final class SparkBackend implements StatisticsBackend {
         jsc.setJobDescription("statistics over " + refs.size() + " samples");
         Broadcast<StatisticsJob> b = jsc.broadcast(job);
         try {
-            List<Tuple2<Integer, StatisticsSet>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
-                    .mapPartitionsWithIndex(new CollectTask(b, engines), false).collect());
-            parts.sort(Comparator.comparing(Tuple2::_1));
             StatisticsSet total = StatisticsSet.empty(job.specs());
-            parts.forEach(p -> total.merge(p._2()));
+            inPartitionOrder(refs, partitions, new CollectTask(b, engines)).forEach(total::merge);
             return total;
         } finally {
             b.destroy();
         }
+    }
+
+    @Override
+    public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
+        jsc.setJobDescription("histograms over " + refs.size() + " samples");
+        Broadcast<StatisticsJob> b = jsc.broadcast(job);
+        try {
+            HistogramSet total = HistogramSet.empty(job.histograms());
+            inPartitionOrder(refs, partitions, new HistogramTask(b, engines)).forEach(total::merge);
+            return total;
+        } finally {
+            b.destroy();
+        }
+    }
+
+    /** Runs {@code task} on every partition and returns the partition results sorted by partition index. */
+    private <R> List<R> inPartitionOrder(List<SampleRef> refs, int partitions,
+                                         Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, R>>> task) {
+        List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
+                .mapPartitionsWithIndex(task, false).collect());
+        parts.sort(Comparator.comparing(Tuple2::_1));
+        return parts.stream().map(Tuple2::_2).toList();
     }
 
     @Override
@@ -85,6 +105,25 @@ public final class SparkBackend implements StatisticsBackend {
         @Override
         public Iterator<Tuple2<Integer, StatisticsSet>> call(Integer partition, Iterator<SampleRef> refs) {
             return List.of(new Tuple2<>(partition, PartitionWorker.collect(job.value(), refs, engines))).iterator();
+        }
+    }
+
+    /** A histogram task (pass 2): captures only the broadcast handle and the engine factory. */
+    static final class HistogramTask
+            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, HistogramSet>>> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<StatisticsJob> job;
+        private final EngineFactory engines;
+
+        HistogramTask(Broadcast<StatisticsJob> job, EngineFactory engines) {
+            this.job = job;
+            this.engines = engines;
+        }
+
+        @Override
+        public Iterator<Tuple2<Integer, HistogramSet>> call(Integer partition, Iterator<SampleRef> refs) {
+            return List.of(new Tuple2<>(partition, PartitionWorker.histograms(job.value(), refs, engines)))
+                    .iterator();
         }
     }
 

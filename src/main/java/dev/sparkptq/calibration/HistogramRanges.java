@@ -1,0 +1,145 @@
+package dev.sparkptq.calibration;
+
+import dev.sparkptq.config.HistogramEstimatorSpec;
+import dev.sparkptq.config.TensorQuantSpec;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.Granularity;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.QuantScheme;
+import dev.sparkptq.stats.Histogram;
+import dev.sparkptq.stats.HistogramSpec;
+
+/**
+ * Activation ranges chosen on a histogram ({@code "preset": "histogram"}): what the second statistics pass must
+ * count, and the range each method picks from the counts.
+ *
+ * <p>Two passes: pass 1 collects the exact extremes (min of per-sample min, max of per-sample max, turned into a
+ * range by {@link RangeEstimators}); pass 2 counts every element into fixed bins over them:
+ * <ul>
+ *   <li>symmetric schemes: {@code |x|} over {@code [0, m]}, {@code m = max(|min|, |max|)} — a symmetric range
+ *       depends on magnitudes only, and this gives twice the resolution of {@code x} over {@code [-m, m]}; the
+ *       result is {@code [-t, t]} when the tensor has negative values (signed levels), else {@code [0, t]};</li>
+ *   <li>asymmetric schemes: {@code x} over {@code [min(min, 0), max(max, 0)]}; the result {@code [a, b]} always
+ *       encloses 0 (so zero stays exactly representable).</li>
+ * </ul>
+ * Methods ({@link HistogramEstimatorSpec.Method}): {@code mse} ({@link HistogramMse}), {@code kl}
+ * ({@link HistogramKl}), {@code percentile} ({@link HistogramPercentile}: of {@code |x|} for symmetric schemes,
+ * two-sided with half the tail on each side for asymmetric ones). Level counts are those
+ * {@link QuantParamsCalculator} will use for the range (e.g. 127 steps of magnitude for signed 8-bit symmetric,
+ * 255 for unsigned or asymmetric).
+ */
+public final class HistogramRanges {
+
+    private HistogramRanges() {
+    }
+
+    /** True when {@code spec}'s range comes from a histogram. */
+    public static boolean applies(TensorQuantSpec spec) {
+        return spec.rangeEstimator() != null && spec.rangeEstimator().histogram() != null;
+    }
+
+    /**
+     * Checks, before any pass runs, what the config alone cannot: per-tensor granularity (repeated here for specs
+     * built in code) and, for {@code kl}, {@link HistogramEstimatorSpec#KL_BINS_PER_LEVEL} bins per quantization
+     * level in the widest case (unsigned or asymmetric levels).
+     */
+    public static void validate(String tensor, TensorQuantSpec spec) {
+        HistogramEstimatorSpec h = histogram(tensor, spec);
+        if (spec.granularity() != Granularity.PER_TENSOR) {
+            throw new ConfigException("activation '" + tensor + "': histogram ranges are per tensor, but its "
+                    + "granularity is perchannel; set activations.granularity to pertensor or use preset default");
+        }
+        if (h.method() == HistogramEstimatorSpec.Method.KL) {
+            int levels = klLevels(spec, Levels.of(spec, Levels.Kind.UNSIGNED));
+            long needed = HistogramEstimatorSpec.minKlBins(levels);
+            if (needed > h.bins()) {
+                throw new ConfigException("activation '" + tensor + "': histogram method kl with " + levels
+                        + " quantization levels needs at least " + needed + " bins, got " + h.bins()
+                        + "; raise histogram.bins (max " + HistogramEstimatorSpec.MAX_BINS + ") or use method mse");
+            }
+        }
+    }
+
+    /** What pass 2 counts for this tensor, from its pass-1 extremes. */
+    public static HistogramSpec histogramSpec(String tensor, TensorQuantSpec spec, Range extremes) {
+        int bins = histogram(tensor, spec).bins();
+        if (spec.mode() == QuantScheme.SYMMETRIC) {
+            double m = Math.max(Math.abs(extremes.min(0)), Math.abs(extremes.max(0)));
+            return new HistogramSpec(tensor, HistogramSpec.Domain.MAGNITUDES, 0.0, m, bins);
+        }
+        return new HistogramSpec(tensor, HistogramSpec.Domain.VALUES, Math.min(extremes.min(0), 0.0),
+                Math.max(extremes.max(0), 0.0), bins);
+    }
+
+    /**
+     * The range {@code spec}'s method picks on {@code h}.
+     *
+     * @param extremes the pass-1 range the histogram's edges came from (it also decides signedness)
+     * @param h        the pass-2 histogram built from {@link #histogramSpec}
+     */
+    public static Range range(String tensor, TensorQuantSpec spec, Range extremes, Histogram h) {
+        HistogramEstimatorSpec est = histogram(tensor, spec);
+        if (h.total() == 0) {
+            throw new DataException("the histogram of activation '" + tensor + "' counted no finite value; check the"
+                    + " input data");
+        }
+        boolean everything = est.method() == HistogramEstimatorSpec.Method.PERCENTILE && est.percentile() >= 100;
+        if (!(h.high() > h.low()) || everything) {
+            return extremes; // a constant tensor, or 100 % of the values: the extremes are the answer
+        }
+        boolean signed = extremes.min(0) < 0;
+        if (h.domain() == HistogramSpec.Domain.MAGNITUDES) {
+            Levels levels = Levels.of(spec, signed ? Levels.Kind.SIGNED : Levels.Kind.UNSIGNED);
+            double t = magnitude(est, h, levels);
+            return signed ? Range.of(-t, t) : Range.of(0.0, t);
+        }
+        Levels levels = Levels.of(spec, Levels.Kind.UNSIGNED);
+        double[] ab = window(est, h, levels);
+        return Range.of(Math.min(ab[0], 0.0), Math.max(ab[1], 0.0));
+    }
+
+    private static double magnitude(HistogramEstimatorSpec est, Histogram h, Levels levels) {
+        return switch (est.method()) {
+            case MSE -> h.edge(HistogramMse.magnitudes(h, Math.max(1, levels.high())).hi());
+            case KL -> h.edge(HistogramKl.magnitudes(h, Math.max(1, levels.high()) + 1).hi());
+            case PERCENTILE -> HistogramPercentile.quantile(h, est.percentile() / 100);
+        };
+    }
+
+    /** {a, b} for a value histogram; its windows keep {@code edge(i) <= 0 <= edge(j)}. */
+    private static double[] window(HistogramEstimatorSpec est, Histogram h, Levels levels) {
+        if (est.method() == HistogramEstimatorSpec.Method.PERCENTILE) {
+            double tail = (1 - est.percentile() / 100) / 2;
+            return new double[] {HistogramPercentile.quantile(h, tail), HistogramPercentile.quantile(h, 1 - tail)};
+        }
+        double zero = -h.low() / h.width();
+        int iMax = (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(zero)));
+        int jMin = (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(zero)));
+        int steps = levels.high() - levels.low();
+        HistogramWindow w = est.method() == HistogramEstimatorSpec.Method.MSE
+                ? HistogramMse.values(h, steps, iMax, jMin)
+                : HistogramKl.values(h, klLevels(steps), iMax, jMin);
+        if (w == null) {
+            throw new InternalException("no histogram window of " + klLevels(steps) + " bins encloses 0 in " + h
+                    + "; validate() must have refused this bin count");
+        }
+        return new double[] {h.edge(w.lo()), h.edge(w.hi())};
+    }
+
+    private static int klLevels(int steps) {
+        return steps + 1;
+    }
+
+    private static int klLevels(TensorQuantSpec spec, Levels unsigned) {
+        return klLevels(spec.mode() == QuantScheme.SYMMETRIC ? unsigned.high() : unsigned.high() - unsigned.low());
+    }
+
+    private static HistogramEstimatorSpec histogram(String tensor, TensorQuantSpec spec) {
+        if (!applies(spec)) {
+            throw new InternalException("activation '" + tensor + "' has no histogram estimator; check "
+                    + "HistogramRanges.applies first");
+        }
+        return spec.rangeEstimator().histogram();
+    }
+}
