@@ -3,7 +3,9 @@ package dev.sparkptq.cli;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.config.HistogramEstimatorSpec;
 import dev.sparkptq.config.RangeEstimatorDefaults;
+import dev.sparkptq.config.RangeEstimatorSpec;
 import dev.sparkptq.config.TensorQuantSpec;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.DataSources;
@@ -54,9 +56,11 @@ final class CalibrationBenchmark {
         int partitions = 2;
         StatisticsJob inference = CalibrationJobs.inference(prepared, source, 1, work.resolve("inference"));
         Map<String, StatisticsJob> jobs = new LinkedHashMap<>();
+        Map<String, QuantizationParams> params = new LinkedHashMap<>();
         for (Variant v : variants) {
             jobs.put(v.name(), CalibrationJobs.statistics(prepared, v.params(), config.compression(), source, 1,
                     work.resolve(v.name())));
+            params.put(v.name(), v.params());
         }
         SparkSession spark = SparkSessions.start("local[2]", work.resolve("spark-local"));
         try {
@@ -70,7 +74,8 @@ final class CalibrationBenchmark {
                 log.println("[benchmark] round " + (r + 1) + "/" + ROUNDS);
                 time(times, "inference", r, () -> backend.collect(inference, refs, partitions));
                 for (Map.Entry<String, StatisticsJob> j : jobs.entrySet()) {
-                    time(times, j.getKey(), r, () -> backend.collect(j.getValue(), refs, partitions));
+                    time(times, j.getKey(), r, () -> calibrate(backend, prepared, config, params.get(j.getKey()),
+                            j.getValue(), refs, partitions));
                 }
             }
             Map<String, Double> ms = new LinkedHashMap<>();
@@ -98,6 +103,18 @@ final class CalibrationBenchmark {
                     peak10n);
         } finally {
             spark.stop();
+        }
+    }
+
+    /** One calibration as a run does it: pass 1, then pass 2 when the estimator is histogram-based. */
+    private static void calibrate(SparkBackend backend, OnnxMl.ModelProto prepared, PtqConfig config,
+                                  QuantizationParams params, StatisticsJob pass1, List<SampleRef> refs,
+                                  int partitions) {
+        var stats = backend.collect(pass1, refs, partitions);
+        StatisticsJob pass2 = CalibrationJobs.histograms(prepared, params, config.compression(), pass1,
+                stats.results());
+        if (pass2 != null) {
+            backend.histograms(pass2, refs, partitions);
         }
     }
 
@@ -157,14 +174,22 @@ final class CalibrationBenchmark {
     /** The estimators compared: the configured one ("default") and POT's quantile preset on the activations. */
     static List<Variant> variants(PtqConfig config) {
         QuantizationParams p = config.compression().algorithms().get(0).params();
+        TensorQuantSpec a = p.activations();
+        var histogram = new RangeEstimatorSpec(new RangeEstimatorSpec.StatisticSpec(
+                RangeEstimatorSpec.StatType.MIN, RangeEstimatorSpec.Aggregator.MIN, null, null),
+                new RangeEstimatorSpec.StatisticSpec(RangeEstimatorSpec.StatType.MAX, RangeEstimatorSpec.Aggregator.MAX,
+                        null, null), new HistogramEstimatorSpec(HistogramEstimatorSpec.Method.MSE, 2048, 99.999));
         return List.of(new Variant("default", p),
-                new Variant("quantile", withActivationEstimator(p, RangeEstimatorDefaults.EstimatorPreset.QUANTILE)));
+                new Variant("quantile", withActivationEstimator(p, RangeEstimatorDefaults.of(
+                        RangeEstimatorDefaults.TensorRole.ACTIVATIONS, a.granularity(), a.mode(),
+                        RangeEstimatorDefaults.EstimatorPreset.QUANTILE))),
+                new Variant("histogram_mse", withActivationEstimator(p, histogram)));
     }
 
-    static QuantizationParams withActivationEstimator(QuantizationParams p, RangeEstimatorDefaults.EstimatorPreset e) {
+    static QuantizationParams withActivationEstimator(QuantizationParams p, RangeEstimatorSpec estimator) {
         TensorQuantSpec a = p.activations();
         TensorQuantSpec q = new TensorQuantSpec(a.bits(), a.mode(), a.granularity(), a.levelLow(), a.levelHigh(),
-                RangeEstimatorDefaults.of(RangeEstimatorDefaults.TensorRole.ACTIVATIONS, a.granularity(), a.mode(), e));
+                estimator);
         return new QuantizationParams(p.preset(), p.statSubsetSize(), p.statBatchSize(), p.shuffleData(), p.seed(),
                 p.ignored(), p.weights(), q, p.weightStorage());
     }

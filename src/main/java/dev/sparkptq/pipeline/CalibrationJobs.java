@@ -33,6 +33,23 @@ public final class CalibrationJobs {
     }
 
     /**
+     * Pass 2 of a histogram-based estimator, given pass 1's job and results; null when {@code params} needs no
+     * histogram.
+     */
+    public static StatisticsJob histograms(OnnxMl.ModelProto prepared, QuantizationParams params,
+                                           CompressionSection compression, StatisticsJob pass1,
+                                           java.util.Map<dev.sparkptq.stats.StatisticSpec,
+                                                   dev.sparkptq.stats.StatResult> pass1Results) {
+        ModelGraph graph = ModelGraph.of(prepared);
+        StatisticsRequest request = StatisticsRequest.of(QuantizationPlanner.plan(graph, params, compression), graph);
+        if (request.passes() == 1) {
+            return null;
+        }
+        return new StatisticsJob(pass1.model(), request.histogramOutputs(), List.of(),
+                request.histogramSpecs(pass1Results), pass1.source(), pass1.batchSize(), pass1.threads());
+    }
+
+    /**
      * Plain inference over the same samples, as a statistics job with nothing to accumulate: the model's own
      * outputs are fetched and dropped — the baseline a statistics pass is compared with.
      */
