@@ -40,8 +40,8 @@ final class CalibrationBenchmark {
     private CalibrationBenchmark() {
     }
 
-    /** One named statistics variant (estimator) to compare with inference. */
-    record Variant(String name, QuantizationParams params) {
+    /** One named statistics variant (estimator, in-graph reductions or not) to compare with inference. */
+    record Variant(String name, QuantizationParams params, boolean inplace) {
     }
 
     record Result(int samples, int partitions, Map<String, Double> statsOverInference, Map<String, Double> msPerSample,
@@ -58,7 +58,10 @@ final class CalibrationBenchmark {
         Map<String, StatisticsJob> jobs = new LinkedHashMap<>();
         Map<String, QuantizationParams> params = new LinkedHashMap<>();
         for (Variant v : variants) {
-            jobs.put(v.name(), CalibrationJobs.statistics(prepared, v.params(), config.compression(), source, 1,
+            var c = config.compression();
+            var compression = new dev.sparkptq.config.CompressionSection(c.targetDevice(), c.modelType(), v.inplace(),
+                    c.algorithms());
+            jobs.put(v.name(), CalibrationJobs.statistics(prepared, v.params(), compression, source, 1,
                     work.resolve(v.name())));
             params.put(v.name(), v.params());
         }
@@ -179,11 +182,12 @@ final class CalibrationBenchmark {
                 RangeEstimatorSpec.StatType.MIN, RangeEstimatorSpec.Aggregator.MIN, null, null),
                 new RangeEstimatorSpec.StatisticSpec(RangeEstimatorSpec.StatType.MAX, RangeEstimatorSpec.Aggregator.MAX,
                         null, null), new HistogramEstimatorSpec(HistogramEstimatorSpec.Method.MSE, 2048, 99.999));
-        return List.of(new Variant("default", p),
+        return List.of(new Variant("default", p, true),
+                new Variant("default_extra_outputs", p, false),
                 new Variant("quantile", withActivationEstimator(p, RangeEstimatorDefaults.of(
                         RangeEstimatorDefaults.TensorRole.ACTIVATIONS, a.granularity(), a.mode(),
-                        RangeEstimatorDefaults.EstimatorPreset.QUANTILE))),
-                new Variant("histogram_mse", withActivationEstimator(p, histogram)));
+                        RangeEstimatorDefaults.EstimatorPreset.QUANTILE)), true),
+                new Variant("histogram_mse", withActivationEstimator(p, histogram), true));
     }
 
     static QuantizationParams withActivationEstimator(QuantizationParams p, RangeEstimatorSpec estimator) {

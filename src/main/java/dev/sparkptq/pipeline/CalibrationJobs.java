@@ -27,7 +27,7 @@ public final class CalibrationJobs {
                                            Path stagingDir) {
         ModelGraph graph = ModelGraph.of(prepared);
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, compression);
-        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        StatisticsRequest request = StatisticsRequest.of(plan, graph, compression.inplaceStatistics());
         ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()), stagingDir);
         return new StatisticsJob(blob, request.outputs(), request.specs(), source, params.statBatchSize(), threads);
     }
@@ -41,7 +41,8 @@ public final class CalibrationJobs {
                                            java.util.Map<dev.sparkptq.stats.StatisticSpec,
                                                    dev.sparkptq.stats.StatResult> pass1Results) {
         ModelGraph graph = ModelGraph.of(prepared);
-        StatisticsRequest request = StatisticsRequest.of(QuantizationPlanner.plan(graph, params, compression), graph);
+        StatisticsRequest request = StatisticsRequest.of(QuantizationPlanner.plan(graph, params, compression), graph,
+                compression.inplaceStatistics());
         if (request.passes() == 1) {
             return null;
         }

@@ -73,7 +73,7 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        StatisticsRequest request = StatisticsRequest.of(plan, graph);
+        StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics());
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
                 options, fp32Sha, config, clock);
 

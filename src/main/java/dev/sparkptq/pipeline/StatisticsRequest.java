@@ -4,6 +4,8 @@ import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.RangeEstimators;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit.AddOutput;
+import dev.sparkptq.graph.edit.GraphEdit.AddReduction;
+import dev.sparkptq.stats.StatisticsSet;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
@@ -29,9 +31,12 @@ import java.util.TreeSet;
  * @param outputs          the tensors the statistics model must expose (graph inputs are read from the samples)
  * @param histogramPoints  activations whose range comes from a histogram, sorted by tensor (validated)
  * @param histogramOutputs the exposed outputs pass 2 fetches (histogram tensors that are not graph inputs)
+ * @param reductions       in-graph per-sample reductions ({@code inplace_statistics}); their outputs are in
+ *                         {@code outputs} under {@link StatisticsSet#reducedName} names
  */
 record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<String> outputs,
-                         List<QuantizationPoint> histogramPoints, List<String> histogramOutputs) {
+                         List<QuantizationPoint> histogramPoints, List<String> histogramOutputs,
+                         List<AddReduction> reductions) {
 
     StatisticsRequest {
         specs = List.copyOf(specs);
@@ -39,10 +44,17 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
         outputs = List.copyOf(outputs);
         histogramPoints = List.copyOf(histogramPoints);
         histogramOutputs = List.copyOf(histogramOutputs);
+        reductions = List.copyOf(reductions);
     }
 
-    /** Throws ConfigException for a histogram estimator the plan cannot use, before any pass runs. */
-    static StatisticsRequest of(QuantizationPlan plan, ModelGraph graph) {
+    /**
+     * Throws ConfigException for a histogram estimator the plan cannot use, before any pass runs.
+     *
+     * @param inplace reduce MIN/MAX/ABS_MAX statistics inside the graph (POT's {@code inplace_statistics}); tensors
+     *                with quantile statistics, histograms or an unknown rank for a per-channel statistic are still
+     *                exposed whole
+     */
+    static StatisticsRequest of(QuantizationPlan plan, ModelGraph graph, boolean inplace) {
         Set<StatisticSpec> specs = new TreeSet<>();
         List<QuantizationPoint> histogramPoints = new ArrayList<>();
         for (QuantizationPoint p : plan.measuredActivations()) {
@@ -57,16 +69,50 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
         specs.forEach(s -> tensors.add(s.tensor()));
         Set<String> graphInputs = new TreeSet<>();
         graph.inputs().forEach(i -> graphInputs.add(i.name()));
-        List<String> outputs = tensors.stream().filter(t -> !graphInputs.contains(t)).toList();
         List<String> histogramOutputs = histogramPoints.stream().map(QuantizationPoint::tensor)
                 .filter(t -> !graphInputs.contains(t)).toList();
+        List<AddReduction> reductions = new ArrayList<>();
+        Set<String> whole = new TreeSet<>(histogramOutputs);
+        for (StatisticSpec spec : specs) {
+            if (graphInputs.contains(spec.tensor())) {
+                continue; // read from the sample itself
+            }
+            AddReduction r = inplace ? reduction(spec, graph) : null;
+            if (r == null) {
+                whole.add(spec.tensor());
+            } else if (reductions.stream().noneMatch(x -> x.output().equals(r.output()))) {
+                reductions.add(r);
+            }
+        }
+        List<String> outputs = new ArrayList<>(whole);
+        reductions.forEach(r -> outputs.add(r.output()));
         return new StatisticsRequest(List.copyOf(specs), List.copyOf(tensors), outputs, histogramPoints,
-                histogramOutputs);
+                histogramOutputs, reductions);
     }
 
+    /** The in-graph reduction computing {@code spec}'s per-sample statistic, or null when the graph cannot. */
+    private static AddReduction reduction(StatisticSpec spec, ModelGraph graph) {
+        GraphEdit.Reduction kind = switch (spec.stat()) {
+            case MIN -> GraphEdit.Reduction.MIN;
+            case MAX -> GraphEdit.Reduction.MAX;
+            case ABS_MAX -> GraphEdit.Reduction.ABS_MAX;
+            default -> null; // quantiles need the whole sample
+        };
+        long[] shape = graph.info(spec.tensor()).map(i -> i.shape()).orElse(null);
+        int rank = shape == null ? -1 : shape.length;
+        if (kind == null || (spec.channelAxis() >= 0 && rank < 0)) {
+            return null;
+        }
+        return new AddReduction(spec.tensor(), kind, spec.channelAxis(), rank,
+                StatisticsSet.reducedName(spec.tensor(), spec.stat(), spec.channelAxis()));
+    }
+
+    /** Exposes whole tensors (quantiles, histograms) and adds the in-graph reductions. */
     List<GraphEdit> exposeEdits() {
         List<GraphEdit> edits = new ArrayList<>();
-        outputs.forEach(t -> edits.add(new AddOutput(t)));
+        outputs.stream().filter(o -> reductions.stream().noneMatch(r -> r.output().equals(o)))
+                .forEach(t -> edits.add(new AddOutput(t)));
+        edits.addAll(reductions);
         return edits;
     }
 

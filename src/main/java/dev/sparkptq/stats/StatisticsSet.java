@@ -84,6 +84,17 @@ public final class StatisticsSet implements Serializable {
      *
      * @param outputs activation tensors by name (axis 0 = batch); extra entries are ignored
      */
+    /**
+     * The output name under which a runtime may deliver {@code tensor} already reduced per sample for a MIN, MAX or
+     * ABS_MAX statistic (in-graph reductions, POT's {@code inplace_statistics}). Reducing such a tensor again gives
+     * the same per-sample values, so {@link #addBatch} uses it instead of the full tensor when present. One
+     * difference: a sample whose values include NaN/Inf then counts as non-finite as a whole (the runtime's
+     * reduction cannot skip single elements), where the full tensor skips only those elements.
+     */
+    public static String reducedName(String tensor, PerSampleStat stat, int channelAxis) {
+        return "sptq_stat__" + stat.name() + "_" + (channelAxis < 0 ? "t" : "c" + channelAxis) + "__" + tensor;
+    }
+
     public void addBatch(Map<String, Tensor> outputs) {
         Reduced shared = null;
         long batch = -1;
@@ -91,7 +102,8 @@ public final class StatisticsSet implements Serializable {
             boolean newTensor = i == 0 || !tensor[i].equals(tensor[i - 1]);
             if (newTensor || stat[i] != stat[i - 1] || axis[i] != axis[i - 1]
                     || Double.compare(probability[i], probability[i - 1]) != 0) {
-                Tensor t = require(outputs, tensor[i]);
+                Tensor pre = outputs.get(reducedName(tensor[i], stat[i], axis[i]));
+                Tensor t = pre != null ? pre : require(outputs, tensor[i]);
                 batch = checkBatch(batch, t, tensor[i]);
                 shared = PerSampleReducer.reduce(t, stat[i], probability[i], axis[i]);
                 if (newTensor) {

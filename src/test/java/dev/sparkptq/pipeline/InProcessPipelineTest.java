@@ -119,4 +119,23 @@ class InProcessPipelineTest {
                         RunOptions.Evaluation.SKIP, 1, tmp.resolve("w2"), saved)));
         assertTrue(e.getMessage().contains("lacks"), e.getMessage());
     }
+
+    @Test
+    void inGraphReductionsGiveTheSameScalesAsExposedTensors(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 11, 6);
+        var pipeline = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { });
+        RunReport inplace = pipeline.run(t.config(3, "mixed"), t.options(tmp.resolve("a"), RunOptions.Evaluation.SKIP))
+                .report();
+        var exposed = dev.sparkptq.config.ConfigLoader.fromJson(t.json(3, "mixed").replace(
+                "\"compression\": {", "\"compression\": { \"inplace_statistics\": false,"), t.dir,
+                dev.sparkptq.config.ConfigOverrides.none());
+        assertEquals(false, exposed.compression().inplaceStatistics());
+        RunReport whole = pipeline.run(exposed, t.options(tmp.resolve("b"), RunOptions.Evaluation.SKIP)).report();
+        List<RunReport.TensorSummary> a = inplace.quantization().tensors();
+        List<RunReport.TensorSummary> b = whole.quantization().tensors();
+        for (int i = 0; i < a.size(); i++) {
+            assertEquals(b.get(i).scaleMax(), a.get(i).scaleMax(), 0f, a.get(i).tensor());
+            assertEquals(b.get(i).zeroPoint(), a.get(i).zeroPoint(), a.get(i).tensor());
+        }
+    }
 }

@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.Objects;
 
 /** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
-public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata {
+public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata,
+        GraphEdit.AddReduction {
 
     /**
      * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
@@ -45,6 +46,34 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
             Objects.requireNonNull(tensor, "tensor");
         }
     }
+
+    /**
+     * Adds a per-sample reduction of {@code tensor} as a new graph output {@code output}, computed inside the graph
+     * so that only a small tensor leaves the runtime (POT's {@code inplace_statistics}):
+     *
+     * <pre>
+     *   rank known:    t ──[Abs]──► ReduceMin|ReduceMax(axes = every axis but 0 and keepAxis, keepdims=1) ──► output
+     *   rank unknown:  t ──[Abs]──► Flatten(axis=1) ──► ReduceMin|ReduceMax(axes=[1], keepdims=1) ──► output
+     * </pre>
+     *
+     * The nodes go right after the producer of {@code tensor}, so the runtime can free the tensor early. Axis 0 is
+     * the batch axis; {@code keepAxis} (a channel axis, or -1) needs a known {@code rank}.
+     */
+    record AddReduction(String tensor, Reduction reduction, int keepAxis, int rank, String output)
+            implements GraphEdit {
+        public AddReduction {
+            Objects.requireNonNull(tensor, "tensor");
+            Objects.requireNonNull(reduction, "reduction");
+            Objects.requireNonNull(output, "output");
+            if (keepAxis == 0 || (keepAxis > 0 && keepAxis >= rank)) {
+                throw new IllegalArgumentException("keepAxis " + keepAxis + " must be -1 or a non-batch axis of the "
+                        + "known rank " + rank);
+            }
+        }
+    }
+
+    /** What {@link AddReduction} computes per sample. */
+    enum Reduction { MIN, MAX, ABS_MAX }
 
     /** Sets model {@code metadata_props[key] = value}, replacing an entry with the same key. */
     record SetMetadata(String key, String value) implements GraphEdit {

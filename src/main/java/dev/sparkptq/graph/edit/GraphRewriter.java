@@ -27,6 +27,8 @@ public final class GraphRewriter {
                 QdqInserter.apply(draft, q);
             } else if (edit instanceof GraphEdit.AddOutput a) {
                 addOutput(draft, a.tensor());
+            } else if (edit instanceof GraphEdit.AddReduction r) {
+                Reductions.apply(draft, r);
             } else if (edit instanceof GraphEdit.SetMetadata m) {
                 draft.setMetadata(m.key(), m.value());
             } else {
