@@ -91,7 +91,7 @@ final class BenchmarkCommand {
             out.print(HELP);
             return ExitCode.OK.code();
         }
-        var config = BenchmarkInputs.config(path(a.get("--config")), path(a.get("--model")),
+        var config = QuickConfig.config(path(a.get("--config")), path(a.get("--model")),
                 path(a.get("--data-source")), path(a.get("--tokenizer")));
         Path work = Runs.scratch();
         try {

@@ -21,32 +21,46 @@ import java.util.Set;
 final class QuantizeCommand {
     static final String HELP = """
             usage: spark-ptq quantize --config FILE [options]
+                   spark-ptq quantize -q default --model M.onnx --data-source DATA [--preset mixed] [options]
 
               -c, --config FILE          POT-style JSON config (comments allowed); see conf/examples/
+              -q, --quantize MODE        POT's quick mode without a config: 'default' (DefaultQuantization; the
+                                         reader is inferred from the data: images resized to the model input and
+                                         scaled to [0,1], NPY, JSON arrays, or text + tokenizer.json next to the
+                                         model) or 'accuracy_aware' (with --max-drop; not available yet)
+              --preset NAME              with -q: performance (default) or mixed
+              --max-drop X               with -q accuracy_aware: the allowed accuracy drop
+              --tokenizer FILE           with -q and text data: the tokenizer.json (default: next to the model)
               -m, --model PATH           override the config's model.model
               --data-source PATH         override the config's engine.data_source (calibration data)
               --eval-data-source PATH    evaluate on this data instead of the calibration data
-              --output-dir DIR           write DIR/model.onnx and DIR/report.json
+              --output-dir DIR           write DIR/model.onnx, DIR/report.json and DIR/statistics.json
                                          (default: results/<model_name>_<algorithm>/<timestamp>/)
+              -d, --direct-dump          no <model>_<algorithm>/<timestamp> sub-folders: write into results/
+                                         (or --output-dir) directly
               -e, --evaluate             run FP32 and quantized models on the evaluation data; metrics in report.json
               --keep-uncompressed-weights  keep FP32 weights behind Q/DQ pairs instead of int8 initializers
               --statistics FILE          reuse an earlier run's statistics.json instead of calibrating (same model;
                                          the estimator must need only statistics the file holds)
               --master URL               Spark master (default local[*]); e.g. spark://host:7077
               --threads N                ONNX Runtime threads per Spark task (default 1)
+              --log-level LEVEL          CRITICAL, ERROR, WARNING, INFO (default: progress lines) or DEBUG (also
+                                         Spark's own INFO logs)
               --verbose                  stack traces on errors
 
             examples:
               spark-ptq quantize -c conf/examples/squeezenet-imagenet.json --evaluate --output-dir out/sq
               spark-ptq quantize -c my.json --model m.onnx --data-source images/ --master local[2]
+              spark-ptq quantize -q default --model m.onnx --data-source images/ --preset mixed -d
             """;
 
     private static final Set<String> VALUED = Set.of("--config", "--model", "--data-source", "--eval-data-source",
-            "--output-dir", "--master", "--threads", "--statistics");
+            "--output-dir", "--master", "--threads", "--statistics", "--quantize", "--preset", "--max-drop",
+            "--tokenizer", "--log-level");
     private static final Set<String> SWITCHES = Set.of("--evaluate", "--keep-uncompressed-weights", "--verbose",
-            "--help");
+            "--help", "--direct-dump");
     private static final Map<String, String> ALIASES = Map.of("-c", "--config", "-m", "--model", "-e", "--evaluate",
-            "-h", "--help");
+            "-h", "--help", "-q", "--quantize", "-d", "--direct-dump");
 
     private QuantizeCommand() {
     }
@@ -57,19 +71,40 @@ final class QuantizeCommand {
             out.print(HELP);
             return ExitCode.OK.code();
         }
-        if (a.get("--config") == null) {
-            throw new ConfigException("quantize needs --config FILE (see conf/examples/ and spark-ptq quantize --help)");
-        }
+        LogLevel level = LogLevel.parse(a.get("--log-level"));
         int threads = threads(a.get("--threads"));
-        PtqConfig config = ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(
-                path(a.get("--model")), path(a.get("--data-source")), path(a.get("--eval-data-source")),
-                a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
-        Path outputDir = a.get("--output-dir") != null ? Path.of(a.get("--output-dir")) : defaultOutput(config);
+        PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
+        Path outputDir = outputDir(a, config);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
         Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
-        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics, err);
+        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
+                level.progress(err));
         Summary.print(result, out);
         return ExitCode.OK.code();
+    }
+
+    private static PtqConfig fromConfigFile(Args a) {
+        if (a.get("--config") == null) {
+            throw new ConfigException("quantize needs --config FILE, or POT's quick mode -q default --model M "
+                    + "--data-source D (see conf/examples/ and spark-ptq quantize --help)");
+        }
+        for (String quickOnly : List.of("--preset", "--max-drop", "--tokenizer")) {
+            if (a.get(quickOnly) != null) {
+                throw new ConfigException(quickOnly + " belongs to the quick mode (-q); with --config set it in the "
+                        + "config file");
+            }
+        }
+        return ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(path(a.get("--model")),
+                path(a.get("--data-source")), path(a.get("--eval-data-source")),
+                a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
+    }
+
+    /** --output-dir as given; else POT's {@code results/<model>_<algorithm>/<timestamp>/} ({@code results/} with -d). */
+    private static Path outputDir(Args a, PtqConfig config) {
+        if (a.get("--output-dir") != null) {
+            return Path.of(a.get("--output-dir"));
+        }
+        return a.has("--direct-dump") ? Path.of("results") : defaultOutput(config);
     }
 
     static int threads(String text) {
@@ -87,7 +122,7 @@ final class QuantizeCommand {
         throw new ConfigException("--threads must be a whole number ≥ 1, got '" + text + "'");
     }
 
-    private static Path path(String text) {
+    static Path path(String text) {
         return text == null ? null : Path.of(text);
     }
 

@@ -15,24 +15,31 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * A configuration for benchmarks given only a model and a data source: the reader is inferred from the data
- * (images resized to the model's input size, NPY, JSON arrays, or text with the tokenizer.json next to the model).
- * Preprocessing fidelity does not matter for timing; with {@code --config} the user's reader is used instead.
+ * A configuration from just a model and a data source (POT's quick mode {@code -q}, and benchmarks): the reader is
+ * inferred from the data — images resized to the model's input size and scaled to [0, 1] (no mean/std: a config
+ * with the model's real preprocessing calibrates better), NPY, JSON arrays, or text with the tokenizer.json next to
+ * the model.
  */
-final class BenchmarkInputs {
-    private BenchmarkInputs() {
+final class QuickConfig {
+    private QuickConfig() {
     }
 
+    /** The user's config when given (with the paths overridden), else an inferred one. */
     static PtqConfig config(Path config, Path model, Path data, Path tokenizer) {
+        return config(config, model, data, tokenizer, "");
+    }
+
+    /** As {@link #config(Path, Path, Path, Path)}, with extra top-level JSON members (e.g. a compression block). */
+    static PtqConfig config(Path config, Path model, Path data, Path tokenizer, String extraJson) {
         ConfigOverrides overrides = new ConfigOverrides(model, data, null, null);
         if (config != null) {
             return ConfigLoader.load(config, overrides);
         }
         if (model == null || data == null) {
-            throw new ConfigException("benchmark calibration needs --model and --data-source (or --config)");
+            throw new ConfigException("without --config, give --model and --data-source");
         }
-        return ConfigLoader.fromJson("{\"engine\": {\"reader\": " + reader(model, data, tokenizer) + "}}",
-                Path.of("").toAbsolutePath(), overrides);
+        return ConfigLoader.fromJson("{\"engine\": {\"reader\": " + reader(model, data, tokenizer) + "}"
+                + (extraJson.isEmpty() ? "" : ", " + extraJson) + "}", Path.of("").toAbsolutePath(), overrides);
     }
 
     private static String reader(Path model, Path data, Path tokenizer) {

@@ -1,0 +1,50 @@
+package dev.sparkptq.cli;
+
+import dev.sparkptq.pipeline.TinyRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.sparkptq.cli.CliErrorsTest.assertOneLineError;
+import static dev.sparkptq.cli.CliErrorsTest.cli;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** POT's quick mode and command-line switches. */
+class QuickModeTest {
+    @Test
+    void quickModeQuantizesWithoutAConfigAndWarningLevelSilencesProgress(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 4, 3);
+        Path out = tmp.resolve("quick");
+        CliErrorsTest.Run r = cli("quantize", "-q", "default", "--model", t.model.toString(), "--data-source",
+                t.data.toString(), "--preset", "mixed", "--output-dir", out.toString(), "--master", "local[1]",
+                "--log-level", "WARNING");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("model.onnx")));
+        assertTrue(Files.readString(out.resolve("report.json")).contains("\"preset\" : \"mixed\""));
+        assertFalse(r.err().contains("[spark-ptq]"), "WARNING hides progress lines: " + r.err());
+    }
+
+    @Test
+    void quickModeMistakesAreOneLineConfigErrors(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 1, 1);
+        String m = t.model.toString();
+        String d = t.data.toString();
+        assertOneLineError(cli("quantize", "-q", "fast", "--model", m, "--data-source", d), 2, "'default' or");
+        assertOneLineError(cli("quantize", "-q", "accuracy_aware", "--model", m, "--data-source", d), 2,
+                "needs --max-drop");
+        assertOneLineError(cli("quantize", "-q", "accuracy_aware", "--max-drop", "0.01", "--model", m,
+                "--data-source", d), 2, "not available");
+        assertOneLineError(cli("quantize", "-q", "default", "--model", m), 2, "--data-source");
+        assertOneLineError(cli("quantize", "-q", "default", "-c", "x.json", "--model", m, "--data-source", d), 2,
+                "exclude each other");
+        assertOneLineError(cli("quantize", "-q", "default", "--preset", "fastest", "--model", m, "--data-source",
+                d), 2, "--preset");
+        assertOneLineError(cli("quantize", "-c", "x.json", "--preset", "mixed"), 2, "quick mode");
+        assertOneLineError(cli("quantize", "-q", "default", "--log-level", "LOUD", "--model", m, "--data-source",
+                d), 2, "--log-level");
+    }
+}
