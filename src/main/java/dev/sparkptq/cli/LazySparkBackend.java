@@ -21,17 +21,20 @@ import java.util.List;
 final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     private final String master;
     private final Path localDir;
+    private final ProgressPrinter progress;
     private SparkSession spark;
     private SparkBackend backend;
 
-    LazySparkBackend(String master, Path localDir) {
+    LazySparkBackend(String master, Path localDir, ProgressPrinter progress) {
         this.master = master;
         this.localDir = localDir;
+        this.progress = progress;
     }
 
     private SparkBackend backend() {
         if (backend == null) {
             spark = SparkSessions.start(master, localDir);
+            spark.sparkContext().addSparkListener(new dev.sparkptq.spark.ProgressListener(progress));
             backend = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
                     new OrtEngineFactory());
         }

@@ -44,6 +44,8 @@ final class QuantizeCommand {
                                          the estimator must need only statistics the file holds)
               --master URL               Spark master (default local[*]); e.g. spark://host:7077
               --threads N                ONNX Runtime threads per Spark task (default 1)
+              --progress-bar             a progress bar per stage (statistics, evaluation): tasks done, samples/s, ETA
+              --stream-output            progress as one line per update (for tools reading the output)
               --log-level LEVEL          CRITICAL, ERROR, WARNING, INFO (default: progress lines) or DEBUG (also
                                          Spark's own INFO logs)
               --verbose                  stack traces on errors
@@ -58,7 +60,7 @@ final class QuantizeCommand {
             "--output-dir", "--master", "--threads", "--statistics", "--quantize", "--preset", "--max-drop",
             "--tokenizer", "--log-level");
     private static final Set<String> SWITCHES = Set.of("--evaluate", "--keep-uncompressed-weights", "--verbose",
-            "--help", "--direct-dump");
+            "--help", "--direct-dump", "--progress-bar", "--stream-output");
     private static final Map<String, String> ALIASES = Map.of("-c", "--config", "-m", "--model", "-e", "--evaluate",
             "-h", "--help", "-q", "--quantize", "-d", "--direct-dump");
 
@@ -78,7 +80,7 @@ final class QuantizeCommand {
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
         Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
         RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
-                level.progress(err));
+                level.progress(err), ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
         Summary.print(result, out);
         return ExitCode.OK.code();
     }

@@ -18,8 +18,14 @@ final class Runs {
 
     static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
                               String master, Path statistics, PrintStream log) {
+        return quantize(config, outputDir, evaluation, threads, master, statistics, log, ProgressPrinter.Mode.OFF);
+    }
+
+    static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
+                              String master, Path statistics, PrintStream log, ProgressPrinter.Mode progress) {
         Path work = scratch();
-        try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"))) {
+        try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"),
+                new ProgressPrinter(progress, log))) {
             QuantizationPipeline pipeline = new QuantizationPipeline(backend, m -> log.println("[spark-ptq] " + m));
             return pipeline.run(config, new RunOptions(outputDir, evaluation, threads, work, statistics));
         } finally {

@@ -32,7 +32,7 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        jsc.setJobDescription("statistics over " + refs.size() + " samples");
+        describe("statistics", refs.size());
         Broadcast<StatisticsJob> b = jsc.broadcast(job);
         try {
             StatisticsSet total = StatisticsSet.empty(job.specs());
@@ -45,7 +45,7 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        jsc.setJobDescription("histograms over " + refs.size() + " samples");
+        describe("histograms", refs.size());
         Broadcast<StatisticsJob> b = jsc.broadcast(job);
         try {
             HistogramSet total = HistogramSet.empty(job.histograms());
@@ -67,7 +67,7 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
-        jsc.setJobDescription("evaluation over " + refs.size() + " samples");
+        describe("evaluation", refs.size());
         Broadcast<EvaluationJob> b = jsc.broadcast(job);
         try {
             List<Tuple2<Integer, EvalAccumulators>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
@@ -81,6 +81,13 @@ public final class SparkBackend implements StatisticsBackend {
         } finally {
             b.destroy();
         }
+    }
+
+    /** Labels the next job for the UI and for {@link ProgressListener}. */
+    private void describe(String stage, int samples) {
+        jsc.setJobDescription(stage + " over " + samples + " samples");
+        jsc.setLocalProperty(ProgressListener.STAGE, stage);
+        jsc.setLocalProperty(ProgressListener.SAMPLES, Integer.toString(samples));
     }
 
     @Override

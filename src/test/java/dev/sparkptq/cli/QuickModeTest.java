@@ -47,4 +47,26 @@ class QuickModeTest {
         assertOneLineError(cli("quantize", "-q", "default", "--log-level", "LOUD", "--model", m, "--data-source",
                 d), 2, "--log-level");
     }
+
+    @Test
+    void streamOutputPrintsOneProgressLinePerTaskWithSamplesAndEta(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 6, 4);
+        CliErrorsTest.Run r = cli("quantize", "-q", "default", "--model", t.model.toString(), "--data-source",
+                t.data.toString(), "--output-dir", tmp.resolve("o").toString(), "--master", "local[2]",
+                "--stream-output", "--evaluate");
+        assertEquals(0, r.code(), r.err());
+        var lines = r.err().lines().filter(l -> l.startsWith("statistics ") || l.startsWith("evaluation ")).toList();
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("statistics ") && l.contains("4/4 tasks")
+                && l.contains("6 samples") && l.contains("done in")), r.err());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("evaluation ") && l.contains("done in")), r.err());
+        assertTrue(lines.stream().anyMatch(l -> l.contains("ETA")), r.err());
+    }
+
+    @Test
+    void theBarRendersProportionallyAndEstimatesTheRemainingTime() {
+        var e = new dev.sparkptq.spark.ProgressListener.Event("statistics", 1, 4, 400, 2000, false);
+        String line = ProgressPrinter.render(e);
+        assertTrue(line.contains("[#######-----------------------]"), line);
+        assertTrue(line.contains("1/4 tasks") && line.contains("50.0 samples/s") && line.contains("ETA 6s"), line);
+    }
 }
