@@ -3,6 +3,7 @@ package dev.sparkptq.pipeline;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.report.HtmlReport;
 import dev.sparkptq.report.ReportWriter;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
@@ -16,13 +17,15 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
- * Writes model.onnx (+ external data), statistics.json and report.json so that a reader never sees a half-written
- * or mixed result: everything is written into a temporary folder inside the output folder, then renamed into place
- * (external data first, the model second, the statistics third, the report last).
+ * Writes model.onnx (+ external data), statistics.json, report.html and report.json so that a reader never sees a
+ * half-written or mixed result: everything is written into a temporary folder inside the output folder, then renamed
+ * into place (external data first, the model second, the statistics third, report.html fourth, report.json last:
+ * its presence means the whole output is there).
  */
 final class OutputWriter {
     static final String MODEL = "model.onnx";
     static final String REPORT = "report.json";
+    static final String REPORT_HTML = "report.html";
     static final String STATISTICS = "statistics.json";
 
     private OutputWriter() {
@@ -43,6 +46,7 @@ final class OutputWriter {
             RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
                     external ? MODEL + ".data" : null, metrics, clock.finish());
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
+            Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
             Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));
             if (external) {
                 move(data, outputDir.resolve(MODEL + ".data"));
@@ -52,6 +56,7 @@ final class OutputWriter {
                 Files.deleteIfExists(outputDir.resolve(MODEL + ".data")); // stale data of an earlier run
             }
             move(tmp.resolve(STATISTICS), outputDir.resolve(STATISTICS));
+            move(tmp.resolve(REPORT_HTML), outputDir.resolve(REPORT_HTML));
             move(tmp.resolve(REPORT), outputDir.resolve(REPORT));
             return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);
         } catch (IOException e) {

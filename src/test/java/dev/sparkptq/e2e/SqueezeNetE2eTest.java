@@ -54,7 +54,7 @@ class SqueezeNetE2eTest {
         assertEquals(calib.size(), report.get("calibration").get("samples_used").asInt());
         assertTrue(Files.exists(out.resolve("model.onnx")));
         try (Stream<Path> s = Files.list(out)) {
-            assertEquals(List.of("model.onnx", "report.json", "statistics.json"),
+            assertEquals(List.of("model.onnx", "report.html", "report.json", "statistics.json"),
                     s.map(p -> p.getFileName().toString()).sorted().toList(), "no temp files left behind");
         }
     }

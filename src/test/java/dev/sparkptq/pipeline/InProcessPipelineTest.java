@@ -77,7 +77,7 @@ class InProcessPipelineTest {
         assertEquals(8, report.get("metrics").get("samples").asInt());
         assertEquals(8, report.get("metrics").get("samples_also_used_for_calibration").asInt());
         try (Stream<Path> files = Files.list(out)) {
-            assertEquals(List.of("model.onnx", "report.json", "statistics.json"),
+            assertEquals(List.of("model.onnx", "report.html", "report.json", "statistics.json"),
                     files.map(p -> p.getFileName().toString()).sorted().toList());
         }
     }
