@@ -32,52 +32,38 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        describe("statistics", refs.size());
-        Broadcast<StatisticsJob> b = jsc.broadcast(job);
-        try {
-            StatisticsSet total = StatisticsSet.empty(job.specs());
-            inPartitionOrder(refs, partitions, new CollectTask(b, engines)).forEach(total::merge);
-            return total;
-        } finally {
-            b.destroy();
-        }
+        StatisticsSet total = StatisticsSet.empty(job.specs());
+        this.<StatisticsSet>run(Work.STATISTICS, job, refs, partitions).forEach(total::merge);
+        return total;
     }
 
     @Override
     public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        describe("histograms", refs.size());
-        Broadcast<StatisticsJob> b = jsc.broadcast(job);
-        try {
-            HistogramSet total = HistogramSet.empty(job.histograms());
-            inPartitionOrder(refs, partitions, new HistogramTask(b, engines)).forEach(total::merge);
-            return total;
-        } finally {
-            b.destroy();
-        }
-    }
-
-    /** Runs {@code task} on every partition and returns the partition results sorted by partition index. */
-    private <R> List<R> inPartitionOrder(List<SampleRef> refs, int partitions,
-                                         Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, R>>> task) {
-        List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
-                .mapPartitionsWithIndex(task, false).collect());
-        parts.sort(Comparator.comparing(Tuple2::_1));
-        return parts.stream().map(Tuple2::_2).toList();
+        HistogramSet total = HistogramSet.empty(job.histograms());
+        this.<HistogramSet>run(Work.HISTOGRAMS, job, refs, partitions).forEach(total::merge);
+        return total;
     }
 
     @Override
     public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
-        describe("evaluation", refs.size());
-        Broadcast<EvaluationJob> b = jsc.broadcast(job);
+        List<EvalAccumulators> parts = run(Work.EVALUATION, job, refs, partitions);
+        EvalAccumulators total = parts.get(0);
+        parts.subList(1, parts.size()).forEach(total::merge);
+        return total.result();
+    }
+
+    /**
+     * One Spark job: broadcasts {@code job}, runs {@code work} on every partition, and returns the partition
+     * results in partition order (never in completion order, so merges are deterministic).
+     */
+    private <R> List<R> run(Work work, Object job, List<SampleRef> refs, int partitions) {
+        describe(work.stage, refs.size());
+        Broadcast<Object> b = jsc.broadcast(job);
         try {
-            List<Tuple2<Integer, EvalAccumulators>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
-                    .mapPartitionsWithIndex(new EvaluateTask(b, engines), false).collect());
+            List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
+                    .mapPartitionsWithIndex(new PartitionTask<R>(b, engines, work), false).collect());
             parts.sort(Comparator.comparing(Tuple2::_1));
-            EvalAccumulators total = parts.get(0)._2();
-            for (int i = 1; i < parts.size(); i++) {
-                total.merge(parts.get(i)._2());
-            }
-            return total.result();
+            return parts.stream().map(Tuple2::_2).toList();
         } finally {
             b.destroy();
         }
@@ -97,58 +83,40 @@ public final class SparkBackend implements StatisticsBackend {
                 + (jsc.master().startsWith("local") ? "" : ", " + executors + " executors") + ")";
     }
 
-    /** A statistics task: captures only the broadcast handle and the engine factory. */
-    static final class CollectTask
-            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, StatisticsSet>>> {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<StatisticsJob> job;
-        private final EngineFactory engines;
+    /** What a task does with its partition. */
+    enum Work {
+        STATISTICS("statistics"), HISTOGRAMS("histograms"), EVALUATION("evaluation");
 
-        CollectTask(Broadcast<StatisticsJob> job, EngineFactory engines) {
-            this.job = job;
-            this.engines = engines;
-        }
+        final String stage;
 
-        @Override
-        public Iterator<Tuple2<Integer, StatisticsSet>> call(Integer partition, Iterator<SampleRef> refs) {
-            return List.of(new Tuple2<>(partition, PartitionWorker.collect(job.value(), refs, engines))).iterator();
+        Work(String stage) {
+            this.stage = stage;
         }
     }
 
-    /** A histogram task (pass 2): captures only the broadcast handle and the engine factory. */
-    static final class HistogramTask
-            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, HistogramSet>>> {
+    /** A task: captures only the broadcast handle, the engine factory and what to do. */
+    static final class PartitionTask<R>
+            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, R>>> {
         private static final long serialVersionUID = 1L;
-        private final Broadcast<StatisticsJob> job;
+        private final Broadcast<Object> job;
         private final EngineFactory engines;
+        private final Work work;
 
-        HistogramTask(Broadcast<StatisticsJob> job, EngineFactory engines) {
+        PartitionTask(Broadcast<Object> job, EngineFactory engines, Work work) {
             this.job = job;
             this.engines = engines;
+            this.work = work;
         }
 
         @Override
-        public Iterator<Tuple2<Integer, HistogramSet>> call(Integer partition, Iterator<SampleRef> refs) {
-            return List.of(new Tuple2<>(partition, PartitionWorker.histograms(job.value(), refs, engines)))
-                    .iterator();
-        }
-    }
-
-    /** An evaluation task. */
-    static final class EvaluateTask
-            implements Function2<Integer, Iterator<SampleRef>, Iterator<Tuple2<Integer, EvalAccumulators>>> {
-        private static final long serialVersionUID = 1L;
-        private final Broadcast<EvaluationJob> job;
-        private final EngineFactory engines;
-
-        EvaluateTask(Broadcast<EvaluationJob> job, EngineFactory engines) {
-            this.job = job;
-            this.engines = engines;
-        }
-
-        @Override
-        public Iterator<Tuple2<Integer, EvalAccumulators>> call(Integer partition, Iterator<SampleRef> refs) {
-            return List.of(new Tuple2<>(partition, PartitionWorker.evaluate(job.value(), refs, engines))).iterator();
+        @SuppressWarnings("unchecked")
+        public Iterator<Tuple2<Integer, R>> call(Integer partition, Iterator<SampleRef> refs) {
+            Object result = switch (work) {
+                case STATISTICS -> PartitionWorker.collect((StatisticsJob) job.value(), refs, engines);
+                case HISTOGRAMS -> PartitionWorker.histograms((StatisticsJob) job.value(), refs, engines);
+                case EVALUATION -> PartitionWorker.evaluate((EvaluationJob) job.value(), refs, engines);
+            };
+            return List.of(new Tuple2<>(partition, (R) result)).iterator();
         }
     }
 }
