@@ -24,7 +24,8 @@ final class DemoCommand {
 
             Quantizes all-MiniLM-L6-v2 (INT8, transformer rules, mixed preset) on 300 Europarl lines with
             conf/examples/demo-minilm.json, evaluates cosine_to_fp32 on 200 other lines, and compares latency.
-            Output: DIR/model.onnx and DIR/report.json (default DIR: results/demo).
+            Output: DIR/model.onnx, report.json, report.html and statistics.json (default DIR: results/demo;
+            an earlier demo result there is replaced).
             """;
 
     private DemoCommand() {

@@ -38,6 +38,7 @@ final class QuantizeCommand {
                                          (default: results/<model_name>_<algorithm>/<timestamp>/)
               -d, --direct-dump          no <model>_<algorithm>/<timestamp> sub-folders: write into results/
                                          (or --output-dir) directly
+              --overwrite                replace the model.onnx of an earlier run in the output folder
               -e, --evaluate             run FP32 and quantized models on the evaluation data; metrics in report.json
               --keep-uncompressed-weights  keep FP32 weights behind Q/DQ pairs instead of int8 initializers
               --statistics FILE          reuse an earlier run's statistics.json instead of calibrating (same model;
@@ -60,7 +61,7 @@ final class QuantizeCommand {
             "--output-dir", "--master", "--threads", "--statistics", "--quantize", "--preset", "--max-drop",
             "--tokenizer", "--log-level");
     private static final Set<String> SWITCHES = Set.of("--evaluate", "--keep-uncompressed-weights", "--verbose",
-            "--help", "--direct-dump", "--progress-bar", "--stream-output");
+            "--help", "--direct-dump", "--progress-bar", "--stream-output", "--overwrite");
     private static final Map<String, String> ALIASES = Map.of("-c", "--config", "-m", "--model", "-e", "--evaluate",
             "-h", "--help", "-q", "--quantize", "-d", "--direct-dump");
 
@@ -77,6 +78,7 @@ final class QuantizeCommand {
         int threads = threads(a.get("--threads"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
         Path outputDir = outputDir(a, config);
+        refuseToReplace(outputDir, a.has("--overwrite"));
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
         Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
         RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
@@ -107,6 +109,14 @@ final class QuantizeCommand {
             return Path.of(a.get("--output-dir"));
         }
         return a.has("--direct-dump") ? Path.of("results") : defaultOutput(config);
+    }
+
+    /** An earlier result is never replaced by accident (unattended runs, schedulers): --overwrite says so. */
+    static void refuseToReplace(Path outputDir, boolean overwrite) {
+        if (!overwrite && java.nio.file.Files.exists(outputDir.resolve("model.onnx"))) {
+            throw new ConfigException("the output folder " + outputDir + " already holds a model.onnx; give "
+                    + "--overwrite to replace it, or choose another --output-dir");
+        }
     }
 
     static int threads(String text) {

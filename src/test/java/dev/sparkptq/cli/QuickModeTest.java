@@ -69,4 +69,18 @@ class QuickModeTest {
         assertTrue(line.contains("[#######-----------------------]"), line);
         assertTrue(line.contains("1/4 tasks") && line.contains("50.0 samples/s") && line.contains("ETA 6s"), line);
     }
+
+    @Test
+    void anEarlierResultIsReplacedOnlyWithOverwrite(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 2, 5);
+        Path out = Files.createDirectories(tmp.resolve("out"));
+        Files.writeString(out.resolve("model.onnx"), "earlier result");
+        assertOneLineError(cli("quantize", "-q", "default", "--model", t.model.toString(), "--data-source",
+                t.data.toString(), "--output-dir", out.toString()), 2, "--overwrite");
+        assertEquals("earlier result", Files.readString(out.resolve("model.onnx")), "untouched");
+        CliErrorsTest.Run r = cli("quantize", "-q", "default", "--model", t.model.toString(), "--data-source",
+                t.data.toString(), "--output-dir", out.toString(), "--overwrite", "--master", "local[1]");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(out.resolve("model.onnx")) > 100);
+    }
 }
