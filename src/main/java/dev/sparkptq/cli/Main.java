@@ -15,7 +15,8 @@ public final class Main {
             commands:
               quantize   quantize an FP32 ONNX model with a POT-style config (DefaultQuantization / MinMaxQuantization)
               demo       quantize all-MiniLM-L6-v2 on Europarl text (fetched by Maven) and compare it with FP32
-              benchmark  'benchmark inference --models A,B': side-by-side ONNX Runtime latency
+              benchmark  'benchmark inference --models A,B': side-by-side ONNX Runtime latency;
+             'benchmark calibration --model M --data-source D': statistics cost, scaling, memory
               version    print the version
 
             run 'spark-ptq <command> --help' for the options of a command.

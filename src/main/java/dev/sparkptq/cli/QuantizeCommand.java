@@ -34,7 +34,7 @@ final class QuantizeCommand {
               -m, --model PATH           override the config's model.model
               --data-source PATH         override the config's engine.data_source (calibration data)
               --eval-data-source PATH    evaluate on this data instead of the calibration data
-              --output-dir DIR           write DIR/model.onnx, DIR/report.json and DIR/statistics.json
+              --output-dir DIR           write DIR/model.onnx, report.json, report.html and statistics.json
                                          (default: results/<model_name>_<algorithm>/<timestamp>/)
               -d, --direct-dump          no <model>_<algorithm>/<timestamp> sub-folders: write into results/
                                          (or --output-dir) directly
