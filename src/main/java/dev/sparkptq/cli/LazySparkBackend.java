@@ -33,6 +33,7 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
 
     private SparkBackend backend() {
         if (backend == null) {
+            MasterCheck.requireReachable(master);
             spark = SparkSessions.start(master, localDir);
             spark.sparkContext().addSparkListener(new dev.sparkptq.spark.ProgressListener(progress));
             backend = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),

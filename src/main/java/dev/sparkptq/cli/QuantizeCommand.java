@@ -79,6 +79,7 @@ final class QuantizeCommand {
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
         Path outputDir = outputDir(a, config);
         refuseToReplace(outputDir, a.has("--overwrite"));
+        requireWritable(outputDir);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
         Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
         RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
@@ -116,6 +117,17 @@ final class QuantizeCommand {
         if (!overwrite && java.nio.file.Files.exists(outputDir.resolve("model.onnx"))) {
             throw new ConfigException("the output folder " + outputDir + " already holds a model.onnx; give "
                     + "--overwrite to replace it, or choose another --output-dir");
+        }
+    }
+
+    /** Fails before any calibration when the output folder cannot be created or written. */
+    static void requireWritable(Path outputDir) {
+        try {
+            java.nio.file.Files.createDirectories(outputDir);
+            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(outputDir, ".spark-ptq-probe-", ""));
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException("cannot write to the output folder " + outputDir + " (" + e.getClass()
+                    .getSimpleName() + ": " + e.getMessage() + "); choose a writable --output-dir");
         }
     }
 
