@@ -35,13 +35,11 @@ import java.util.stream.Collectors;
  * {@code 10·log10(Σx² / Σ(x−x̂)²)} in dB of every quantized activation (FP32 tensor vs the dequantized value its
  * consumers read in the quantized model), of every output of a quantized op (FP32 vs quantized model, same name: the
  * error accumulated up to that op), and of every weight (FP32 vs dequantized, computed on the driver). Activations
- * and op outputs are measured by one distributed pass over at most {@link #DEFAULT_SAMPLES} evaluation samples,
- * with the same partitioning as evaluation; it runs whenever {@code --evaluate} does.
+ * and op outputs are measured by one distributed pass over the first {@code engine.sqnr_samples} evaluation
+ * samples (default {@link dev.sparkptq.config.EngineSection#DEFAULT_SQNR_SAMPLES}), partitioned like evaluation;
+ * it runs whenever {@code --evaluate} does ({@code sqnr_samples: 0} keeps only the weights).
  */
 public final class QuantNoise {
-    /** Evaluation samples the pass runs on (the first ones of the evaluation subset). */
-    public static final int DEFAULT_SAMPLES = 32;
-
     /** What a compared tensor is; its name in report.json is the lower-case constant. */
     public enum Kind { ACTIVATION, OP_OUTPUT, WEIGHT }
 
@@ -82,8 +80,9 @@ public final class QuantNoise {
 
     /** Every error of the run, worst first (see {@link #summaries}). */
     List<RunReport.QuantErrorSummary> measure(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto quantized,
-                                              QuantizationPlan plan, QuantizerParameters qparams, RunOptions options,
-                                              int maxSamples) {
+                                              QuantizationPlan plan, QuantizerParameters qparams,
+                                              RunOptions options) {
+        int maxSamples = config.engine().sqnrSamples();
         List<Target> targets = targets(plan, graph, quantized);
         Map<String, Result> results = new LinkedHashMap<>();
         List<SampleRef> refs = samples(config, graph, maxSamples);

@@ -91,8 +91,7 @@ public final class QuantizationPipeline {
         }
         List<RunReport.QuantErrorSummary> quantError = null;
         if (options.evaluation() == RunOptions.Evaluation.RUN) {
-            quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options,
-                    QuantNoise.DEFAULT_SAMPLES);
+            quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
             clock.lap("sqnr");
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
+import dev.sparkptq.config.EngineSection;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
@@ -65,7 +66,7 @@ class QuantNoisePipelineTest {
                     .filter(q -> q.kind().equals("activation") && q.tensor().equals(a)).findFirst().orElseThrow();
             assertNotNull(row.sqnrDb(), a);
             assertTrue(row.sqnrDb() > 20, a + ": " + row.sqnrDb());
-            assertEquals(QuantNoise.DEFAULT_SAMPLES, row.samples(), "capped at the default sample count");
+            assertEquals(EngineSection.DEFAULT_SQNR_SAMPLES, row.samples(), "capped at the default sample count");
         }
         assertEquals(weights, rows.stream().filter(q -> q.kind().equals("weight"))
                 .map(RunReport.QuantErrorSummary::tensor).collect(Collectors.toSet()));
@@ -91,6 +92,26 @@ class QuantNoisePipelineTest {
         double full = activationDb(run(t, maxAggregator(t), tmp.resolve("max"), RunOptions.Evaluation.RUN).report(),
                 "x");
         assertTrue(clipped < full - 10, "mean " + clipped + " dB vs max " + full + " dB");
+    }
+
+    @Test
+    void sqnrSamplesCapsThePassAndZeroKeepsOnlyTheWeights(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 6, 4);
+        for (int n : new int[]{0, 3}) {
+            String json = t.json(2, "performance").replace("\"num_partitions\": 2",
+                    "\"num_partitions\": 2, \"sqnr_samples\": " + n);
+            RunReport r = run(t, ConfigLoader.fromJson(json, t.dir, ConfigOverrides.none()), tmp.resolve("o" + n),
+                    RunOptions.Evaluation.RUN).report();
+            Set<String> kinds = r.quantizationError().stream().map(RunReport.QuantErrorSummary::kind)
+                    .collect(Collectors.toSet());
+            if (n == 0) {
+                assertEquals(Set.of("weight"), kinds);
+            } else {
+                assertEquals(Set.of("weight", "activation", "op_output"), kinds);
+                assertTrue(r.quantizationError().stream().filter(q -> !q.kind().equals("weight"))
+                        .allMatch(q -> q.samples() == 3), r.quantizationError().toString());
+            }
+        }
     }
 
     @Test
