@@ -58,6 +58,12 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     }
 
     @Override
+    public dev.sparkptq.pipeline.QuantNoiseSums quantNoise(dev.sparkptq.pipeline.QuantNoiseJob job,
+                                                           List<SampleRef> refs, int partitions) {
+        return backend().quantNoise(job, refs, partitions);
+    }
+
+    @Override
     public String describe() {
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         return backend != null ? backend.describe() : "spark " + m;

@@ -16,7 +16,7 @@ final class EngineBinder {
     static final KeySpec MODEL_KEYS = KeySpec.of("model_name", "model")
             .explain("OpenVINO IR weights file: spark-ptq reads ONNX models (give the .onnx file as model)", "weights");
     static final KeySpec KEYS = KeySpec.of("type", "data_source", "eval_data_source", "reader", "metrics",
-                    "num_partitions", "eval_subset_size")
+                    "num_partitions", "eval_subset_size", "sqnr_samples")
             .explain("accuracy_checker engine option, not supported: spark-ptq's engine reads engine.data_source "
                     + "with engine.reader", "config", "launchers", "datasets");
 
@@ -49,7 +49,9 @@ final class EngineBinder {
         List<MetricSpec> metrics = MetricsBinder.bind(e, reader, ReaderBinder.hasLabels(e));
         int partitions = e.intValue("num_partitions", 1, Integer.MAX_VALUE).orElse(4);
         Integer evalSubset = e.intValue("eval_subset_size", 1, Integer.MAX_VALUE).orElse(null);
-        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset);
+        int sqnrSamples = e.intValue("sqnr_samples", 0, Integer.MAX_VALUE)
+                .orElse(EngineSection.DEFAULT_SQNR_SAMPLES);
+        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples);
     }
 
     /** A required path: the override if given, else the config's (missing → problem). */

@@ -14,10 +14,15 @@ import java.util.List;
  * @param metrics        metrics computed by {@code --evaluate} (never empty once resolved)
  * @param numPartitions  Spark partitions for the sample dataset
  * @param evalSubsetSize evaluation samples to use, {@code null} for all
+ * @param sqnrSamples    evaluation samples the per-layer quantization error (SQNR) pass runs on with
+ *                       {@code --evaluate}; 0 turns the pass off
  */
 public record EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
-                            List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize)
-        implements Serializable {
+                            List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
+                            int sqnrSamples) implements Serializable {
+    /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
+    public static final int DEFAULT_SQNR_SAMPLES = 32;
+
     public EngineSection {
         metrics = List.copyOf(metrics);
     }

@@ -47,6 +47,15 @@ public final class InProcessBackend implements StatisticsBackend {
     }
 
     @Override
+    public QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions) {
+        QuantNoiseSums total = new QuantNoiseSums();
+        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
+            total.merge(QuantNoiseWorker.measure(job, slice.iterator(), engines));
+        }
+        return total;
+    }
+
+    @Override
     public String describe() {
         return "in-process";
     }

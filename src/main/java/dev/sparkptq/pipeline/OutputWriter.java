@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -32,7 +33,8 @@ final class OutputWriter {
     }
 
     static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
-                           RunReport.MetricsSummary metrics, Stopwatch clock) {
+                           RunReport.MetricsSummary metrics,
+                           List<RunReport.QuantErrorSummary> quantizationError, Stopwatch clock) {
         Path tmp = null;
         try {
             Files.createDirectories(outputDir);
@@ -44,7 +46,7 @@ final class OutputWriter {
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
             clock.lap("save");
             RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
-                    external ? MODEL + ".data" : null, metrics, clock.finish());
+                    external ? MODEL + ".data" : null, metrics, clock.finish(), quantizationError);
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
             Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
             Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));

@@ -89,10 +89,15 @@ public final class QuantizationPipeline {
             metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
             clock.lap("evaluate");
         }
+        List<RunReport.QuantErrorSummary> quantError = null;
+        if (options.evaluation() == RunOptions.Evaluation.RUN) {
+            quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
+            clock.lap("sqnr");
+        }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics());
-        return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, clock);
+        return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
     }
 
     /**

@@ -22,7 +22,8 @@ final class Reports {
     }
 
     static RunReport build(QuantizationPipeline.ReportInputs in, Path modelOut, long outBytes, String externalData,
-                           RunReport.MetricsSummary metrics, Map<String, Long> timings) {
+                           RunReport.MetricsSummary metrics, Map<String, Long> timings,
+                           List<RunReport.QuantErrorSummary> quantizationError) {
         long inBytes = fileBytes(in.modelPath());
         var provenance = new RunReport.Provenance(in.config().sha256(), in.fp32Sha(), in.params().seed(),
                 in.backend());
@@ -38,7 +39,8 @@ final class Reports {
                 in.statisticsPasses(), in.histogramTensors(), in.warnings(),
                 in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
-                ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings);
+                ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
+                quantizationError);
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {

@@ -20,6 +20,12 @@ public interface StatisticsBackend {
     /** Evaluates both models of the job over {@code refs} split into {@code partitions} slices. */
     EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions);
 
+    /**
+     * Quantization-noise sums of the job's tensors over {@code refs} split into {@code partitions} slices (exact
+     * sums: the result does not depend on the split).
+     */
+    QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions);
+
     /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
     String describe();
 }

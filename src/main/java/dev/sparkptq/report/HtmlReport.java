@@ -55,7 +55,9 @@ public final class HtmlReport {
 
     /** The page as UTF-8 bytes (what OutputWriter writes next to report.json). */
     public static byte[] toHtml(RunReport report) {
-        return render(report, List.of()).getBytes(StandardCharsets.UTF_8);
+        List<ReportSection> extra = report.quantizationError() == null ? List.of()
+                : List.of(QuantErrorSection.of(report.quantizationError()));
+        return render(report, extra).getBytes(StandardCharsets.UTF_8);
     }
 
     public static String render(RunReport report) {

@@ -8,10 +8,12 @@ import java.util.Map;
  *
  * @param config the resolved configuration as a JSON-ready tree
  * @param metrics null when the run did not evaluate
+ * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
-                        QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
+                        QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                        List<QuantErrorSummary> quantizationError) {
 
     /** Bumped on every incompatible change of the report's shape. */
     public static final int FORMAT_VERSION = 1;
@@ -58,5 +60,16 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record MetricsSummary(String dataSource, long samples, int samplesAlsoUsedForCalibration,
                                  Map<String, Double> fp32, Map<String, Double> quantized,
                                  Map<String, Double> drop) {
+    }
+
+    /**
+     * The quantization error of one tensor (see pipeline.QuantNoise).
+     *
+     * @param kind    activation (FP32 tensor vs the dequantized value its consumers read), op_output (FP32 vs
+     *                quantized model, same tensor: the error accumulated up to that op) or weight
+     * @param sqnrDb  10·log10(Σx² / Σ(x−x̂)²) in dB, lower is worse; null when not finite (no error at all)
+     * @param samples evaluation samples summed over (0 for weights)
+     */
+    public record QuantErrorSummary(String tensor, String kind, Double sqnrDb, long samples) {
     }
 }

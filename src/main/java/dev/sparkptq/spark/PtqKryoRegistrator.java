@@ -6,6 +6,8 @@ import dev.sparkptq.core.SampleId;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
+import dev.sparkptq.pipeline.QuantNoiseJob;
+import dev.sparkptq.pipeline.QuantNoiseSums;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
@@ -24,7 +26,8 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
     /** The shipped classes, in a fixed order (Kryo ids follow registration order). */
     public static final List<Class<?>> SHIPPED = List.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
-            EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class);
+            EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
+            QuantNoiseJob.class, QuantNoiseSums.class);
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -5,6 +5,9 @@ import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.EvaluationResult;
 import dev.sparkptq.pipeline.PartitionWorker;
+import dev.sparkptq.pipeline.QuantNoiseJob;
+import dev.sparkptq.pipeline.QuantNoiseSums;
+import dev.sparkptq.pipeline.QuantNoiseWorker;
 import dev.sparkptq.pipeline.StatisticsBackend;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.EngineFactory;
@@ -52,6 +55,13 @@ public final class SparkBackend implements StatisticsBackend {
         return total.result();
     }
 
+    @Override
+    public QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions) {
+        QuantNoiseSums total = new QuantNoiseSums();
+        this.<QuantNoiseSums>run(Work.QUANT_NOISE, job, refs, partitions).forEach(total::merge);
+        return total;
+    }
+
     /**
      * One Spark job: broadcasts {@code job}, runs {@code work} on every partition, and returns the partition
      * results in partition order (never in completion order, so merges are deterministic).
@@ -85,7 +95,8 @@ public final class SparkBackend implements StatisticsBackend {
 
     /** What a task does with its partition. */
     enum Work {
-        STATISTICS("statistics"), HISTOGRAMS("histograms"), EVALUATION("evaluation");
+        STATISTICS("statistics"), HISTOGRAMS("histograms"), EVALUATION("evaluation"),
+        QUANT_NOISE("quantization error");
 
         final String stage;
 
@@ -115,6 +126,7 @@ public final class SparkBackend implements StatisticsBackend {
                 case STATISTICS -> PartitionWorker.collect((StatisticsJob) job.value(), refs, engines);
                 case HISTOGRAMS -> PartitionWorker.histograms((StatisticsJob) job.value(), refs, engines);
                 case EVALUATION -> PartitionWorker.evaluate((EvaluationJob) job.value(), refs, engines);
+                case QUANT_NOISE -> QuantNoiseWorker.measure((QuantNoiseJob) job.value(), refs, engines);
             };
             return List.of(new Tuple2<>(partition, (R) result)).iterator();
         }

@@ -84,6 +84,7 @@ class ConfigLoaderRejectionTest {
                                 + "CPU"),
                 // out of range
                 engine("\"num_partitions\": 0", "engine.num_partitions: must be ≥ 1, got 0"),
+                engine("\"sqnr_samples\": -1", "engine.sqnr_samples: must be ≥ 0, got -1"),
                 params("\"weights\": {\"bits\": 1}", PARAMS + "weights.bits: must be 2–8 or 16, got 1"),
                 params("\"activations\": {\"range_estimator\": {\"max\": {\"type\": \"max\", \"outlier_prob\": 0.7}}}",
                         PARAMS + "activations.range_estimator.max.outlier_prob: must be in (0, 0.5), got 0.7"),

@@ -50,6 +50,7 @@ class ConfigLoaderResolutionTest {
         assertNull(e.evalDataSource());
         assertEquals(4, e.numPartitions());
         assertNull(e.evalSubsetSize());
+        assertEquals(32, e.sqnrSamples());
         ImageReaderSpec r = assertInstanceOf(ImageReaderSpec.class, e.reader());
         assertEquals(0, r.resizeShorter());
         assertEquals(114f, r.letterboxFill());

@@ -46,6 +46,9 @@ class SparkBackendTest {
         assertEquals(reference.metrics().quantized().get("cosine_to_fp32"),
                 spark.metrics().quantized().get("cosine_to_fp32"), 1e-9);
         assertEquals(17, spark.metrics().samples());
+        assertEquals(reference.quantizationError(), spark.quantizationError(),
+                "exact noise sums: the same SQNR bit for bit whatever the partitioning");
+        assertTrue(spark.quantizationError().size() > 4, spark.quantizationError().toString());
     }
 
     @Test
