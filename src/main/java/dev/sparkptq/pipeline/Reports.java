@@ -38,7 +38,8 @@ final class Reports {
                 in.statisticsPasses(), in.histogramTensors(), in.warnings(),
                 in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
-                ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings);
+                ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
+                in.biasCorrection());
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {
