@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 
 /**
  * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass (two when
- * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → evaluate (optional) →
+ * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → fast bias correction
+ * (DefaultQuantization) → evaluate (optional) →
  * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
