@@ -1,7 +1,7 @@
 package dev.sparkptq.pipeline;
 
 /**
- * The output mean per channel of one Conv or Gemm whose input is a constant per channel: what POT's
+ * The output mean per channel of one Conv, Gemm or MatMul(+Add) whose input is a constant per channel: what POT's
  * FastBiasCorrection gets by running the quantized op on a blob filled with the FP32 per-channel input means, computed
  * here in closed form.
  *

@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
+import dev.sparkptq.graph.Use;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.stats.Aggregation;
 import dev.sparkptq.stats.PerSampleStat;
@@ -9,6 +10,7 @@ import dev.sparkptq.stats.StatisticSpec;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A quantized op whose bias FastBiasCorrection may shift: a Conv with a constant third input, or a Gemm
@@ -16,22 +18,34 @@ import java.util.List;
  * by this op alone, so that replacing its value changes nothing else. Channels are axis 1 of input and output (NCHW
  * for Conv, {@code [M, K]} / {@code [M, N]} for Gemm).
  *
- * @param node   the op
- * @param input  its activation input (input 0)
- * @param weight its weight (input 1)
- * @param bias   its bias initializer (input 2)
- * @param output its output
+ * <p>The transformer case: a MatMul with a constant 2-D {@code B [K, N]} whose only reader is an Add of a constant
+ * {@code [N]} initializer (the exported Linear layer). Its channels are the last axis, so the input's rank must be
+ * known; the output statistic is taken on the Add's output (the biased output, as POT's).
+ *
+ * @param node        the op
+ * @param input       its activation input (input 0)
+ * @param weight      its weight (input 1)
+ * @param bias        its bias initializer (input 2, or the Add's constant input)
+ * @param output      its biased output (the Add's output for MatMul)
+ * @param channelAxis the channel axis of input and output in the batch tensors the statistics see
  */
-record BiasTarget(Node node, String input, String weight, String bias, String output) {
+record BiasTarget(Node node, String input, String weight, String bias, String output, int channelAxis) {
 
-    /** Channel axis of the per-channel means, in the batch tensors the statistics see. */
+    /** Channel axis of Conv (NCHW) and Gemm ({@code [M, K]}) inputs and outputs. */
     static final int CHANNEL_AXIS = 1;
 
     /** Every candidate of the plan, in topological order. */
     static List<BiasTarget> of(QuantizationPlan plan, ModelGraph graph) {
         List<BiasTarget> out = new ArrayList<>();
         for (Node n : graph.nodes()) {
-            if (!plan.quantizedNodes().contains(n.name()) || !n.isDefaultDomain() || n.inputs().size() < 3) {
+            if (!plan.quantizedNodes().contains(n.name()) || !n.isDefaultDomain()) {
+                continue;
+            }
+            if (n.opType().equals("MatMul")) {
+                matMulAdd(n, graph).ifPresent(out::add);
+                continue;
+            }
+            if (n.inputs().size() < 3) {
                 continue;
             }
             boolean conv = n.opType().equals("Conv");
@@ -39,10 +53,36 @@ record BiasTarget(Node node, String input, String weight, String bias, String ou
             String bias = n.inputs().get(2);
             if ((conv || gemm) && !bias.isEmpty() && graph.isInitializer(bias)
                     && graph.isConstant(n.inputs().get(1)) && graph.consumers(bias).size() == 1) {
-                out.add(new BiasTarget(n, n.inputs().get(0), n.inputs().get(1), bias, n.outputs().get(0)));
+                out.add(new BiasTarget(n, n.inputs().get(0), n.inputs().get(1), bias, n.outputs().get(0),
+                        CHANNEL_AXIS));
             }
         }
         return out;
+    }
+
+    /** A MatMul by a constant [K, N] followed only by an Add of a constant [N] initializer, when the rank is known. */
+    private static Optional<BiasTarget> matMulAdd(Node n, ModelGraph graph) {
+        String x = n.inputs().get(0);
+        String w = n.inputs().get(1);
+        String y = n.outputs().get(0);
+        long[] inShape = graph.info(x).map(i -> i.shape()).orElse(null);
+        long[] wShape = graph.constantValue(w).map(t -> t.shape()).orElse(null);
+        List<Use> uses = graph.consumers(y);
+        if (inShape == null || inShape.length < 2 || wShape == null || wShape.length != 2 || uses.size() != 1
+                || graph.isGraphOutput(y)) {
+            return Optional.empty();
+        }
+        Node add = uses.get(0).node();
+        if (!add.opType().equals("Add") || !add.isDefaultDomain() || add.inputs().size() != 2) {
+            return Optional.empty();
+        }
+        String bias = add.inputs().get(1 - uses.get(0).inputIndex());
+        long[] bShape = graph.constantValue(bias).map(t -> t.shape()).orElse(null);
+        if (!graph.isInitializer(bias) || bShape == null || bShape.length != 1 || bShape[0] != wShape[1]
+                || graph.consumers(bias).size() != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(new BiasTarget(n, x, w, bias, add.outputs().get(0), inShape.length - 1));
     }
 
     /**
@@ -84,10 +124,10 @@ record BiasTarget(Node node, String input, String weight, String bias, String ou
     }
 
     static StatisticSpec inputMean(BiasTarget t) {
-        return new StatisticSpec(t.input(), PerSampleStat.MEAN, CHANNEL_AXIS, Aggregation.MEAN, null);
+        return new StatisticSpec(t.input(), PerSampleStat.MEAN, t.channelAxis(), Aggregation.MEAN, null);
     }
 
     static StatisticSpec outputMean(BiasTarget t) {
-        return new StatisticSpec(t.output(), PerSampleStat.MEAN, CHANNEL_AXIS, Aggregation.MEAN, null);
+        return new StatisticSpec(t.output(), PerSampleStat.MEAN, t.channelAxis(), Aggregation.MEAN, null);
     }
 }

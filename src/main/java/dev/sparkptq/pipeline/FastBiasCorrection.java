@@ -103,6 +103,9 @@ final class FastBiasCorrection {
         }
         double[] means = in.values();
         float[] weights = fakeQuant(w, params(plan, qparams, t.node(), 1));
+        if (t.node().opType().equals("MatMul")) {
+            return matMulShift(w.shape(), weights, means, bias, out);
+        }
         return t.node().opType().equals("Conv")
                 ? convShift(t, inputShape(t, graph, w.rank(), in.length(), stats), w.shape(), weights, means, bias, out)
                 : gemmShift(t.node(), w.shape(), weights, means, bias, out);
@@ -163,6 +166,17 @@ final class FastBiasCorrection {
         }
         double[] q = BiasShift.gemm(weights, k, cols, transB, alpha, means, b);
         return new Shift(b, minus(out.values(), q), 1 / beta, null);
+    }
+
+    /** MatMul by {@code B [K, N]} then Add of {@code bias [N]}: a Gemm with alpha = beta = 1 and no transpose. */
+    private static Shift matMulShift(long[] wShape, float[] weights, double[] means, Tensor bias, StatResult out) {
+        int k = (int) wShape[0];
+        int cols = (int) wShape[1];
+        if (means.length != k || bias.numel() != cols || out.length() != cols) {
+            return Shift.skip("MatMul input or Add output channels do not match the weights");
+        }
+        double[] b = toDoubles(bias.floats());
+        return new Shift(b, minus(out.values(), BiasShift.gemm(weights, k, cols, false, 1, means, b)), 1, null);
     }
 
     /** The quantizer parameters on {@code node}'s input {@code index}, or null when that input stays float. */
