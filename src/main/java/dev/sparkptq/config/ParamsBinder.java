@@ -16,9 +16,10 @@ import java.util.Optional;
  */
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
-                    "ignored", "compress_weights", "weights", "activations")
-            .explain("POT option not supported yet (bias correction and fine-tuning are not implemented)",
-                    "use_fast_bias", "use_layerwise_tuning", "threshold", "apply_for_all_nodes")
+                    "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
+                    "apply_for_all_nodes")
+            .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
+                    "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
@@ -55,6 +56,24 @@ final class ParamsBinder {
         TensorQuantSpec activations = TensorSchemeBinder.bind(p, "activations", TensorRole.ACTIVATIONS,
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
-                activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED);
+                activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
+                biasCorrection(p));
+    }
+
+    /**
+     * {@code use_fast_bias} (default true), {@code threshold} (default 2.0, must be positive) and
+     * {@code apply_for_all_nodes} (default false). {@code use_fast_bias: false} selects POT's full BiasCorrection,
+     * which is not implemented: no bias is corrected (the pipeline warns).
+     */
+    private static BiasCorrectionSpec biasCorrection(ObjectView p) {
+        boolean fast = p.bool("use_fast_bias").orElse(true);
+        double threshold = p.number("threshold").orElse(BiasCorrectionSpec.DEFAULT_THRESHOLD);
+        if (!(threshold > 0) || Double.isInfinite(threshold)) {
+            p.problem("threshold", "must be a positive finite number (POT's default is 2.0), got " + threshold);
+            threshold = BiasCorrectionSpec.DEFAULT_THRESHOLD;
+        }
+        boolean all = p.bool("apply_for_all_nodes").orElse(false);
+        return new BiasCorrectionSpec(fast ? BiasCorrectionSpec.Mode.FAST : BiasCorrectionSpec.Mode.NONE, threshold,
+                all);
     }
 }

@@ -14,10 +14,20 @@ import java.io.Serializable;
  * @param weights        resolved weight scheme
  * @param activations    resolved activation scheme
  * @param weightStorage  how quantized weights are stored in the output model
+ * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
-                                 TensorQuantSpec activations, WeightStorage weightStorage) implements Serializable {
+                                 TensorQuantSpec activations, WeightStorage weightStorage,
+                                 BiasCorrectionSpec biasCorrection) implements Serializable {
+
+    /** Params with POT's default bias correction (fast, threshold 2.0). */
+    public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
+                              long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
+                              WeightStorage weightStorage) {
+        this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
+                BiasCorrectionSpec.defaults());
+    }
 
     public enum Preset { PERFORMANCE, MIXED }
 

@@ -64,7 +64,9 @@ public final class PartitionWorker {
     private static Map<String, Tensor> run(InferenceEngine engine, StatisticsJob job, Set<String> wanted,
                                            List<Sample> batch) {
         Map<String, Tensor> inputs = Batches.concat(batch);
-        Map<String, Tensor> tensors = new HashMap<>(engine.run(inputs, job.outputs()));
+        // when every measured tensor is a graph input, the model need not run at all
+        Map<String, Tensor> tensors = job.outputs().isEmpty() ? new HashMap<>()
+                : new HashMap<>(engine.run(inputs, job.outputs()));
         for (Map.Entry<String, Tensor> in : inputs.entrySet()) {
             if (wanted.contains(in.getKey())) {
                 tensors.put(in.getKey(), in.getValue()); // graph inputs are measured from the sample itself

@@ -33,7 +33,8 @@ import java.util.function.Consumer;
 
 /**
  * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass (two when
- * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → evaluate (optional) →
+ * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → fast bias correction
+ * (DefaultQuantization) → evaluate (optional) →
  * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
@@ -73,7 +74,9 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics());
+        List<BiasTarget> biasTargets = biasCorrects(config, params) ? BiasTarget.of(plan, graph) : List.of();
+        StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics())
+                .plus(BiasTarget.requiredStatistics(biasTargets, graph), graph);
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
                 options, fp32Sha, config, clock);
 
@@ -83,6 +86,9 @@ public final class QuantizationPipeline {
         OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
         clock.lap("quantize");
+        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, graph, plan, qparams, stats,
+                warnings);
+        quantized = BiasInitializers.replace(quantized, bias.biases());
 
         RunReport.MetricsSummary metrics = null;
         if (options.evaluation() == RunOptions.Evaluation.RUN) {
@@ -96,7 +102,7 @@ public final class QuantizationPipeline {
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
-                fp32Sha, modelPath, backend.describe(), options.statistics());
+                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary());
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
     }
 
@@ -177,6 +183,30 @@ public final class QuantizationPipeline {
         return Evaluations.summary(config, evalPath, r, overlap);
     }
 
+    /** POT runs FastBiasCorrection in DefaultQuantization only, and only with {@code use_fast_bias: true}. */
+    private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
+        return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
+                && params.biasCorrection().enabled();
+    }
+
+    private FastBiasCorrection.Outcome biasCorrection(PtqConfig config, QuantizationParams params,
+                                                      List<BiasTarget> targets, ModelGraph graph,
+                                                      QuantizationPlan plan, QuantizerParameters qparams,
+                                                      StatisticsCache.Content stats, List<String> warnings) {
+        if (!biasCorrects(config, params)) {
+            if (config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization) {
+                warnings.add("use_fast_bias is false: POT's full BiasCorrection is not implemented, so no bias was "
+                        + "corrected (set use_fast_bias to true for FastBiasCorrection)");
+            }
+            return FastBiasCorrection.none(params.biasCorrection());
+        }
+        FastBiasCorrection.Outcome out = FastBiasCorrection.run(targets, graph, plan, qparams, stats.results(),
+                params.biasCorrection());
+        log.accept("fast bias correction: " + out.summary().corrected().size() + " of " + targets.size()
+                + " biases corrected");
+        return out;
+    }
+
     private static QuantizationParams singleAlgorithm(PtqConfig config) {
         List<AlgorithmSpec> algorithms = config.compression().algorithms();
         if (algorithms.size() != 1) {
@@ -191,7 +221,7 @@ public final class QuantizationPipeline {
                         QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
-                        Path statisticsFrom) {
+                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection) {
     }
 
 }

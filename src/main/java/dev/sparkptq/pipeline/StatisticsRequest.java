@@ -90,6 +90,31 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
                 histogramOutputs, reductions);
     }
 
+    /**
+     * This request plus statistics another algorithm asks for (e.g. bias correction's per-channel means), collected
+     * in the same pass; their tensors are exposed whole unless already requested.
+     */
+    StatisticsRequest plus(List<StatisticSpec> extra, ModelGraph graph) {
+        if (extra.isEmpty()) {
+            return this;
+        }
+        Set<StatisticSpec> all = new TreeSet<>(specs);
+        all.addAll(extra);
+        Set<String> allTensors = new TreeSet<>(tensors);
+        Set<String> graphInputs = new TreeSet<>();
+        graph.inputs().forEach(i -> graphInputs.add(i.name()));
+        List<String> more = new ArrayList<>(outputs);
+        for (StatisticSpec spec : extra) {
+            if (allTensors.add(spec.tensor()) && !graphInputs.contains(spec.tensor())) {
+                more.add(spec.tensor());
+            } else if (!graphInputs.contains(spec.tensor()) && !more.contains(spec.tensor())) {
+                more.add(spec.tensor()); // requested before only through an in-graph reduction
+            }
+        }
+        return new StatisticsRequest(List.copyOf(all), List.copyOf(allTensors), more, histogramPoints,
+                histogramOutputs, reductions);
+    }
+
     /** The in-graph reduction computing {@code spec}'s per-sample statistic, or null when the graph cannot. */
     private static AddReduction reduction(StatisticSpec spec, ModelGraph graph) {
         GraphEdit.Reduction kind = switch (spec.stat()) {

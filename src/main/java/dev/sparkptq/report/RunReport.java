@@ -8,12 +8,21 @@ import java.util.Map;
  *
  * @param config the resolved configuration as a JSON-ready tree
  * @param metrics null when the run did not evaluate
+ * @param biasCorrection what FastBiasCorrection did (null in reports built without it)
  * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
-                        List<QuantErrorSummary> quantizationError) {
+                        BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
+
+    /** A report without bias-correction and quantization-error sections. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, null, null);
+    }
 
     /** Bumped on every incompatible change of the report's shape. */
     public static final int FORMAT_VERSION = 1;
@@ -60,6 +69,29 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record MetricsSummary(String dataSource, long samples, int samplesAlsoUsedForCalibration,
                                  Map<String, Double> fp32, Map<String, Double> quantized,
                                  Map<String, Double> drop) {
+    }
+
+    /**
+     * POT's FastBiasCorrection after MinMax.
+     *
+     * @param mode       {@code fast} or {@code none}
+     * @param candidates quantized Conv/Gemm ops with a constant bias
+     * @param corrected  biases updated
+     * @param skipped    candidates left alone, with the reason (threshold, unknown shape, ...)
+     */
+    public record BiasCorrectionSummary(String mode, double threshold, boolean applyForAllNodes, int candidates,
+                                        List<BiasEntry> corrected, List<BiasEntry> skipped) {
+    }
+
+    /**
+     * One op's bias correction.
+     *
+     * @param magnitude   {@code max |shift / bias|} (POT's rule), null when infinite (some bias element is zero) or
+     *                    not computed (JSON has no infinity)
+     * @param maxAbsShift {@code max |fp32_out_mean - q_out_mean|}
+     * @param reason      why it was skipped, null when corrected
+     */
+    public record BiasEntry(String node, String bias, Double magnitude, double maxAbsShift, String reason) {
     }
 
     /**

@@ -35,6 +35,9 @@ public final class PerSampleReducer {
             throw new InternalException(stat + " needs a quantile probability; use reduce(tensor, stat, q, axis)");
         }
         Layout layout = Layout.of(batchOutput, channelAxis);
+        if (stat == PerSampleStat.MEAN) {
+            return mean(batchOutput.floats(), layout);
+        }
         float[] data = batchOutput.floats();
         double[][] values = new double[layout.samples][];
         float[] acc = new float[layout.channels];
@@ -110,6 +113,35 @@ public final class PerSampleReducer {
             }
         }
         return bad;
+    }
+
+    /** Per-sample (per-channel) mean of the finite values, summed in double; NaN where nothing was finite. */
+    private static Reduced mean(float[] data, Layout l) {
+        double[][] values = new double[l.samples][];
+        long nonFinite = 0;
+        for (int s = 0; s < l.samples; s++) {
+            double[] sum = new double[l.channels];
+            long[] count = new long[l.channels];
+            int idx = s * l.sampleSize;
+            for (int o = 0; o < l.outer; o++) {
+                for (int c = 0; c < l.channels; c++) {
+                    for (int i = 0; i < l.inner; i++, idx++) {
+                        float v = data[idx];
+                        if (Math.abs(v) <= Float.MAX_VALUE) {
+                            sum[c] += v;
+                            count[c]++;
+                        } else {
+                            nonFinite++;
+                        }
+                    }
+                }
+            }
+            for (int c = 0; c < l.channels; c++) {
+                sum[c] = count[c] == 0 ? Double.NaN : sum[c] / count[c];
+            }
+            values[s] = sum;
+        }
+        return new Reduced(values, nonFinite);
     }
 
     private static double[] finish(float[] acc, PerSampleStat stat) {

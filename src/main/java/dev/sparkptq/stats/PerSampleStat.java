@@ -29,7 +29,13 @@ public enum PerSampleStat {
      */
     QUANTILE,
     /** The {@code q}-quantile (same rule as {@link #QUANTILE}) of the absolute finite values; always a high side. */
-    ABS_QUANTILE;
+    ABS_QUANTILE,
+    /**
+     * Arithmetic mean of the finite values (accumulated in double). Not a range bound: bias correction asks for it
+     * (per channel, aggregated with {@link Aggregation#MEAN}) to compare FP32 and quantized output means. It reports
+     * the HIGH side only so that every statistic has one; a mean is never clipped.
+     */
+    MEAN;
 
     /** Which end of a range a statistic estimates. */
     public enum Side {
@@ -68,7 +74,7 @@ public enum PerSampleStat {
     public Side side(double probability) {
         return switch (this) {
             case MIN -> Side.LOW;
-            case MAX, ABS_MAX, ABS_QUANTILE -> Side.HIGH;
+            case MAX, ABS_MAX, ABS_QUANTILE, MEAN -> Side.HIGH;
             case QUANTILE -> probability < 0.5 ? Side.LOW : Side.HIGH;
         };
     }

@@ -45,7 +45,9 @@ class ConfigLoaderRejectionTest {
                         PARAMS + "activations.range_estimator.max.agregator: unknown key — did you mean 'aggregator'?"),
                 arguments("{\"modle\": {}, \"model\": {\"model\": \"model.onnx\"}, \"engine\": {\"data_source\": "
                         + "\"data\"}}", "modle: unknown key — did you mean 'model'?"),
-                params("\"use_fast_bias\": false", PARAMS + "use_fast_bias: POT option not supported yet"),
+                params("\"use_layerwise_tuning\": true", PARAMS + "use_layerwise_tuning: POT option not supported yet"),
+                params("\"threshold\": -1", PARAMS + "threshold: must be a positive finite number"),
+                params("\"use_fast_bias\": \"yes\"", PARAMS + "use_fast_bias: expected true or false"),
                 engine("\"reader\": {\"max_length\": 64}",
                         "engine.reader.max_length: a field of the text reader, not of the image reader"),
                 // wrong types

@@ -138,4 +138,18 @@ class InProcessPipelineTest {
             assertEquals(b.get(i).zeroPoint(), a.get(i).zeroPoint(), a.get(i).tensor());
         }
     }
+
+    @Test
+    void aModelWhoseOnlyMeasuredTensorIsAGraphInputStillQuantizes(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 3, 8);
+        // ignore conv2: only conv1 is quantized and its input x is the graph input, read from the samples
+        String json = t.json(1, "performance").replace("\"preset\": \"performance\"",
+                "\"preset\": \"performance\", \"use_fast_bias\": false, \"ignored\": {\"scope\": [\"conv2\"]}");
+        var config = dev.sparkptq.config.ConfigLoader.fromJson(json, t.dir,
+                dev.sparkptq.config.ConfigOverrides.none());
+        RunReport r = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
+                .run(config, t.options(tmp.resolve("o"), RunOptions.Evaluation.SKIP)).report();
+        assertEquals(List.of("x", "W1"), r.quantization().tensors().stream().map(RunReport.TensorSummary::tensor)
+                .toList());
+    }
 }

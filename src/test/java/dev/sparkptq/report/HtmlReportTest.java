@@ -62,7 +62,7 @@ class HtmlReportTest {
                 new RunReport.OutputSummary("/out/model.onnx", 1_000_000, 0.25, null),
                 new RunReport.CalibrationSummary("/data/calib", 300, 300, 300, 4, 1, true, 7, 0, 1, 0,
                         List.of("3 samples had <b>NaN</b>"), null),
-                q, metrics, timings, null);
+                q, metrics, timings, null, null);
     }
 
     static Document parse(String html) throws Exception {

@@ -69,6 +69,7 @@ class PerSampleReducerTest {
         int channels = axis == -1 ? 1 : (int) shape[axis];
         double[][] out = new double[n][channels];
         boolean[][] seen = new boolean[n][channels];
+        long[][] count = new long[n][channels];
         int[] idx = new int[shape.length];
         for (int flat = 0; flat < data.length; flat++) {
             int rem = flat;
@@ -83,9 +84,12 @@ class PerSampleReducerTest {
             int s = idx[0];
             int c = axis == -1 ? 0 : idx[axis];
             double x = stat == PerSampleStat.ABS_MAX ? Math.abs(v) : v;
+            count[s][c]++;
             if (!seen[s][c]) {
                 out[s][c] = x;
                 seen[s][c] = true;
+            } else if (stat == PerSampleStat.MEAN) {
+                out[s][c] += x; // summed in flat order, divided below
             } else if (stat == PerSampleStat.MIN) {
                 out[s][c] = Math.min(out[s][c], x);
             } else {
@@ -96,6 +100,8 @@ class PerSampleReducerTest {
             for (int c = 0; c < channels; c++) {
                 if (!seen[s][c]) {
                     out[s][c] = Double.NaN;
+                } else if (stat == PerSampleStat.MEAN) {
+                    out[s][c] /= count[s][c];
                 }
             }
         }

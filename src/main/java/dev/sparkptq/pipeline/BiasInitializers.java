@@ -1,0 +1,41 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.TensorProtos;
+
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Replaces the values of FP32 bias initializers in a (quantized) model, keeping names, order and everything else:
+ * bias correction changes numbers, never the graph.
+ */
+final class BiasInitializers {
+    private BiasInitializers() {
+    }
+
+    /** A copy of {@code model} with each named initializer's value replaced; every name must exist. */
+    static OnnxMl.ModelProto replace(OnnxMl.ModelProto model, Map<String, Tensor> values) {
+        if (values.isEmpty()) {
+            return model;
+        }
+        OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder();
+        Set<String> done = new HashSet<>();
+        for (int i = 0; i < g.getInitializerCount(); i++) {
+            String name = g.getInitializer(i).getName();
+            Tensor v = values.get(name);
+            if (v != null) {
+                g.setInitializer(i, TensorProtos.fromTensor(name, v));
+                done.add(name);
+            }
+        }
+        if (done.size() != values.size()) {
+            throw new InternalException("bias correction: initializers " + values.keySet() + " not all found in "
+                    + "the quantized model (found " + done + ")");
+        }
+        return model.toBuilder().setGraph(g).build();
+    }
+}

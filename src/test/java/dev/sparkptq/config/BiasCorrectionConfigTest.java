@@ -1,0 +1,41 @@
+package dev.sparkptq.config;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** POT's use_fast_bias / threshold / apply_for_all_nodes, as DefaultQuantization params. */
+class BiasCorrectionConfigTest {
+    @TempDir
+    Path tmp;
+    ConfigFixture fx;
+
+    @BeforeEach
+    void setUp() {
+        fx = new ConfigFixture(tmp);
+    }
+
+    @Test
+    void defaultsAreFastWithThresholdTwoAndThresholdApplied() {
+        assertEquals(new BiasCorrectionSpec(BiasCorrectionSpec.Mode.FAST, 2.0, false),
+                fx.params("").biasCorrection());
+    }
+
+    @Test
+    void explicitKnobsAreBound() {
+        assertEquals(new BiasCorrectionSpec(BiasCorrectionSpec.Mode.FAST, 0.5, true),
+                fx.params("\"use_fast_bias\": true, \"threshold\": 0.5, \"apply_for_all_nodes\": true")
+                        .biasCorrection());
+    }
+
+    @Test
+    void useFastBiasFalseTurnsCorrectionOff() {
+        BiasCorrectionSpec spec = fx.params("\"use_fast_bias\": false").biasCorrection();
+        assertEquals(BiasCorrectionSpec.Mode.NONE, spec.mode());
+        assertEquals(false, spec.enabled());
+    }
+}
