@@ -58,19 +58,11 @@ public final class QuantizationPipeline {
         clock.lap("load");
 
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
-        DataSource calibration = DataSources.create(config.engine().reader(), config.engine().dataSource(),
-                graph.inputs());
-        List<SampleRef> available = calibration.list();
-        List<SampleRef> calib = Subsets.select(available, params.statSubsetSize(), params.shuffleData(),
-                params.seed());
-        List<String> warnings = new ArrayList<>();
-        if (params.statSubsetSize() != null && calib.size() < params.statSubsetSize()) {
-            warnings.add("stat_subset_size is " + params.statSubsetSize() + " but the data source has only "
-                    + available.size() + " samples; all of them were used");
-        }
-        log.accept("plan: " + plan.measuredActivations().size() + " activation quantizers (+"
-                + (plan.activations().size() - plan.measuredActivations().size()) + " tied) and "
-                + plan.weights().size() + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
+        Samples samples = Samples.select(config, params, graph);
+        DataSource calibration = samples.source();
+        List<SampleRef> calib = samples.selected();
+        List<String> warnings = samples.warnings();
+        logPlan(plan);
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
@@ -91,16 +83,14 @@ public final class QuantizationPipeline {
         quantized = BiasInitializers.replace(quantized, bias.biases());
 
         RunReport.MetricsSummary metrics = null;
+        List<RunReport.QuantErrorSummary> quantError = null;
         if (options.evaluation() == RunOptions.Evaluation.RUN) {
             metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
             clock.lap("evaluate");
-        }
-        List<RunReport.QuantErrorSummary> quantError = null;
-        if (options.evaluation() == RunOptions.Evaluation.RUN) {
             quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
             clock.lap("sqnr");
         }
-        ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, available.size(), calib,
+        ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary());
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
@@ -214,6 +204,32 @@ public final class QuantizationPipeline {
                     + "MinMaxQuantization is supported in this version, got " + algorithms.size());
         }
         return algorithms.get(0).params();
+    }
+
+    private void logPlan(QuantizationPlan plan) {
+        log.accept("plan: " + plan.measuredActivations().size() + " activation quantizers (+"
+                + (plan.activations().size() - plan.measuredActivations().size()) + " tied) and "
+                + plan.weights().size() + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
+    }
+
+    /**
+     * The calibration samples: the data source, how many it has, the selected subset (POT's stat_subset_size,
+     * seeded when shuffled) and a warning when fewer exist than were asked for.
+     */
+    record Samples(DataSource source, int available, List<SampleRef> selected, List<String> warnings) {
+        static Samples select(PtqConfig config, QuantizationParams params, ModelGraph graph) {
+            DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
+                    graph.inputs());
+            List<SampleRef> all = source.list();
+            List<SampleRef> selected = Subsets.select(all, params.statSubsetSize(), params.shuffleData(),
+                    params.seed());
+            List<String> warnings = new ArrayList<>();
+            if (params.statSubsetSize() != null && selected.size() < params.statSubsetSize()) {
+                warnings.add("stat_subset_size is " + params.statSubsetSize() + " but the data source has only "
+                        + all.size() + " samples; all of them were used");
+            }
+            return new Samples(source, all.size(), selected, warnings);
+        }
     }
 
     /** Everything the report needs from a run, gathered in one value. */
