@@ -46,7 +46,7 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 
 # ---- Spark jars -------------------------------------------------------------------------------------------------
 
-pom_value() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$HOME_DIR/pom.xml" | head -1; }
+pom_value() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$HOME_DIR/pom.xml" | sed -n 1p; }
 
 # Spark's own dependency tree (what a Spark distribution's jars/ holds), resolved by Maven from a throwaway pom.
 # Not target/lib: that also holds spark-ptq's own dependencies (ONNX Runtime, protobuf, tokenizers), which would
@@ -54,7 +54,7 @@ pom_value() { sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$HOME_DIR/pom.xml" | head -1;
 ensure_spark_jars() {
   local version scala stamp pom
   version="$(pom_value spark.version)"
-  scala="$(grep -o 'spark-sql_[0-9.]*' "$HOME_DIR/pom.xml" | head -1 | sed 's/spark-sql_//')"
+  scala="$(grep -o 'spark-sql_[0-9.]*' "$HOME_DIR/pom.xml" | sed -n 1p | sed 's/spark-sql_//')"
   [ -n "$version" ] && [ -n "$scala" ] || die "cannot read spark.version and the Scala suffix of spark-sql from $HOME_DIR/pom.xml"
   SCALA_VERSION="$scala"
   stamp="spark-sql_$scala:$version"
@@ -122,7 +122,7 @@ await_log() {
   local name="$1" expr="$2" what="$3" deadline value
   deadline=$((SECONDS + WAIT_SECONDS))
   while [ $SECONDS -lt $deadline ]; do
-    value="$(sed -n "$expr" "$DIR/logs/$name.log" | head -1)"
+    value="$(sed -n "$expr" "$DIR/logs/$name.log" | sed -n 1p)"
     if [ -n "$value" ]; then
       echo "$value"
       return
