@@ -61,6 +61,23 @@ public final class Tensor implements Serializable {
         return new Tensor(dtype, shape, data);
     }
 
+    /** A tensor of {@code dtype} over {@code data}, which must be the array type this class documents for it. */
+    public static Tensor of(DType dtype, long[] shape, Object data) {
+        return switch (dtype) {
+            case FLOAT -> ofFloats(shape, (float[]) data);
+            case DOUBLE -> ofDoubles(shape, (double[]) data);
+            case INT64 -> ofLongs(shape, (long[]) data);
+            case INT32 -> ofInts(shape, (int[]) data);
+            case INT16, UINT16 -> ofShorts(dtype, shape, (short[]) data);
+            case INT8, UINT8, BOOL -> ofBytes(dtype, shape, (byte[]) data);
+        };
+    }
+
+    /** The same data under another shape with the same element count. */
+    public Tensor reshape(long[] newShape) {
+        return of(dtype, newShape, data);
+    }
+
     public DType dtype() {
         return dtype;
     }

@@ -49,7 +49,7 @@ final class ModelInputs {
         long[] shape = new long[t.rank() + 1];
         shape[0] = 1;
         System.arraycopy(t.shape(), 0, shape, 1, t.rank());
-        return Tensors.reshape(t, shape);
+        return t.reshape(shape);
     }
 
     /** Fails unless {@code t} has the input's rank and equals every fixed (non-negative) dimension. */

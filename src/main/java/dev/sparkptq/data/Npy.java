@@ -58,7 +58,7 @@ public final class Npy {
                 done += count;
                 pos += (long) count * size;
             }
-            return Tensors.of(h.dtype(), h.shape(), data);
+            return Tensor.of(h.dtype(), h.shape(), data);
         } catch (IOException e) {
             throw new DataException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
                     + "readable", e);

@@ -63,7 +63,7 @@ final class NpyMapCache {
             ByteBuffer slice = seg.slice().order(header.order());
             Object data = Npy.newArray(header.dtype(), rowElements);
             Npy.decode(slice, header.dtype(), data, 0, rowElements);
-            return Tensors.of(header.dtype(), rowShape, data);
+            return Tensor.of(header.dtype(), rowShape, data);
         }
     }
 

@@ -12,23 +12,6 @@ public final class Tensors {
     private Tensors() {
     }
 
-    /** A tensor of {@code dtype} over {@code data}, which must be the array type {@link Tensor} documents. */
-    public static Tensor of(DType dtype, long[] shape, Object data) {
-        return switch (dtype) {
-            case FLOAT -> Tensor.ofFloats(shape, (float[]) data);
-            case DOUBLE -> Tensor.ofDoubles(shape, (double[]) data);
-            case INT64 -> Tensor.ofLongs(shape, (long[]) data);
-            case INT32 -> Tensor.ofInts(shape, (int[]) data);
-            case INT16, UINT16 -> Tensor.ofShorts(dtype, shape, (short[]) data);
-            case INT8, UINT8, BOOL -> Tensor.ofBytes(dtype, shape, (byte[]) data);
-        };
-    }
-
-    /** Same data, new shape (same element count). */
-    public static Tensor reshape(Tensor t, long[] shape) {
-        return of(t.dtype(), shape, t.data());
-    }
-
     /**
      * {@code t} converted to {@code to}. Widening and float narrowing (float64 → float32) always work; integer
      * narrowing checks the range; float → integer is refused (it would silently truncate).
@@ -102,7 +85,7 @@ public final class Tensors {
             case INT8, UINT8, BOOL -> { byte[] d = new byte[n]; for (int i = 0; i < n; i++) d[i] = (byte) v[i]; yield d; }
             default -> throw new IllegalArgumentException("not an integer type: " + to);
         };
-        return of(to, shape, data);
+        return Tensor.of(to, shape, data);
     }
 
     private static long[] range(DType t) {

@@ -121,7 +121,7 @@ final class ShapeOps {
             }
             System.arraycopy(src, (int) srcIndex, dst, o, 1);
         }
-        return withData(x, outShape, dst);
+        return Tensor.of(x.dtype(), outShape, dst);
     }
 
     private static long[] strides(long[] s) {
@@ -138,18 +138,7 @@ final class ShapeOps {
         if (Tensor.numel(shape) != x.numel()) {
             return null;
         }
-        return withData(x, shape, x.data());
-    }
-
-    private static Tensor withData(Tensor like, long[] shape, Object data) {
-        return switch (like.dtype()) {
-            case FLOAT -> Tensor.ofFloats(shape, (float[]) data);
-            case INT64 -> Tensor.ofLongs(shape, (long[]) data);
-            case INT32 -> Tensor.ofInts(shape, (int[]) data);
-            case DOUBLE -> Tensor.ofDoubles(shape, (double[]) data);
-            case INT8, UINT8, BOOL -> Tensor.ofBytes(like.dtype(), shape, (byte[]) data);
-            case INT16, UINT16 -> Tensor.ofShorts(like.dtype(), shape, (short[]) data);
-        };
+        return x.reshape(shape);
     }
 
     private static boolean contains(long[] axes, int i, int rank) {

@@ -34,14 +34,7 @@ public final class TensorProtos {
         long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
         int n = elementCount(t.getName(), shape);
         Object data = t.hasRawData() ? fromRaw(t, dtype, n) : fromTyped(t, dtype, n);
-        return switch (dtype) {
-            case FLOAT -> Tensor.ofFloats(shape, (float[]) data);
-            case DOUBLE -> Tensor.ofDoubles(shape, (double[]) data);
-            case INT64 -> Tensor.ofLongs(shape, (long[]) data);
-            case INT32 -> Tensor.ofInts(shape, (int[]) data);
-            case INT16, UINT16 -> Tensor.ofShorts(dtype, shape, (short[]) data);
-            case INT8, UINT8, BOOL -> Tensor.ofBytes(dtype, shape, (byte[]) data);
-        };
+        return Tensor.of(dtype, shape, data);
     }
 
     /** Encodes a tensor as a proto with {@code raw_data} in little-endian order. */

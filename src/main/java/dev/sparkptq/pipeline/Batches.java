@@ -51,13 +51,6 @@ final class Batches {
         for (int i = 0; i < parts.size(); i++) {
             System.arraycopy(parts.get(i).data(), 0, data, i * n, n);
         }
-        return switch (dtype) {
-            case FLOAT -> Tensor.ofFloats(shape, (float[]) data);
-            case INT64 -> Tensor.ofLongs(shape, (long[]) data);
-            case INT32 -> Tensor.ofInts(shape, (int[]) data);
-            case DOUBLE -> Tensor.ofDoubles(shape, (double[]) data);
-            case INT8, UINT8, BOOL -> Tensor.ofBytes(dtype, shape, (byte[]) data);
-            case INT16, UINT16 -> Tensor.ofShorts(dtype, shape, (short[]) data);
-        };
+        return Tensor.of(dtype, shape, data);
     }
 }
