@@ -65,6 +65,29 @@ final class Args {
         return values.get(option);
     }
 
+    /** The option as a path, or null when absent. */
+    java.nio.file.Path path(String option) {
+        String v = values.get(option);
+        return v == null ? null : java.nio.file.Path.of(v);
+    }
+
+    /** The option as a whole number ≥ 1, or {@code dflt} when absent. */
+    int positiveInt(String option, int dflt) {
+        String v = values.get(option);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new ConfigException(option + " must be a whole number ≥ 1, got '" + v + "'");
+    }
+
     boolean has(String flag) {
         return flags.contains(flag);
     }

@@ -71,13 +71,13 @@ final class BenchmarkCommand {
             throw new ConfigException("benchmark inference needs --models A.onnx,B.onnx");
         }
         List<Path> models = Arrays.stream(a.get("--models").split(",")).map(String::strip).map(Path::of).toList();
-        int samples = positive(a, "--samples", 50);
-        int threads = positive(a, "--threads", 1);
+        int samples = a.positiveInt("--samples", 50);
+        int threads = a.positiveInt("--threads", 1);
         List<java.util.Map<String, Tensor>> inputs = a.get("--config") != null
                 ? InferenceBenchmark.inputsFromConfig(ConfigLoader.load(Path.of(a.get("--config")),
                 ConfigOverrides.none()), models.get(0), samples)
                 : InferenceBenchmark.randomInputs(models.get(0), samples, 0L);
-        InferenceBenchmark.Result r = InferenceBenchmark.run(models, inputs, threads, positive(a, "--rounds", 5));
+        InferenceBenchmark.Result r = InferenceBenchmark.run(models, inputs, threads, a.positiveInt("--rounds", 5));
         String json = toJson(r);
         out.print(json);
         write(a.get("--output"), json);
@@ -91,18 +91,18 @@ final class BenchmarkCommand {
             out.print(HELP);
             return ExitCode.OK.code();
         }
-        var config = QuickConfig.config(path(a.get("--config")), path(a.get("--model")),
-                path(a.get("--data-source")), path(a.get("--tokenizer")));
-        Path work = Runs.scratch();
+        var config = QuickConfig.config(a.path("--config"), a.path("--model"),
+                a.path("--data-source"), a.path("--tokenizer"));
+        Path work = dev.sparkptq.pipeline.Scratch.create();
         try {
             var r = CalibrationBenchmark.run(config, CalibrationBenchmark.variants(config),
-                    positive(a, "--samples", 200), work, err);
+                    a.positiveInt("--samples", 200), work, err);
             String json = calibrationJson(r);
             out.print(json);
             write(a.get("--output"), json);
             return ExitCode.OK.code();
         } finally {
-            Runs.deleteTree(work);
+            dev.sparkptq.pipeline.Scratch.delete(work);
         }
     }
 
@@ -125,10 +125,6 @@ final class BenchmarkCommand {
         } catch (IOException e) {
             throw new InternalException("cannot format the benchmark result", e);
         }
-    }
-
-    private static Path path(String s) {
-        return s == null ? null : Path.of(s);
     }
 
     private static void write(String file, String json) {
@@ -164,19 +160,4 @@ final class BenchmarkCommand {
         }
     }
 
-    private static int positive(Args a, String option, int dflt) {
-        String v = a.get(option);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            int n = Integer.parseInt(v);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigException(option + " must be a whole number >= 1, got '" + v + "'");
-    }
 }

@@ -75,13 +75,13 @@ final class QuantizeCommand {
             return ExitCode.OK.code();
         }
         LogLevel level = LogLevel.parse(a.get("--log-level"));
-        int threads = threads(a.get("--threads"));
+        int threads = a.positiveInt("--threads", 1);
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
         Path outputDir = outputDir(a, config);
         refuseToReplace(outputDir, a.has("--overwrite"));
         requireWritable(outputDir);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
-        Path statistics = a.get("--statistics") == null ? null : Path.of(a.get("--statistics"));
+        Path statistics = a.path("--statistics");
         RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
                 level.progress(err), ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
         Summary.print(result, out);
@@ -99,8 +99,8 @@ final class QuantizeCommand {
                         + "config file");
             }
         }
-        return ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(path(a.get("--model")),
-                path(a.get("--data-source")), path(a.get("--eval-data-source")),
+        return ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(a.path("--model"),
+                a.path("--data-source"), a.path("--eval-data-source"),
                 a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
     }
 
@@ -129,25 +129,6 @@ final class QuantizeCommand {
             throw new ConfigException("cannot write to the output folder " + outputDir + " (" + e.getClass()
                     .getSimpleName() + ": " + e.getMessage() + "); choose a writable --output-dir");
         }
-    }
-
-    static int threads(String text) {
-        if (text == null) {
-            return 1;
-        }
-        try {
-            int n = Integer.parseInt(text);
-            if (n >= 1) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw new ConfigException("--threads must be a whole number ≥ 1, got '" + text + "'");
-    }
-
-    static Path path(String text) {
-        return text == null ? null : Path.of(text);
     }
 
     /** POT's default layout: {@code results/<model_name>_<algorithm>/<timestamp>/}. */

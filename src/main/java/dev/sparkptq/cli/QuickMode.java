@@ -40,8 +40,8 @@ final class QuickMode {
         String compression = "\"compression\": {\"algorithms\": [{\"name\": \"DefaultQuantization\", "
                 + "\"params\": {\"preset\": \"" + preset + "\"" + (a.has("--keep-uncompressed-weights")
                 ? ", \"compress_weights\": false" : "") + "}}]}";
-        return QuickConfig.config(null, QuantizeCommand.path(a.get("--model")),
-                QuantizeCommand.path(a.get("--data-source")), QuantizeCommand.path(a.get("--tokenizer")),
+        return QuickConfig.config(null, a.path("--model"),
+                a.path("--data-source"), a.path("--tokenizer"),
                 compression);
     }
 }

@@ -13,9 +13,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Writes model.onnx (+ external data), statistics.json, report.html and report.json so that a reader never sees a
@@ -65,7 +63,7 @@ final class OutputWriter {
             throw new InternalException("cannot write the output to " + outputDir + ": " + e.getMessage()
                     + "; check that the folder is writable and the disk has space", e);
         } finally {
-            deleteQuietly(tmp);
+            Scratch.delete(tmp);
         }
     }
 
@@ -77,14 +75,4 @@ final class OutputWriter {
         }
     }
 
-    static void deleteQuietly(Path dir) {
-        if (dir == null || !Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a leftover temp folder never holds a model.onnx in the output folder itself
-        }
-    }
 }
