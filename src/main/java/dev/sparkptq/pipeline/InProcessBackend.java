@@ -21,38 +21,38 @@ public final class InProcessBackend implements StatisticsBackend {
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
         StatisticsSet total = StatisticsSet.empty(job.specs());
-        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
-            total.merge(PartitionWorker.collect(job, slice.iterator(), engines));
-        }
+        inSliceOrder(refs, partitions, slice -> PartitionWorker.collect(job, slice, engines)).forEach(total::merge);
         return total;
     }
 
     @Override
     public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
         HistogramSet total = HistogramSet.empty(job.histograms());
-        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
-            total.merge(PartitionWorker.histograms(job, slice.iterator(), engines));
-        }
+        inSliceOrder(refs, partitions, slice -> PartitionWorker.histograms(job, slice, engines))
+                .forEach(total::merge);
         return total;
     }
 
     @Override
     public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
-        EvalAccumulators total = null;
-        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
-            EvalAccumulators part = PartitionWorker.evaluate(job, slice.iterator(), engines);
-            total = total == null ? part : total.merge(part);
-        }
+        List<EvalAccumulators> parts = inSliceOrder(refs, partitions,
+                slice -> PartitionWorker.evaluate(job, slice, engines));
+        EvalAccumulators total = parts.get(0);
+        parts.subList(1, parts.size()).forEach(total::merge);
         return total.result();
     }
 
     @Override
     public QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions) {
         QuantNoiseSums total = new QuantNoiseSums();
-        for (List<SampleRef> slice : StatisticsJob.slices(refs, partitions)) {
-            total.merge(QuantNoiseWorker.measure(job, slice.iterator(), engines));
-        }
+        inSliceOrder(refs, partitions, slice -> QuantNoiseWorker.measure(job, slice, engines)).forEach(total::merge);
         return total;
+    }
+
+    /** Runs {@code work} on each of the slices Spark would make, one after another, in partition order. */
+    private static <R> List<R> inSliceOrder(List<SampleRef> refs, int partitions,
+                                            java.util.function.Function<java.util.Iterator<SampleRef>, R> work) {
+        return StatisticsJob.slices(refs, partitions).stream().map(slice -> work.apply(slice.iterator())).toList();
     }
 
     @Override
