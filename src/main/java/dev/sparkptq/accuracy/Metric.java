@@ -19,6 +19,14 @@ public interface Metric extends Serializable {
     /** The metric's value on one sample. */
     double perSample(EvalSample sample);
 
+    /**
+     * Whether {@link #perSample} is a meaningful per-sample quality (true for means of per-sample terms). When false
+     * (e.g. a rank correlation over all samples), accuracy-aware ranking picks its subset by output distance instead.
+     */
+    default boolean hasPerSampleValues() {
+        return true;
+    }
+
     /** An empty accumulator for this metric's per-sample values. */
     default MetricAccumulator newAccumulator() {
         return new MeanAccumulator();
