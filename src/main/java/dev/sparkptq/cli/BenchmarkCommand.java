@@ -117,6 +117,8 @@ final class BenchmarkCommand {
         ObjectNode ms = root.putObject("ms_per_sample_local2");
         r.msPerSample().forEach(ms::put);
         root.put("scaling_2_over_1", r.scaling2Over1());
+        // the ceiling for the line above: plain FP32 inference over the same partitions, local[1] vs local[2]
+        root.put("inference_scaling_2_over_1", r.inferenceScaling2Over1());
         root.put("heap_ratio_10n_over_n", r.heapRatio10nOverN());
         root.put("heap_peak_live_bytes_n", r.heapPeakN());
         root.put("heap_peak_live_bytes_10n", r.heapPeak10n());
