@@ -2,114 +2,109 @@ package dev.sparkptq.api;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.DType;
-import dev.sparkptq.core.QuantMath;
-import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.TensorProtos;
+import dev.sparkptq.runtime.EngineOptions;
+import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * {@link ModelIo#compressModelWeights}: folds every QuantizeLinear of the main graph whose inputs are all
- * initializers into an integer initializer named after its output, with ONNX's own arithmetic
- * ({@link QuantMath}, saturating to the zero point's type). Float weights nothing else reads are dropped.
+ * {@link ModelIo#compressModelWeights}: every QuantizeLinear of the main graph that depends on initializers only
+ * (a float weight, possibly clipped by Max/Min to narrow levels) is computed once by ONNX Runtime itself — so the
+ * stored integers are exactly what the model computed at run time — and replaced by an integer initializer named
+ * after its output. Nodes and float initializers nothing reads any more are dropped.
  */
 final class WeightCompression {
-    private static final int DEFAULT_AXIS = 1;
-
     private WeightCompression() {
     }
 
     static OnnxMl.ModelProto apply(OnnxMl.ModelProto model) {
         OnnxMl.GraphProto graph = model.getGraph();
-        Map<String, OnnxMl.TensorProto> inits = new HashMap<>();
-        graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
-        OnnxMl.GraphProto.Builder out = graph.toBuilder().clearNode();
-        Map<String, OnnxMl.TensorProto> added = new HashMap<>();
-        for (OnnxMl.NodeProto node : graph.getNodeList()) {
-            if (foldable(node, inits)) {
-                added.put(node.getOutput(0), fold(node, inits));
-            } else {
-                out.addNode(node);
-            }
-        }
-        if (added.isEmpty()) {
+        List<OnnxMl.NodeProto> constant = constantNodes(graph);
+        List<OnnxMl.NodeProto> targets = constant.stream().filter(n -> n.getOpType().equals("QuantizeLinear"))
+                .toList();
+        if (targets.isEmpty()) {
             return model;
         }
-        Set<String> used = new HashSet<>();
-        out.getNodeList().forEach(n -> used.addAll(n.getInputList()));
-        out.getOutputList().forEach(o -> used.add(o.getName()));
-        out.clearInitializer();
-        graph.getInitializerList().stream().filter(t -> used.contains(t.getName())).forEach(out::addInitializer);
-        added.values().forEach(out::addInitializer);
+        Map<String, Tensor> values = evaluate(model, constant, targets);
+        Set<String> replaced = new HashSet<>(values.keySet());
+        OnnxMl.GraphProto.Builder out = graph.toBuilder().clearNode().clearInitializer();
+        List<OnnxMl.NodeProto> kept = new ArrayList<>(graph.getNodeList().stream()
+                .filter(n -> !targets.contains(n)).toList());
+        dropUnread(kept, constant, graph);
+        kept.forEach(out::addNode);
+        Set<String> read = reads(kept, graph);
+        graph.getInitializerList().stream().filter(t -> read.contains(t.getName()) && !replaced.contains(t.getName()))
+                .forEach(out::addInitializer);
+        values.forEach((name, value) -> out.addInitializer(TensorProtos.fromTensor(name, value)));
         return model.toBuilder().setGraph(out).build();
     }
 
-    private static boolean foldable(OnnxMl.NodeProto node, Map<String, OnnxMl.TensorProto> inits) {
-        if (!node.getOpType().equals("QuantizeLinear") || !(node.getDomain().isEmpty()
-                || node.getDomain().equals("ai.onnx")) || node.getInputCount() < 2) {
-            return false;
-        }
-        for (String input : node.getInputList()) {
-            if (!input.isEmpty() && !inits.containsKey(input)) {
-                return false;
+    /** Nodes whose inputs are all initializers or outputs of such nodes (graph order is topological). */
+    private static List<OnnxMl.NodeProto> constantNodes(OnnxMl.GraphProto graph) {
+        Set<String> known = new HashSet<>();
+        graph.getInitializerList().forEach(t -> known.add(t.getName()));
+        graph.getInputList().forEach(i -> known.remove(i.getName())); // an initializer a caller may override
+        List<OnnxMl.NodeProto> out = new ArrayList<>();
+        for (OnnxMl.NodeProto n : graph.getNodeList()) {
+            boolean allConstant = n.getInputCount() > 0 && n.getAttributeList().stream().noneMatch(a -> a.hasG())
+                    && n.getInputList().stream().allMatch(i -> i.isEmpty() || known.contains(i));
+            if (allConstant) {
+                out.add(n);
+                known.addAll(n.getOutputList());
             }
         }
-        return inits.get(node.getInput(0)).getDataType() == DType.FLOAT.onnxType();
+        return out;
     }
 
-    private static OnnxMl.TensorProto fold(OnnxMl.NodeProto node, Map<String, OnnxMl.TensorProto> inits) {
-        Tensor x = TensorProtos.toTensor(inits.get(node.getInput(0)));
-        float[] scale = TensorProtos.toTensor(inits.get(node.getInput(1))).toFloats();
-        boolean hasZp = node.getInputCount() > 2 && !node.getInput(2).isEmpty();
-        Tensor zpTensor = hasZp ? TensorProtos.toTensor(inits.get(node.getInput(2))) : null;
-        DType storage = hasZp ? zpTensor.dtype() : DType.UINT8;
-        float[] zp = hasZp ? zpTensor.toFloats() : new float[scale.length];
-        int lo = QuantParams.typeMin(storage);
-        int hi = QuantParams.typeMax(storage);
-        long inner = scale.length == 1 ? x.numel() : innerSize(x.shape(), axis(node, x.rank()));
-        float[] w = x.floats();
-        int[] q = new int[w.length];
-        for (int i = 0; i < w.length; i++) {
-            int c = scale.length == 1 ? 0 : (int) ((i / inner) % scale.length);
-            q[i] = QuantMath.quantize(w[i], scale[c], (int) zp[c], lo, hi);
+    /** Runs the constant nodes alone (no graph inputs) in ONNX Runtime and returns the targets' outputs. */
+    private static Map<String, Tensor> evaluate(OnnxMl.ModelProto model, List<OnnxMl.NodeProto> constant,
+                                                List<OnnxMl.NodeProto> targets) {
+        Map<String, Integer> types = new HashMap<>();
+        model.getGraph().getInitializerList().forEach(t -> types.put(t.getName(), t.getDataType()));
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("weights")
+                .addAllInitializer(model.getGraph().getInitializerList()).addAllNode(constant);
+        List<String> names = new ArrayList<>();
+        for (OnnxMl.NodeProto q : targets) {
+            boolean hasZp = q.getInputCount() > 2 && !q.getInput(2).isEmpty();
+            int type = hasZp ? types.getOrDefault(q.getInput(2), DType.UINT8.onnxType()) : DType.UINT8.onnxType();
+            names.add(q.getOutput(0));
+            g.addOutput(OnnxMl.ValueInfoProto.newBuilder().setName(q.getOutput(0)).setType(OnnxMl.TypeProto
+                    .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type))));
         }
-        return TensorProtos.fromTensor(node.getOutput(0), ofStorage(storage, x.shape(), q));
+        byte[] bytes = model.toBuilder().setGraph(g).build().toByteArray();
+        OrtEngineFactory engines = new OrtEngineFactory();
+        String digest = dev.sparkptq.graph.ModelIo.sha256(bytes);
+        try {
+            InferenceEngine engine = engines.open(ModelBlob.ofBytes(digest, bytes), EngineOptions.forInference(1));
+            return new HashMap<>(engine.run(Map.of(), names));
+        } finally {
+            engines.evict(digest);
+        }
     }
 
-    private static int axis(OnnxMl.NodeProto node, int rank) {
-        for (OnnxMl.AttributeProto a : node.getAttributeList()) {
-            if (a.getName().equals("axis")) {
-                return (int) (a.getI() < 0 ? a.getI() + rank : a.getI());
-            }
+    /** Removes constant nodes none of whose outputs is read by a remaining node or a graph output. */
+    private static void dropUnread(List<OnnxMl.NodeProto> kept, List<OnnxMl.NodeProto> constant,
+                                   OnnxMl.GraphProto graph) {
+        boolean changed = true;
+        while (changed) {
+            Set<String> read = reads(kept, graph);
+            changed = kept.removeIf(n -> constant.contains(n) && n.getOutputList().stream().noneMatch(read::contains));
         }
-        return DEFAULT_AXIS;
     }
 
-    /** Elements per step of the channel axis: the product of the dimensions after it. */
-    private static long innerSize(long[] shape, int axis) {
-        long inner = 1;
-        for (int d = axis + 1; d < shape.length; d++) {
-            inner *= shape[d];
-        }
-        return inner;
-    }
-
-    private static Tensor ofStorage(DType storage, long[] shape, int[] q) {
-        if (storage == DType.INT16 || storage == DType.UINT16) {
-            short[] s = new short[q.length];
-            for (int i = 0; i < q.length; i++) {
-                s[i] = (short) q[i];
-            }
-            return Tensor.ofShorts(storage, shape, s);
-        }
-        byte[] b = new byte[q.length];
-        for (int i = 0; i < q.length; i++) {
-            b[i] = (byte) q[i];
-        }
-        return Tensor.ofBytes(storage, shape, b);
+    private static Set<String> reads(List<OnnxMl.NodeProto> nodes, OnnxMl.GraphProto graph) {
+        Set<String> read = new HashSet<>();
+        nodes.forEach(n -> read.addAll(n.getInputList()));
+        graph.getOutputList().forEach(o -> read.add(o.getName()));
+        return read;
     }
 }
