@@ -49,7 +49,9 @@ public final class QuantizationPipeline {
 
     /**
      * A pipeline whose calibration and evaluation samples come from {@code data} rather than from the config's
-     * {@code engine.data_source} and {@code engine.reader} (which are then only labels in the report).
+     * {@code engine.data_source} and {@code engine.reader} (which are then only labels in the report). The SQNR pass
+     * of {@link RunOptions.Evaluation#RUN} still reads the config's data: the Java API evaluates with its own metrics
+     * and runs with {@code SKIP}.
      */
     public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log, DataSource data) {
         this.backend = backend;
