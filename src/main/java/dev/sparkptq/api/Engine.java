@@ -54,7 +54,12 @@ public final class Engine implements AutoCloseable {
         return new Engine(new LocalRunner(), null, List.of(), DEFAULT_PARTITIONS, 1);
     }
 
-    /** An engine that runs on {@code session}'s cluster; the session stays yours (closing the engine keeps it). */
+    /**
+     * An engine that runs on {@code session}'s cluster; the session stays yours (closing the engine keeps it). Java
+     * serialization (Spark's default) or Kryo both work; with {@code spark.kryo.registrationRequired=true} also set
+     * {@code spark.kryo.registrator=dev.sparkptq.spark.PtqKryoRegistrator} ({@code SparkSessions.conf} has every
+     * setting spark-ptq uses).
+     */
     public static Engine spark(SparkSession session) {
         return new Engine(new SparkRunner(session, false), null, List.of(), DEFAULT_PARTITIONS, 1);
     }

@@ -96,11 +96,32 @@ final class SparkRunner implements Runner {
         return bytes.toByteArray();
     }
 
+    /** Reads a slice result, resolving classes (your Metric's accumulator) with the thread's context loader first. */
     static Object fromBytes(byte[] data) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
+        try (ObjectInputStream in = new ContextLoaderInput(new ByteArrayInputStream(data))) {
             return in.readObject();
         } catch (IOException | ClassNotFoundException e) {
             throw new InternalException("cannot read a slice result: " + e.getMessage(), e);
+        }
+    }
+
+    /** Under spark-submit, user classes live in the context class loader, not necessarily in this class's. */
+    private static final class ContextLoaderInput extends ObjectInputStream {
+        ContextLoaderInput(java.io.InputStream in) throws IOException {
+            super(in);
+        }
+
+        @Override
+        protected Class<?> resolveClass(java.io.ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            ClassLoader context = Thread.currentThread().getContextClassLoader();
+            if (context != null) {
+                try {
+                    return Class.forName(desc.getName(), false, context);
+                } catch (ClassNotFoundException e) {
+                    // fall back to the default resolution (primitives, this class's loader)
+                }
+            }
+            return super.resolveClass(desc);
         }
     }
 }
