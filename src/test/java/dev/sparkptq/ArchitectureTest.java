@@ -72,7 +72,8 @@ class ArchitectureTest {
                         continue;
                     }
                     boolean allowed = switch (e.getValue()) {
-                        case "Spark", "Scala/Spark" -> f.pkg.equals("spark") || f.pkg.equals("api") || f.pkg.equals("cli");
+                        case "Spark", "Scala/Spark" -> f.pkg.equals("spark") || f.pkg.equals("api")
+                                || f.pkg.equals("cli");
                         case "ONNX Runtime" -> f.pkg.equals("runtime.ort");
                         default -> !PURE.contains(f.pkg);
                     };

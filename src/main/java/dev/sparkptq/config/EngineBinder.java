@@ -28,7 +28,8 @@ final class EngineBinder {
 
     static final ConfigKeys.Section MODEL_DOCS = ConfigKeys.section("model", MODEL_KEYS)
             .key("model_name", "string", "the model file name without .onnx", "name used in reports")
-            .key("model", "path", "required (or `--model`)", "the FP32 ONNX model; external data is read from its folder");
+            .key("model", "path", "required (or `--model`)",
+                    "the FP32 ONNX model; external data is read from its folder");
     static final ConfigKeys.Section DOCS = ConfigKeys.section("engine", KEYS)
             .key("type", TYPES, "`simplified`", "POT's engine type; data is always read from `data_source`")
             .key("data_source", "path", "required (or `--data-source`)", "calibration data: a folder or a file")
