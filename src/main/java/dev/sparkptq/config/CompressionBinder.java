@@ -17,7 +17,7 @@ import java.util.Optional;
 final class CompressionBinder {
     static final KeySpec KEYS = KeySpec.of("target_device", "model_type", "inplace_statistics", "algorithms")
             .explain("POT option not supported yet", "dump_intermediate_model");
-    private static final KeySpec ALGORITHM_KEYS = KeySpec.of("name", "params");
+    static final KeySpec ALGORITHM_KEYS = KeySpec.of("name", "params");
 
     private static final Choices<TargetDevice> DEVICES = Choices.<TargetDevice>builder()
             .value("ANY", TargetDevice.ANY).value("CPU", TargetDevice.CPU).value("GPU", TargetDevice.GPU)
@@ -38,6 +38,21 @@ final class CompressionBinder {
                     "WeightBiasCorrection", "OverflowCorrection", "Ranger", "RangeSupervision", "WeightSparsity",
                     "MagnitudeSparsity", "BaseWeightSparsity")
             .build();
+
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("compression", KEYS)
+            .key("target_device", DEVICES, "`ANY`", "which ops get quantized and how (POT's hardware configs)")
+            .key("model_type", MODEL_TYPES, "none", "`transformer`: only MatMul/Gemm/pooling inputs quantized, "
+                    + "preset `mixed` by default")
+            .key("inplace_statistics", "boolean", "true", "min/max/abs_max statistics reduced inside the ONNX "
+                    + "graph (ReduceMin/ReduceMax per sample) so only small tensors leave ONNX Runtime; quantile "
+                    + "statistics, histograms and per-channel statistics of tensors of unknown rank still read the "
+                    + "whole tensor. With true a sample whose tensor holds NaN/Inf is skipped for that statistic; "
+                    + "with false only the bad elements are")
+            .key("algorithms", "array of one", "one DefaultQuantization with default params", "the algorithm");
+    static final ConfigKeys.Section ALGORITHM_DOCS = ConfigKeys.section("compression.algorithms[]",
+                    ALGORITHM_KEYS)
+            .key("name", ALGORITHMS, "required", "DefaultQuantization = MinMax + fast bias correction")
+            .key("params", "object", "every default", "the algorithm's parameters");
 
     private CompressionBinder() {
     }

@@ -39,6 +39,13 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** The root object's keys, for the README's config reference. */
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("", ROOT_KEYS)
+            .key("model", "object", "required", "the model to quantize")
+            .key("engine", "object", "required", "calibration and evaluation data, reader and metrics")
+            .key("compression", "object", "one DefaultQuantization with default params",
+                    "target device, model type and the quantization algorithm");
+
     private ConfigLoader() {
     }
 

@@ -26,6 +26,23 @@ final class EngineBinder {
             .build();
     private static final String ONNX_SUFFIX = ".onnx";
 
+    static final ConfigKeys.Section MODEL_DOCS = ConfigKeys.section("model", MODEL_KEYS)
+            .key("model_name", "string", "the model file name without .onnx", "name used in reports")
+            .key("model", "path", "required (or `--model`)",
+                    "the FP32 ONNX model; external data is read from its folder");
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("engine", KEYS)
+            .key("type", TYPES, "`simplified`", "POT's engine type; data is always read from `data_source`")
+            .key("data_source", "path", "required (or `--data-source`)", "calibration data: a folder or a file")
+            .key("eval_data_source", "path", "the calibration data (or `--eval-data-source`)",
+                    "evaluation data for `--evaluate`")
+            .key("reader", "object", "an `image` reader with defaults", "how files become model inputs")
+            .key("metrics", "array", "labels: `top1` accuracy + `top1_agreement`; text: `cosine_to_fp32` (mean "
+                    + "pooling); otherwise `cosine_to_fp32` + `top1_agreement`", "metrics computed by `--evaluate`")
+            .key("num_partitions", "integer ≥ 1", "4", "Spark partitions of the sample dataset")
+            .key("eval_subset_size", "integer ≥ 1", "all samples", "evaluation samples to use (the first ones)")
+            .key("sqnr_samples", "integer ≥ 0", "32", "evaluation samples of the per-layer quantization-error "
+                    + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)");
+
     private EngineBinder() {
     }
 

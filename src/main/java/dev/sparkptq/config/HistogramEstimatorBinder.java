@@ -28,6 +28,16 @@ final class HistogramEstimatorBinder {
     static final StatisticSpec EXACT_MIN = new StatisticSpec(StatType.MIN, Aggregator.MIN, null, null);
     static final StatisticSpec EXACT_MAX = new StatisticSpec(StatType.MAX, Aggregator.MAX, null, null);
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section(
+                    "compression.algorithms[].params.activations.range_estimator.histogram", KEYS)
+            .key("method", METHODS, "`mse`", "`mse`: minimise quantization MSE; `kl`: TensorRT's KL threshold; "
+                    + "`percentile`: a two-sided percentile")
+            .key("bins", "integer in [" + HistogramEstimatorSpec.MIN_BINS + ", " + HistogramEstimatorSpec.MAX_BINS
+                    + "]", Integer.toString(HistogramEstimatorSpec.DEFAULT_BINS), "histogram bins (kl needs more "
+                    + "per level)")
+            .key("percentile", "number in (50, 100]", Double.toString(HistogramEstimatorSpec.DEFAULT_PERCENTILE),
+                    "(method percentile) the percentile kept");
+
     private HistogramEstimatorBinder() {
     }
 

@@ -15,7 +15,15 @@ import java.util.Optional;
 final class IgnoredBinder {
     static final KeySpec KEYS = KeySpec.of("scope", "operations")
             .explain("POT option for cascaded models, not supported", "skip_model");
-    private static final KeySpec OP_KEYS = KeySpec.of("type", "attributes");
+    static final KeySpec OP_KEYS = KeySpec.of("type", "attributes");
+
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params.ignored", KEYS)
+            .key("scope", "array of node names", "none", "nodes left in float (each must exist in the model)")
+            .key("operations", "array of objects", "none", "op types left in float");
+    static final ConfigKeys.Section OP_DOCS = ConfigKeys.section(
+                    "compression.algorithms[].params.ignored.operations[]", OP_KEYS)
+            .key("type", "string", "required", "ONNX op type, e.g. `Add`")
+            .key("attributes", "object", "any", "only ops whose attributes have these values");
 
     private IgnoredBinder() {
     }

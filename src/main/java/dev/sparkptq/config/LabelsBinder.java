@@ -18,6 +18,14 @@ final class LabelsBinder {
     private static final Choices<Source> SOURCES = Choices.<Source>builder()
             .value("filename_prefix", Source.FILENAME_PREFIX).value("npy_file", Source.NPY_FILE).build();
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("engine.reader.labels", KEYS)
+            .key("from", SOURCES, "required", "`filename_prefix`: the file name up to `separator` names the class; "
+                    + "`npy_file`: one label per row of a batched NPY array")
+            .key("index_file", "path", "classes numbered in sorted order", "(filename_prefix) class names, one "
+                    + "per line, line number = label")
+            .key("separator", "string", "`_`", "(filename_prefix) ends the class prefix of a file name")
+            .key("file", "path", "`labels.npy` next to each data file", "(npy_file) the labels array");
+
     /** The sample layout of the reader the labels belong to. */
     enum Layout { ONE_FILE_PER_SAMPLE, NPY_BATCH }
 

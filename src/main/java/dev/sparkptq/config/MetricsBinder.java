@@ -25,6 +25,15 @@ final class MetricsBinder {
     private static final Choices<Pooling> POOLINGS = Choices.<Pooling>builder()
             .value("none", Pooling.NONE).value("mean", Pooling.MEAN).build();
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("engine.metrics[]", KEYS)
+            .key("name", "string", "the type (`accuracy@k` for k > 1)", "key in report.json; unique")
+            .key("type", TYPES, "required", "`accuracy` needs labels; `cosine_to_fp32` and `top1_agreement` "
+                    + "compare with the FP32 model")
+            .key("top_k", "integer ≥ 1", "1", "(accuracy) top-k")
+            .key("output", "string", "the model's first output", "model output the metric reads")
+            .key("pooling", POOLINGS, "`none`", "(cosine_to_fp32) `mean`: mask-aware mean over tokens first "
+                    + "(sentence embeddings)");
+
     private MetricsBinder() {
     }
 

@@ -31,6 +31,28 @@ final class ParamsBinder {
             .alias("accuracy", Preset.MIXED).alias("symmetric", Preset.PERFORMANCE).alias("asymmetric", Preset.MIXED)
             .build();
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
+            .key("preset", PRESETS, "`performance` (`mixed` for transformers)", "`performance`: symmetric weights "
+                    + "and activations; `mixed`: asymmetric activations (POT's `accuracy`, `symmetric`, "
+                    + "`asymmetric` are aliases)")
+            .key("stat_subset_size", "integer ≥ 1", "all samples", "calibration samples to use")
+            .key("stat_batch_size", "integer ≥ 1", "1", "samples per inference (same-shape samples are stacked)")
+            .key("shuffle_data", "boolean", "false", "draw the subset at random (seeded) instead of the first ones")
+            .key("seed", "integer ≥ 0", "0", "seed of the subset draw")
+            .key("ignored", "object", "none", "nodes and op types left in float")
+            .key("compress_weights", "boolean", "true (`--keep-uncompressed-weights` sets false)", "int8 weight "
+                    + "initializers feeding DequantizeLinear; false keeps FP32 weights behind a Q/DQ pair")
+            .key("weights", "object", "8 bits, symmetric, per channel", "weight quantization scheme")
+            .key("activations", "object", "8 bits, per tensor, mode from the preset", "activation quantization "
+                    + "scheme")
+            .key("use_fast_bias", "boolean", "true", "(DefaultQuantization) fast bias correction; false would "
+                    + "select POT's full BiasCorrection, which is not implemented (a warning says so)")
+            .key("threshold", "number > 0", Double.toString(BiasCorrectionSpec.DEFAULT_THRESHOLD),
+                    "(DefaultQuantization) a bias is corrected only when its largest relative shift "
+                    + "`max |shift / bias|` is below this")
+            .key("apply_for_all_nodes", "boolean", "false", "(DefaultQuantization) correct every bias regardless "
+                    + "of `threshold`");
+
     private ParamsBinder() {
     }
 

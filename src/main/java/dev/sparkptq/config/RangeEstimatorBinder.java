@@ -34,6 +34,22 @@ final class RangeEstimatorBinder {
             .value("median_no_outliers", Aggregator.MEDIAN_NO_OUTLIERS).value("hl_estimator", Aggregator.HL_ESTIMATOR)
             .build();
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section(
+                    "compression.algorithms[].params.<weights|activations>.range_estimator", KEYS)
+            .key("preset", PRESETS, "`default`", "`default`: POT's min/max table; `quantile`: quantile "
+                    + "statistics with `outlier_prob` 1e-4; `histogram` (activations): a second pass picks the "
+                    + "range from histograms")
+            .key("min", "object", "from the preset", "the min side's statistic (not for symmetric weights)")
+            .key("max", "object", "from the preset", "the max side's statistic")
+            .key(HistogramEstimatorBinder.KEY, "object", "`method` mse, 2048 bins", "(preset histogram) the "
+                    + "histogram search");
+    static final ConfigKeys.Section STAT_DOCS = ConfigKeys.section(
+                    "compression.algorithms[].params.<weights|activations>.range_estimator.<min|max>", STAT_KEYS)
+            .key("type", TYPES, "from the preset", "the statistic of one sample's values")
+            .key("aggregator", AGGREGATORS, "from the preset", "(activations) how per-sample values combine")
+            .key("clipping_value", "number", "none", "clips each per-sample statistic on its side")
+            .key("outlier_prob", "number in (0, 0.5)", "1e-4", "tail probability of `quantile`/`abs_quantile`");
+
     private RangeEstimatorBinder() {
     }
 

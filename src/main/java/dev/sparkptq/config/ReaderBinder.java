@@ -61,6 +61,48 @@ final class ReaderBinder {
             .value("image", Kind.IMAGE).value("npy", Kind.NPY).value("text", Kind.TEXT).value("json", Kind.JSON)
             .build();
 
+    /** The reader's keys, for the README's config reference: {@code type}, then each type's own keys. */
+    static final List<ConfigKeys.Section> DOCS = List.of(
+            ConfigKeys.section("engine.reader", KeySpec.of("type"))
+                    .key("type", KINDS, "`image`", "`image`: JPEG/PNG files; `npy`: one file per sample or one "
+                            + "array with a batch axis; `text`: lines (plain or .gz) + a HuggingFace tokenizer; "
+                            + "`json`: flat number arrays"),
+            ConfigKeys.section("engine.reader", withoutType(Kind.IMAGE), "image reader")
+                    .key("input", "string", "the model's only input", "model input to feed")
+                    .key("resize_shorter", "integer ≥ 1", "off", "resize so the shorter side has this length "
+                            + "(bilinear, as PIL)")
+                    .key("center_crop", "integer or [height, width]", "off", "center crop after resizing")
+                    .key("resize", "[height, width]", "off", "resize directly, ignoring the aspect ratio")
+                    .key("letterbox", "integer or [height, width]", "off", "aspect-preserving resize pasted "
+                            + "top-left on a canvas of this size (alone, not with the other geometry keys)")
+                    .key("letterbox_fill", "number in [0, 255]", "114", "fill value of the letterbox canvas")
+                    .key("scale", "number > 0", "1", "divisor of 0–255 pixel values")
+                    .key("mean", "3 numbers", "none", "per-channel mean subtracted after scaling")
+                    .key("std", "3 numbers > 0", "none", "per-channel std divided after the mean")
+                    .key("color", "`RGB`, `BGR`", "`RGB`", "channel order fed to the model")
+                    .key("layout", "`NCHW`, `NHWC`", "`NCHW`", "tensor layout fed to the model")
+                    .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
+            ConfigKeys.section("engine.reader", withoutType(Kind.NPY), "npy reader")
+                    .key("inputs", "object: input name → sub-folder or file", "the data source for the only input",
+                            "per-input data of a multi-input model")
+                    .key("batch_axis", "boolean", "false", "each file is one array of samples (axis 0) instead of "
+                            + "one sample")
+                    .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
+            ConfigKeys.section("engine.reader", withoutType(Kind.TEXT), "text reader")
+                    .key("tokenizer", "path", "required", "HuggingFace `tokenizer.json`")
+                    .key("max_length", "integer ≥ 1", "128", "truncate to this many tokens")
+                    .key("skip_lines", "integer ≥ 0", "0", "lines skipped at the start (keeps calibration and "
+                            + "evaluation text apart)")
+                    .key("max_lines", "integer ≥ 1", "all lines", "lines read at most"),
+            ConfigKeys.section("engine.reader", withoutType(Kind.JSON), "json reader")
+                    .key("input", "string", "the model's only input", "model input to feed")
+                    .key("key", "string", "`data`", "field holding the number array")
+                    .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"));
+
+    private static KeySpec withoutType(Kind kind) {
+        return KeySpec.of(kind.fields.stream().filter(f -> !f.equals("type")).toArray(String[]::new));
+    }
+
     private ReaderBinder() {
     }
 

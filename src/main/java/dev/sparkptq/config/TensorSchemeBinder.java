@@ -26,6 +26,17 @@ final class TensorSchemeBinder {
     private static final int DEFAULT_BITS = 8;
     private static final int WIDE_BITS = 16;
 
+    static final ConfigKeys.Section DOCS = ConfigKeys.section(
+                    "compression.algorithms[].params.<weights|activations>", KEYS)
+            .key("bits", "2–8 or 16", "8", "bits per value (16: per tensor only)")
+            .key("mode", MODES, "weights `symmetric`; activations from the preset", "quantization mode")
+            .key("granularity", GRANULARITIES, "weights `perchannel`, activations `pertensor` (16 bits: "
+                    + "`pertensor`)", "one range per tensor or per output channel")
+            .key("level_low", "integer", "the full range of `bits`", "lowest quantized level; with `level_high`")
+            .key("level_high", "integer", "the full range of `bits`", "highest quantized level; with `level_low`")
+            .key("range_estimator", "object", "POT's defaults for the mode and granularity", "how ranges are "
+                    + "estimated (see \"Range estimators\")");
+
     private TensorSchemeBinder() {
     }
 

@@ -40,10 +40,23 @@ import java.util.function.Consumer;
 public final class QuantizationPipeline {
     private final StatisticsBackend backend;
     private final Consumer<String> log;
+    /** Samples given in code (the Java API's DataLoader) instead of engine.data_source + reader; null otherwise. */
+    private final DataSource data;
 
     public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log) {
+        this(backend, log, null);
+    }
+
+    /**
+     * A pipeline whose calibration and evaluation samples come from {@code data} rather than from the config's
+     * {@code engine.data_source} and {@code engine.reader} (which are then only labels in the report). The SQNR pass
+     * of {@link RunOptions.Evaluation#RUN} still reads the config's data: the Java API evaluates with its own metrics
+     * and runs with {@code SKIP}.
+     */
+    public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log, DataSource data) {
         this.backend = backend;
         this.log = log;
+        this.data = data;
     }
 
     public RunResult run(PtqConfig config, RunOptions options) {
@@ -58,7 +71,7 @@ public final class QuantizationPipeline {
         clock.lap("load");
 
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
-        Samples samples = Samples.select(config, params, graph);
+        Samples samples = Samples.select(params, source(config, config.engine().dataSource(), graph));
         DataSource calibration = samples.source();
         List<SampleRef> calib = samples.selected();
         List<String> warnings = samples.warnings();
@@ -153,7 +166,7 @@ public final class QuantizationPipeline {
                                               Set<SampleRef> calibrationRefs) {
         Path evalPath = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
                 : config.engine().dataSource();
-        DataSource source = DataSources.create(config.engine().reader(), evalPath, graph.inputs());
+        DataSource source = source(config, evalPath, graph);
         List<SampleRef> refs = source.list();
         if (config.engine().evalSubsetSize() != null) {
             refs = Subsets.select(refs, config.engine().evalSubsetSize(), false, 0L);
@@ -171,6 +184,11 @@ public final class QuantizationPipeline {
                 new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
                 refs, partitions);
         return Evaluations.summary(config, evalPath, r, overlap);
+    }
+
+    /** The samples at {@code path}: those given to the constructor, or the config's reader over {@code path}. */
+    private DataSource source(PtqConfig config, Path path, ModelGraph graph) {
+        return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
     }
 
     /** POT runs FastBiasCorrection in DefaultQuantization only, and only with {@code use_fast_bias: true}. */
@@ -217,9 +235,7 @@ public final class QuantizationPipeline {
      * seeded when shuffled) and a warning when fewer exist than were asked for.
      */
     record Samples(DataSource source, int available, List<SampleRef> selected, List<String> warnings) {
-        static Samples select(PtqConfig config, QuantizationParams params, ModelGraph graph) {
-            DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
-                    graph.inputs());
+        static Samples select(QuantizationParams params, DataSource source) {
             List<SampleRef> all = source.list();
             List<SampleRef> selected = Subsets.select(all, params.statSubsetSize(), params.shuffleData(),
                     params.seed());

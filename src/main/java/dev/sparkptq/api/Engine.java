@@ -1,0 +1,177 @@
+package dev.sparkptq.api;
+
+import dev.sparkptq.accuracy.EvaluationAccumulator;
+import dev.sparkptq.accuracy.Metric;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.pipeline.StatisticsBackend;
+import dev.sparkptq.runtime.EngineOptions;
+import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import dev.sparkptq.spark.SparkSessions;
+import org.apache.spark.sql.SparkSession;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * POT's {@code Engine}: runs models on the items of a {@link DataLoader} with ONNX Runtime — inference, the
+ * statistics a {@link Pipeline} collects, and {@link Metric}s — either in this JVM ({@link #local()}) or as Spark
+ * tasks ({@link #spark(SparkSession)}). Immutable: {@code with…} methods return a new engine on the same runner.
+ *
+ * <p>Work is split into {@link #withPartitions partitions} contiguous slices, each an ONNX Runtime session with
+ * {@link #withThreadsPerTask} intra-op threads; partial results merge in slice order, so the local and the Spark
+ * engine give the same numbers. Close the engine made by {@link #spark(String)} to stop its Spark session; closing
+ * any other engine does nothing.
+ */
+public final class Engine implements AutoCloseable {
+    /** As the CLI's {@code engine.num_partitions}. */
+    public static final int DEFAULT_PARTITIONS = 4;
+
+    private final Runner runner;
+    private final DataLoader loader;
+    private final List<Metric> metrics;
+    private final int partitions;
+    private final int threadsPerTask;
+
+    private Engine(Runner runner, DataLoader loader, List<Metric> metrics, int partitions, int threadsPerTask) {
+        this.runner = runner;
+        this.loader = loader;
+        this.metrics = List.copyOf(metrics);
+        this.partitions = partitions;
+        this.threadsPerTask = threadsPerTask;
+    }
+
+    /** An engine that runs everything in this JVM. */
+    public static Engine local() {
+        return new Engine(new LocalRunner(), null, List.of(), DEFAULT_PARTITIONS, 1);
+    }
+
+    /**
+     * An engine that runs on {@code session}'s cluster; the session stays yours (closing the engine keeps it). Java
+     * serialization (Spark's default) or Kryo both work; with {@code spark.kryo.registrationRequired=true} also set
+     * {@code spark.kryo.registrator=dev.sparkptq.spark.PtqKryoRegistrator} ({@code SparkSessions.conf} has every
+     * setting spark-ptq uses).
+     */
+    public static Engine spark(SparkSession session) {
+        return new Engine(new SparkRunner(session, false), null, List.of(), DEFAULT_PARTITIONS, 1);
+    }
+
+    /**
+     * An engine on a new Spark session for {@code master} (e.g. {@code local[4]}, {@code spark://host:7077}), with
+     * spark-ptq's settings (Kryo with its registrator); {@link #close()} stops the session.
+     */
+    public static Engine spark(String master) {
+        return new Engine(new SparkRunner(SparkSessions.start(master, null), true), null, List.of(),
+                DEFAULT_PARTITIONS, 1);
+    }
+
+    /** The same engine over {@code loader}'s items. */
+    public Engine withDataLoader(DataLoader loader) {
+        return new Engine(runner, Objects.requireNonNull(loader, "loader"), metrics, partitions, threadsPerTask);
+    }
+
+    /** The same engine computing {@code metrics} in {@link #evaluate} (names must be unique). */
+    public Engine withMetrics(Metric... metrics) {
+        return withMetrics(Arrays.asList(metrics));
+    }
+
+    /** The same engine computing {@code metrics} in {@link #evaluate} (names must be unique). */
+    public Engine withMetrics(List<? extends Metric> metrics) {
+        long names = metrics.stream().map(Metric::name).distinct().count();
+        if (names != metrics.size()) {
+            throw new ConfigException("two metrics share a name; give each metric a unique name() (results are "
+                    + "keyed by it)");
+        }
+        return new Engine(runner, loader, List.copyOf(metrics), partitions, threadsPerTask);
+    }
+
+    /** The same engine splitting the items into {@code partitions} slices (Spark tasks). */
+    public Engine withPartitions(int partitions) {
+        return new Engine(runner, loader, metrics, positive("partitions", partitions), threadsPerTask);
+    }
+
+    /** The same engine giving each ONNX Runtime session {@code threads} intra-op threads. */
+    public Engine withThreadsPerTask(int threads) {
+        return new Engine(runner, loader, metrics, partitions, positive("threadsPerTask", threads));
+    }
+
+    /** The metrics' values for {@code model} over every item, keyed by metric name in the order given. */
+    public Map<String, Double> evaluate(OnnxModel model) {
+        return evaluate(model, null);
+    }
+
+    /**
+     * Like {@link #evaluate(OnnxModel)}, with {@code reference} (usually the FP32 model) as what metrics such as
+     * cosine-to-FP32 compare with; {@code null} compares the model with itself.
+     */
+    public Map<String, Double> evaluate(OnnxModel model, OnnxModel reference) {
+        if (metrics.isEmpty()) {
+            throw new ConfigException("the engine has no metrics to evaluate; add some with engine.withMetrics(...)");
+        }
+        DataSource source = source();
+        List<SampleRef> refs = source.list();
+        MetricTask task = new MetricTask(blob(model), reference == null ? null : blob(reference), source, metrics,
+                threadsPerTask, new OrtEngineFactory());
+        List<EvaluationAccumulator> parts = runner.map(refs, slices(refs.size()), task);
+        EvaluationAccumulator total = parts.get(0);
+        parts.subList(1, parts.size()).forEach(total::merge);
+        return total.values().values();
+    }
+
+    /** Runs {@code model} on item {@code index} in this JVM and returns every model output by name. */
+    public Map<String, Tensor> infer(OnnxModel model, int index) {
+        DataSource source = source();
+        SampleRef ref = source.list().get(index);
+        InferenceEngine engine = new OrtEngineFactory().open(blob(model), EngineOptions.forInference(threadsPerTask));
+        return engine.run(source.load(ref).inputs(), engine.outputs().stream().map(TensorInfo::name).toList());
+    }
+
+    @Override
+    public void close() {
+        runner.close();
+    }
+
+    StatisticsBackend backend() {
+        return runner.backend();
+    }
+
+    /** The loader as the pipeline's data source. */
+    DataSource source() {
+        if (loader == null) {
+            throw new ConfigException("the engine has no data; give it your samples with engine.withDataLoader(...)");
+        }
+        return new LoaderSource(loader);
+    }
+
+    int partitions() {
+        return partitions;
+    }
+
+    int threadsPerTask() {
+        return threadsPerTask;
+    }
+
+    private int slices(int items) {
+        return Math.max(1, Math.min(partitions, items));
+    }
+
+    private static ModelBlob blob(OnnxModel model) {
+        byte[] bytes = ModelIo.toBytes(model.proto());
+        return ModelBlob.ofBytes(ModelIo.sha256(bytes), bytes);
+    }
+
+    private static int positive(String what, int value) {
+        if (value < 1) {
+            throw new ConfigException(what + " must be at least 1, got " + value);
+        }
+        return value;
+    }
+}
