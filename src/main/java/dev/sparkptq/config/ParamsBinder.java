@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes")
+                    "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
@@ -29,6 +29,12 @@ final class ParamsBinder {
     private static final Choices<Preset> PRESETS = Choices.<Preset>builder()
             .value("performance", Preset.PERFORMANCE).value("mixed", Preset.MIXED)
             .alias("accuracy", Preset.MIXED).alias("symmetric", Preset.PERFORMANCE).alias("asymmetric", Preset.MIXED)
+            .build();
+
+    private static final Choices<OverflowFix> OVERFLOW_FIXES = Choices.<OverflowFix>builder()
+            .value("first_layer_only", OverflowFix.FIRST_LAYER_ONLY).value("enable", OverflowFix.ENABLE)
+            .value("disable", OverflowFix.DISABLE).alias("first_layer", OverflowFix.FIRST_LAYER_ONLY)
+            .alias("all", OverflowFix.ENABLE).alias("no", OverflowFix.DISABLE)
             .build();
 
     private ParamsBinder() {
@@ -57,23 +63,40 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p));
+                biasCorrection(p), adjustments(p));
     }
 
     /**
-     * {@code use_fast_bias} (default true), {@code threshold} (default 2.0, must be positive) and
-     * {@code apply_for_all_nodes} (default false). {@code use_fast_bias: false} selects POT's full BiasCorrection,
-     * which is not implemented: no bias is corrected (the pipeline warns).
+     * {@code saturation_fix} (POT's key; NNCF's {@code overflow_fix} is accepted too, not both): NNCF's values
+     * {@code first_layer_only} (default), {@code enable}, {@code disable}, or POT's {@code first_layer}, {@code all},
+     * {@code no}. {@code activation_channel_alignment} (default true, as POT's DefaultQuantization).
+     */
+    private static ModelAdjustmentSpec adjustments(ObjectView p) {
+        if (p.has("saturation_fix") && p.has("overflow_fix")) {
+            p.problem("overflow_fix", "give saturation_fix (POT) or overflow_fix (NNCF), not both");
+        }
+        String key = p.has("overflow_fix") ? "overflow_fix" : "saturation_fix";
+        OverflowFix fix = p.choice(key, OVERFLOW_FIXES).orElse(OverflowFix.FIRST_LAYER_ONLY);
+        boolean align = p.bool("activation_channel_alignment").orElse(true);
+        return new ModelAdjustmentSpec(fix, align ? ChannelAlignment.ON : ChannelAlignment.OFF);
+    }
+
+    /**
+     * {@code use_fast_bias} (default true), {@code threshold} (default 2.0 for the fast and 1000 for the full
+     * correction, must be positive) and {@code apply_for_all_nodes} (default false). {@code use_fast_bias: false}
+     * selects POT's full BiasCorrection.
      */
     private static BiasCorrectionSpec biasCorrection(ObjectView p) {
         boolean fast = p.bool("use_fast_bias").orElse(true);
-        double threshold = p.number("threshold").orElse(BiasCorrectionSpec.DEFAULT_THRESHOLD);
+        double dflt = fast ? BiasCorrectionSpec.DEFAULT_THRESHOLD : BiasCorrectionSpec.DEFAULT_FULL_THRESHOLD;
+        double threshold = p.number("threshold").orElse(dflt);
         if (!(threshold > 0) || Double.isInfinite(threshold)) {
-            p.problem("threshold", "must be a positive finite number (POT's default is 2.0), got " + threshold);
-            threshold = BiasCorrectionSpec.DEFAULT_THRESHOLD;
+            p.problem("threshold", "must be a positive finite number (POT's default is 2.0 fast, 1000 full), got "
+                    + threshold);
+            threshold = dflt;
         }
         boolean all = p.bool("apply_for_all_nodes").orElse(false);
-        return new BiasCorrectionSpec(fast ? BiasCorrectionSpec.Mode.FAST : BiasCorrectionSpec.Mode.NONE, threshold,
+        return new BiasCorrectionSpec(fast ? BiasCorrectionSpec.Mode.FAST : BiasCorrectionSpec.Mode.FULL, threshold,
                 all);
     }
 }
