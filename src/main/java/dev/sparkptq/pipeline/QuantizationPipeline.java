@@ -71,6 +71,16 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
+        OnnxMl.ModelProto fp32 = prepared;
+        ActivationChannelAlignment.Outcome aligned = ActivationChannelAlignment.applies(config, params)
+                ? new ActivationChannelAlignment(backend, log).run(prepared, graph, new ActivationChannelAlignment
+                .Inputs(calibration, calib, partitions, params.statBatchSize(), options.threadsPerTask(),
+                options.workDir())) : new ActivationChannelAlignment.Outcome(prepared, List.of());
+        if (!aligned.aligned().isEmpty()) {
+            prepared = aligned.model();
+            graph = ModelGraph.of(prepared);
+            clock.lap("channel_alignment");
+        }
         List<BiasTarget> biasTargets = biasCorrects(config, params) ? BiasTarget.of(plan, graph) : List.of();
         StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics())
                 .plus(params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FAST
@@ -96,7 +106,7 @@ public final class QuantizationPipeline {
         RunReport.MetricsSummary metrics = null;
         List<RunReport.QuantErrorSummary> quantError = null;
         if (options.evaluation() == RunOptions.Evaluation.RUN) {
-            metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
+            metrics = evaluate(config, graph, fp32, quantized, options, new HashSet<>(calib));
             clock.lap("evaluate");
             quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
             clock.lap("sqnr");
@@ -104,7 +114,7 @@ public final class QuantizationPipeline {
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), List.of()));
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()));
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
     }
 
