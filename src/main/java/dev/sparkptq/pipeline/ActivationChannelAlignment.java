@@ -6,7 +6,6 @@ import dev.sparkptq.config.ChannelAlignment;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
@@ -19,7 +18,6 @@ import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 import dev.sparkptq.stats.StatisticsSet;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -64,10 +62,6 @@ final class ActivationChannelAlignment {
     record Outcome(OnnxMl.ModelProto model, List<RunReport.AlignedPair> aligned) {
     }
 
-    /** Where the statistics pass runs. */
-    record Inputs(DataSource source, List<SampleRef> calibration, int partitions, int batchSize, int threads,
-                  Path workDir) {
-    }
 
     /** POT runs the alignment in DefaultQuantization only; {@code activation_channel_alignment: false} skips it. */
     static boolean applies(PtqConfig config, QuantizationParams params) {
@@ -75,7 +69,13 @@ final class ActivationChannelAlignment {
                 && params.adjustments().channelAlignment() == ChannelAlignment.ON;
     }
 
-    Outcome run(OnnxMl.ModelProto model, ModelGraph graph, Inputs in) {
+    /** {@link #run} when {@link #applies}, else the model unchanged. */
+    Outcome runIfEnabled(PtqConfig config, QuantizationParams params, OnnxMl.ModelProto model, ModelGraph graph,
+                         PassInputs in) {
+        return applies(config, params) ? run(model, graph, in) : new Outcome(model, List.of());
+    }
+
+    Outcome run(OnnxMl.ModelProto model, ModelGraph graph, PassInputs in) {
         List<AlignmentPair> pairs = AlignmentPair.find(graph);
         if (pairs.isEmpty()) {
             return new Outcome(model, List.of());

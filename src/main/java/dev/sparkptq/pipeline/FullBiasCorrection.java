@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
@@ -14,7 +13,6 @@ import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 import dev.sparkptq.stats.StatisticsSet;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,10 +43,6 @@ final class FullBiasCorrection {
         this.log = log;
     }
 
-    /** Where the passes run and on what. */
-    record Inputs(DataSource source, List<SampleRef> calibration, int partitions, int batchSize, int threads,
-                  Path workDir) {
-    }
 
     /** POT's subset size for the full correction. */
     static int subsetSize(int calibrationSamples) {
@@ -56,7 +50,7 @@ final class FullBiasCorrection {
     }
 
     FastBiasCorrection.Outcome run(List<BiasTarget> targets, ModelGraph graph, OnnxMl.ModelProto fp32,
-                                   OnnxMl.ModelProto quantized, BiasCorrectionSpec spec, Inputs in) {
+                                   OnnxMl.ModelProto quantized, BiasCorrectionSpec spec, PassInputs in) {
         List<SampleRef> subset = in.calibration().subList(0, Math.min(in.calibration().size(),
                 subsetSize(in.calibration().size())));
         int partitions = Math.max(1, Math.min(in.partitions(), subset.size()));
@@ -121,7 +115,7 @@ final class FullBiasCorrection {
     }
 
     /** Per-channel means of the targets' outputs in {@code model} over the subset: one pass. */
-    private Map<StatisticSpec, StatResult> means(OnnxMl.ModelProto model, List<BiasTarget> targets, Inputs in,
+    private Map<StatisticSpec, StatResult> means(OnnxMl.ModelProto model, List<BiasTarget> targets, PassInputs in,
                                                  List<SampleRef> subset, int partitions, String stage) {
         List<GraphEdit> edits = new ArrayList<>();
         List<String> outputs = new ArrayList<>();

@@ -72,10 +72,10 @@ public final class QuantizationPipeline {
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
         OnnxMl.ModelProto fp32 = prepared;
-        ActivationChannelAlignment.Outcome aligned = ActivationChannelAlignment.applies(config, params)
-                ? new ActivationChannelAlignment(backend, log).run(prepared, graph, new ActivationChannelAlignment
-                .Inputs(calibration, calib, partitions, params.statBatchSize(), options.threadsPerTask(),
-                options.workDir())) : new ActivationChannelAlignment.Outcome(prepared, List.of());
+        PassInputs passes = new PassInputs(calibration, calib, partitions, params.statBatchSize(),
+                options.threadsPerTask(), options.workDir());
+        ActivationChannelAlignment.Outcome aligned = new ActivationChannelAlignment(backend, log)
+                .runIfEnabled(config, params, prepared, graph, passes);
         if (!aligned.aligned().isEmpty()) {
             prepared = aligned.model();
             graph = ModelGraph.of(prepared);
@@ -97,8 +97,7 @@ public final class QuantizationPipeline {
         FastBiasCorrection.Outcome bias = params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FULL
                 && biasCorrects(config, params)
                 ? new FullBiasCorrection(backend, log).run(biasTargets, graph, prepared, quantized,
-                        params.biasCorrection(), new FullBiasCorrection.Inputs(calibration, calib, partitions,
-                                params.statBatchSize(), options.threadsPerTask(), options.workDir()))
+                        params.biasCorrection(), passes)
                 : biasCorrection(config, params, biasTargets, graph, plan, qparams, stats, warnings);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());

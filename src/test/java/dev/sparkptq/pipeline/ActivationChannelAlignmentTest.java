@@ -133,7 +133,7 @@ class ActivationChannelAlignmentTest {
                 graph.inputs());
         ActivationChannelAlignment.Outcome o = new ActivationChannelAlignment(
                 new InProcessBackend(new OrtEngineFactory()), s -> { }).run(m, graph,
-                new ActivationChannelAlignment.Inputs(source, source.list(), 2, 1, 1, tmp.resolve("work")));
+                new PassInputs(source, source.list(), 2, 1, 1, tmp.resolve("work")));
         OnnxMl.ModelProto exposed = o.model().toBuilder().setGraph(o.model().getGraph().toBuilder()
                 .addOutput(floatInfo("h", 1, 8, 8, 8))).build();
         double[] lo = new double[8];
