@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes")
+                    "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
@@ -29,6 +29,12 @@ final class ParamsBinder {
     private static final Choices<Preset> PRESETS = Choices.<Preset>builder()
             .value("performance", Preset.PERFORMANCE).value("mixed", Preset.MIXED)
             .alias("accuracy", Preset.MIXED).alias("symmetric", Preset.PERFORMANCE).alias("asymmetric", Preset.MIXED)
+            .build();
+
+    private static final Choices<OverflowFix> OVERFLOW_FIXES = Choices.<OverflowFix>builder()
+            .value("first_layer_only", OverflowFix.FIRST_LAYER_ONLY).value("enable", OverflowFix.ENABLE)
+            .value("disable", OverflowFix.DISABLE).alias("first_layer", OverflowFix.FIRST_LAYER_ONLY)
+            .alias("all", OverflowFix.ENABLE).alias("no", OverflowFix.DISABLE)
             .build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
@@ -45,13 +51,22 @@ final class ParamsBinder {
             .key("weights", "object", "8 bits, symmetric, per channel", "weight quantization scheme")
             .key("activations", "object", "8 bits, per tensor, mode from the preset", "activation quantization "
                     + "scheme")
-            .key("use_fast_bias", "boolean", "true", "(DefaultQuantization) fast bias correction; false would "
-                    + "select POT's full BiasCorrection, which is not implemented (a warning says so)")
+            .key("use_fast_bias", "boolean", "true", "(DefaultQuantization) true: FastBiasCorrection from the "
+                    + "calibration statistics; false: POT's full BiasCorrection (per-layer FP32 vs quantized output "
+                    + "means on 0.2·n samples, one distributed pass per bias depth; much slower)")
             .key("threshold", "number > 0", Double.toString(BiasCorrectionSpec.DEFAULT_THRESHOLD),
                     "(DefaultQuantization) a bias is corrected only when its largest relative shift "
-                    + "`max |shift / bias|` is below this")
+                    + "`max |shift / bias|` is below this (default 1000 with `use_fast_bias: false`)")
             .key("apply_for_all_nodes", "boolean", "false", "(DefaultQuantization) correct every bias regardless "
-                    + "of `threshold`");
+                    + "of `threshold`")
+            .key("saturation_fix", OVERFLOW_FIXES, "`first_layer_only`", "POT/NNCF overflow fix for CPUs without "
+                    + "VNNI: 7-bit weight levels (still stored as int8) on the first weighted layers "
+                    + "(`first_layer_only`), on all (`enable`) or none (`disable`)")
+            .key("overflow_fix", OVERFLOW_FIXES, "`first_layer_only`", "NNCF's name for `saturation_fix` (give one "
+                    + "of the two)")
+            .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
+                    + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
+                    + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
 
     private ParamsBinder() {
     }
@@ -79,23 +94,40 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p));
+                biasCorrection(p), adjustments(p));
     }
 
     /**
-     * {@code use_fast_bias} (default true), {@code threshold} (default 2.0, must be positive) and
-     * {@code apply_for_all_nodes} (default false). {@code use_fast_bias: false} selects POT's full BiasCorrection,
-     * which is not implemented: no bias is corrected (the pipeline warns).
+     * {@code saturation_fix} (POT's key; NNCF's {@code overflow_fix} is accepted too, not both): NNCF's values
+     * {@code first_layer_only} (default), {@code enable}, {@code disable}, or POT's {@code first_layer}, {@code all},
+     * {@code no}. {@code activation_channel_alignment} (default true, as POT's DefaultQuantization).
+     */
+    private static ModelAdjustmentSpec adjustments(ObjectView p) {
+        if (p.has("saturation_fix") && p.has("overflow_fix")) {
+            p.problem("overflow_fix", "give saturation_fix (POT) or overflow_fix (NNCF), not both");
+        }
+        String key = p.has("overflow_fix") ? "overflow_fix" : "saturation_fix";
+        OverflowFix fix = p.choice(key, OVERFLOW_FIXES).orElse(OverflowFix.FIRST_LAYER_ONLY);
+        boolean align = p.bool("activation_channel_alignment").orElse(true);
+        return new ModelAdjustmentSpec(fix, align ? ChannelAlignment.ON : ChannelAlignment.OFF);
+    }
+
+    /**
+     * {@code use_fast_bias} (default true), {@code threshold} (default 2.0 for the fast and 1000 for the full
+     * correction, must be positive) and {@code apply_for_all_nodes} (default false). {@code use_fast_bias: false}
+     * selects POT's full BiasCorrection.
      */
     private static BiasCorrectionSpec biasCorrection(ObjectView p) {
         boolean fast = p.bool("use_fast_bias").orElse(true);
-        double threshold = p.number("threshold").orElse(BiasCorrectionSpec.DEFAULT_THRESHOLD);
+        double dflt = fast ? BiasCorrectionSpec.DEFAULT_THRESHOLD : BiasCorrectionSpec.DEFAULT_FULL_THRESHOLD;
+        double threshold = p.number("threshold").orElse(dflt);
         if (!(threshold > 0) || Double.isInfinite(threshold)) {
-            p.problem("threshold", "must be a positive finite number (POT's default is 2.0), got " + threshold);
-            threshold = BiasCorrectionSpec.DEFAULT_THRESHOLD;
+            p.problem("threshold", "must be a positive finite number (POT's default is 2.0 fast, 1000 full), got "
+                    + threshold);
+            threshold = dflt;
         }
         boolean all = p.bool("apply_for_all_nodes").orElse(false);
-        return new BiasCorrectionSpec(fast ? BiasCorrectionSpec.Mode.FAST : BiasCorrectionSpec.Mode.NONE, threshold,
+        return new BiasCorrectionSpec(fast ? BiasCorrectionSpec.Mode.FAST : BiasCorrectionSpec.Mode.FULL, threshold,
                 all);
     }
 }

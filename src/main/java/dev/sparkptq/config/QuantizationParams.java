@@ -15,11 +15,21 @@ import java.io.Serializable;
  * @param activations    resolved activation scheme
  * @param weightStorage  how quantized weights are stored in the output model
  * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
+ * @param adjustments    saturation fix (MinMax and DefaultQuantization) and channel alignment (DefaultQuantization)
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
-                                 BiasCorrectionSpec biasCorrection) implements Serializable {
+                                 BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments)
+        implements Serializable {
+
+    /** Params with POT's default saturation fix and channel alignment. */
+    public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
+                              long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
+                              WeightStorage weightStorage, BiasCorrectionSpec biasCorrection) {
+        this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
+                biasCorrection, ModelAdjustmentSpec.defaults());
+    }
 
     /** Params with POT's default bias correction (fast, threshold 2.0). */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Replaces the values of FP32 bias initializers in a (quantized) model, keeping names, order and everything else:
- * bias correction changes numbers, never the graph.
+ * Replaces the values of FP32 initializers in a model, keeping names, order and everything else: bias correction
+ * (biases) and ActivationChannelAlignment (weights and biases) change numbers, never the graph.
  */
 final class BiasInitializers {
     private BiasInitializers() {
@@ -33,7 +33,7 @@ final class BiasInitializers {
             }
         }
         if (done.size() != values.size()) {
-            throw new InternalException("bias correction: initializers " + values.keySet() + " not all found in "
+            throw new InternalException("replacing initializer values: " + values.keySet() + " not all found in "
                     + "the quantized model (found " + done + ")");
         }
         return model.toBuilder().setGraph(g).build();

@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.config.AlgorithmSpec;
+import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
@@ -14,6 +15,7 @@ import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPlanner;
+import dev.sparkptq.plan.SevenBitWeights;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.runtime.ModelBlob;
@@ -70,7 +72,10 @@ public final class QuantizationPipeline {
         ModelGraph graph = ModelGraph.of(prepared);
         clock.lap("load");
 
-        QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
+        SevenBitWeights.Result sevenBit = SevenBitWeights.apply(
+                QuantizationPlanner.plan(graph, params, config.compression()), graph,
+                params.adjustments().overflowFix());
+        QuantizationPlan plan = sevenBit.plan();
         Samples samples = Samples.select(params, source(config, config.engine().dataSource(), graph));
         DataSource calibration = samples.source();
         List<SampleRef> calib = samples.selected();
@@ -79,9 +84,20 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
+        OnnxMl.ModelProto fp32 = prepared;
+        PassInputs passes = new PassInputs(calibration, calib, partitions, params.statBatchSize(),
+                options.threadsPerTask(), options.workDir());
+        ActivationChannelAlignment.Outcome aligned = new ActivationChannelAlignment(backend, log)
+                .runIfEnabled(config, params, prepared, graph, passes);
+        if (!aligned.aligned().isEmpty()) {
+            prepared = aligned.model();
+            graph = ModelGraph.of(prepared);
+            clock.lap("channel_alignment");
+        }
         List<BiasTarget> biasTargets = biasCorrects(config, params) ? BiasTarget.of(plan, graph) : List.of();
         StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics())
-                .plus(BiasTarget.requiredStatistics(biasTargets, graph), graph);
+                .plus(params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FAST
+                        ? BiasTarget.requiredStatistics(biasTargets, graph) : List.of(), graph);
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
                 options, fp32Sha, config, clock);
 
@@ -91,21 +107,26 @@ public final class QuantizationPipeline {
         OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
         clock.lap("quantize");
-        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, graph, plan, qparams, stats,
-                warnings);
+        FastBiasCorrection.Outcome bias = params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FULL
+                && biasCorrects(config, params)
+                ? new FullBiasCorrection(backend, log).run(biasTargets, graph, prepared, quantized,
+                        params.biasCorrection(), passes)
+                : biasCorrection(config, params, biasTargets, graph, plan, qparams, stats, warnings);
+        clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
 
         RunReport.MetricsSummary metrics = null;
         List<RunReport.QuantErrorSummary> quantError = null;
         if (options.evaluation() == RunOptions.Evaluation.RUN) {
-            metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
+            metrics = evaluate(config, graph, fp32, quantized, options, new HashSet<>(calib));
             clock.lap("evaluate");
             quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
             clock.lap("sqnr");
         }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
-                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary());
+                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()));
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
     }
 
@@ -191,7 +212,7 @@ public final class QuantizationPipeline {
         return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
     }
 
-    /** POT runs FastBiasCorrection in DefaultQuantization only, and only with {@code use_fast_bias: true}. */
+    /** POT runs (Fast)BiasCorrection in DefaultQuantization only. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
         return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
                 && params.biasCorrection().enabled();
@@ -202,10 +223,6 @@ public final class QuantizationPipeline {
                                                       QuantizationPlan plan, QuantizerParameters qparams,
                                                       StatisticsCache.Content stats, List<String> warnings) {
         if (!biasCorrects(config, params)) {
-            if (config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization) {
-                warnings.add("use_fast_bias is false: POT's full BiasCorrection is not implemented, so no bias was "
-                        + "corrected (set use_fast_bias to true for FastBiasCorrection)");
-            }
             return FastBiasCorrection.none(params.biasCorrection());
         }
         FastBiasCorrection.Outcome out = FastBiasCorrection.run(targets, graph, plan, qparams, stats.results(),
@@ -253,7 +270,8 @@ public final class QuantizationPipeline {
                         QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
-                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection) {
+                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
+                        RunReport.AdjustmentSummary adjustments) {
     }
 
 }

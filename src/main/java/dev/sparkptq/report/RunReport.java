@@ -10,18 +10,29 @@ import java.util.Map;
  * @param metrics null when the run did not evaluate
  * @param biasCorrection what FastBiasCorrection did (null in reports built without it)
  * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
+ * @param adjustments saturation fix and channel alignment (null in reports built without them)
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
-                        BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
+                        BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                        AdjustmentSummary adjustments) {
+
+    /** A report without the adjustments section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, null);
+    }
 
     /** A report without bias-correction and quantization-error sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, null, null);
+                timingsMs, null, null, null);
     }
 
     /** Bumped on every incompatible change of the report's shape. */
@@ -103,5 +114,28 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param samples evaluation samples summed over (0 for weights)
      */
     public record QuantErrorSummary(String tensor, String kind, Double sqnrDb, long samples) {
+    }
+
+    /**
+     * What DefaultQuantization changed in the model besides biases.
+     *
+     * @param saturationFix        {@code first_layer_only}, {@code enable} or {@code disable}
+     * @param sevenBitWeightLayers the layers whose weights got 7-bit levels (the saturation fix), topological order
+     * @param channelAlignment     {@code on} or {@code off}
+     * @param aligned              the Conv pairs ActivationChannelAlignment changed
+     */
+    public record AdjustmentSummary(String saturationFix, List<String> sevenBitWeightLayers, String channelAlignment,
+                                    List<AlignedPair> aligned) {
+    }
+
+    /**
+     * One producer → consumer pair aligned by ActivationChannelAlignment.
+     *
+     * @param maxAbsShift largest per-channel shift moved from the producer's bias into the consumer's
+     * @param minScale    smallest per-channel rescale of the producer's output (clipped to [0.01, 100])
+     * @param maxScale    largest per-channel rescale
+     */
+    public record AlignedPair(String producer, String consumer, int channels, double maxAbsShift, double minScale,
+                              double maxScale) {
     }
 }

@@ -33,9 +33,15 @@ class BiasCorrectionConfigTest {
     }
 
     @Test
-    void useFastBiasFalseTurnsCorrectionOff() {
+    void useFastBiasFalseSelectsFullCorrectionWithThresholdThousand() {
         BiasCorrectionSpec spec = fx.params("\"use_fast_bias\": false").biasCorrection();
-        assertEquals(BiasCorrectionSpec.Mode.NONE, spec.mode());
-        assertEquals(false, spec.enabled());
+        assertEquals(BiasCorrectionSpec.Mode.FULL, spec.mode());
+        assertEquals(1000.0, spec.threshold());
+        assertEquals(true, spec.enabled());
+    }
+
+    @Test
+    void anExplicitThresholdWinsOverTheFullDefault() {
+        assertEquals(3.0, fx.params("\"use_fast_bias\": false, \"threshold\": 3").biasCorrection().threshold());
     }
 }
