@@ -55,6 +55,7 @@ public final class ModelIo {
             throw new ModelException(modelFile + " is not an ONNX model: " + (model.getIrVersion() <= 0
                     ? "it declares no ir_version" : "its graph has no nodes") + "; pass an exported .onnx file");
         }
+        ModelChecks.check(model);
         try {
             return ExternalData.resolve(model, modelFile.toAbsolutePath().getParent().toRealPath());
         } catch (IOException e) {

@@ -70,7 +70,7 @@ public final class QuantizationPipeline {
         StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics())
                 .plus(BiasTarget.requiredStatistics(biasTargets, graph), graph);
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
-                options, fp32Sha, config, clock);
+                options, fp32Sha, config, clock, warnings);
 
         QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results(),
                 stats.histogramResults());
@@ -104,7 +104,7 @@ public final class QuantizationPipeline {
     private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
                                                DataSource source, List<SampleRef> calib, int partitions,
                                                QuantizationParams params, RunOptions options, String fp32Sha,
-                                               PtqConfig config, Stopwatch clock) {
+                                               PtqConfig config, Stopwatch clock, List<String> warnings) {
         if (options.statistics() != null) {
             log.accept("reusing statistics from " + options.statistics());
             StatisticsCache.Content reused = StatisticsCache.load(options.statistics(), fp32Sha, request.specs(),
@@ -121,6 +121,7 @@ public final class QuantizationPipeline {
                 params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
+        NonFiniteWarning.of(stats).ifPresent(warnings::add);
         clock.lap("statistics");
         HistogramSet histograms = histograms(request, job, stats, calib, partitions);
         if (request.passes() > 1) {
