@@ -36,7 +36,7 @@ final class OutputWriter {
         Path tmp = null;
         try {
             Files.createDirectories(outputDir);
-            tmp = Files.createTempDirectory(outputDir, ".spark-ptq-tmp-");
+            tmp = Scratch.createIn(outputDir, ".spark-ptq-tmp-");
             Path model = tmp.resolve(MODEL);
             ModelIo.save(quantized, model);
             Path data = tmp.resolve(MODEL + ".data");
