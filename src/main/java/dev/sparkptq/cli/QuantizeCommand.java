@@ -79,6 +79,7 @@ final class QuantizeCommand {
         MasterCheck.requireWellFormed(a.get("--master"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
         Path outputDir = outputDir(a, config);
+        dev.sparkptq.pipeline.OutputSwap.recover(outputDir).forEach(m -> err.println("[spark-ptq] " + m));
         refuseToReplace(outputDir, a.has("--overwrite"));
         requireWritable(outputDir);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
