@@ -38,7 +38,7 @@ final class OutputWriter {
             OutputSwap.recover(outputDir);
             tmp = Scratch.createIn(outputDir, OutputSwap.TMP_PREFIX);
             Path model = tmp.resolve(MODEL);
-            ModelIo.save(quantized, model);
+            ModelIo.save(quantized, model, externalThreshold(in.modelPath(), quantized));
             Path data = tmp.resolve(MODEL + ".data");
             boolean external = Files.exists(data);
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
@@ -60,4 +60,17 @@ final class OutputWriter {
         }
     }
 
+    /**
+     * An input that kept its weights in external data gets an output that does too (every initializer of at least
+     * 1 KiB in model.onnx.data), so that tools which handled the input handle the output the same way; otherwise
+     * only a model too large for one protobuf message does. The input model file smaller than even the quantized
+     * weights means its weights were stored outside it (an inline model's file holds all of its FP32 weights).
+     */
+    static long externalThreshold(Path input, OnnxMl.ModelProto quantized) {
+        try {
+            return Files.size(input) < ModelIo.initializerBytes(quantized) ? 0 : ModelIo.DEFAULT_EXTERNAL_THRESHOLD;
+        } catch (IOException e) {
+            return ModelIo.DEFAULT_EXTERNAL_THRESHOLD;
+        }
+    }
 }
