@@ -114,12 +114,13 @@ class LoopbackClusterTest {
         String master = "spark://127.0.0.1:" + freePort();
         Path state = tmp.resolve("cluster-state");
         Path clusterOut = tmp.resolve("cluster");
-        List<Long> killed = new ArrayList<>();
+        List<Long> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
         ScriptRun run;
         try (JvmWatcher jvms = new JvmWatcher(state)) {
             run = script(project, state, line -> {
                 if (killed.isEmpty() && line.contains("collecting statistics")) {
-                    killed.add(killOneExecutor(state));
+                    killed.add(0L);
+                    CompletableFuture.runAsync(() -> killed.set(0, killOneExecutor(state)));
                 }
             }, "run", "--workers", Integer.toString(WORKERS), "--port", master.substring(master.lastIndexOf(':') + 1),
                     "--", "quantize", "-c", config.toString(), "--output-dir", clusterOut.toString(), "--master",
@@ -128,8 +129,12 @@ class LoopbackClusterTest {
         }
         assertEquals(0, run.code(), "the run with a killed executor failed; its output:\n" + run.output());
         assertTrue(!killed.isEmpty() && killed.get(0) > 0, "an executor was found and killed during statistics");
-        System.out.println("lost-executor lines: " + run.output().lines()
-                .filter(l -> l.contains("Lost executor") || l.contains("ExecutorLost")).count());
+        List<String> evidence = logLines(state, "137");
+        evidence.forEach(l -> System.out.println("executor loss in the cluster logs: " + l));
+        assertTrue(!evidence.isEmpty(), "the master/worker logs record the killed executor (exit code 137)");
+        List<String> lost = run.output().lines().filter(l -> l.contains("Lost task")).toList();
+        lost.forEach(l -> System.out.println("driver: " + l));
+        assertTrue(!lost.isEmpty(), "a task was lost with the executor and re-run");
 
         Path localOut = tmp.resolve("local");
         assertEquals(0, Main.run(List.of("quantize", "-c", config.toString(), "--output-dir", localOut.toString(),
@@ -139,20 +144,47 @@ class LoopbackClusterTest {
                 "model.onnx after an executor loss differs from the undisturbed local[2] model");
     }
 
-    /** SIGKILLs one live executor JVM of the cluster in {@code state}; returns its pid (-1 when none was found). */
+    /** Lines containing {@code fragment} in the cluster's log files (master, workers, executors). */
+    private static List<String> logLines(Path state, String fragment) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(state)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")
+                    || f.getFileName().toString().equals("stderr")).toList()) {
+                try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                    lines.filter(l -> l.contains(fragment) && l.toLowerCase().contains("executor"))
+                            .forEach(found::add);
+                } catch (java.io.UncheckedIOException e) {
+                    // a binary or non-UTF-8 file: not a log
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Waits until some executor logs "Running task" (its stderr in the worker's work dir, app-ID/EXEC-ID/stderr),
+     * then SIGKILLs that executor's JVM, so a task is lost mid-flight; returns its pid (-1 when none was found).
+     */
     private static long killOneExecutor(Path state) {
         String marker = state.toString() + "/";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (System.nanoTime() < deadline) {
-            var executor = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                    .filter(c -> c.contains(marker) && c.contains("CoarseGrainedExecutorBackend")).isPresent())
-                    .findFirst();
-            if (executor.isPresent()) {
-                executor.get().destroyForcibly(); // SIGKILL
-                return executor.get().pid();
-            }
-            try {
-                Thread.sleep(50);
+            try (Stream<Path> files = Files.walk(state.resolve("work"))) {
+                for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("Running task")) {
+                        String id = f.getParent().getFileName().toString();
+                        var executor = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                                .filter(c -> c.contains(marker) && c.contains("CoarseGrainedExecutorBackend")
+                                        && c.contains("--executor-id " + id + " ")).isPresent()).findFirst();
+                        if (executor.isPresent()) {
+                            executor.get().destroyForcibly(); // SIGKILL
+                            return executor.get().pid();
+                        }
+                    }
+                }
+                Thread.sleep(20);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // the work dir is being created: try again
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return -1;
