@@ -5,6 +5,7 @@ import dev.sparkptq.core.ConfigException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.util.regex.Pattern;
 
 /**
  * Fails fast, with one clear line, when a standalone master ({@code spark://host:port[,host:port]}) accepts no
@@ -12,11 +13,17 @@ import java.net.Socket;
  */
 final class MasterCheck {
     static final int TIMEOUT_MILLIS = 3000;
+    private static final Pattern WELL_FORMED = Pattern.compile(
+            "local(\\[(\\*|[1-9][0-9]*)(,[1-9][0-9]*)?])?"
+                    + "|local-cluster\\[[1-9][0-9]*,[1-9][0-9]*,[1-9][0-9]*]"
+                    + "|spark://[^/:,\\s]+(:[0-9]{1,5})?(,[^/:,\\s]+(:[0-9]{1,5})?)*"
+                    + "|yarn|k8s://\\S+|mesos://\\S+");
 
     private MasterCheck() {
     }
 
     static void requireReachable(String master) {
+        requireWellFormed(master);
         if (master == null || !master.startsWith("spark://")) {
             return;
         }
@@ -33,6 +40,18 @@ final class MasterCheck {
         }
         throw new ConfigException("the Spark master " + master + " is unreachable (no connection within "
                 + TIMEOUT_MILLIS / 1000 + " s); start it (see jobs/loopback-cluster.sh) or fix --master");
+    }
+
+    /**
+     * Spark's own message for a master URL it cannot parse is an internal-error stack; the forms it accepts are
+     * few, so they are checked here and the valid ones named.
+     */
+    static void requireWellFormed(String master) {
+        if (master == null || WELL_FORMED.matcher(master).matches()) {
+            return;
+        }
+        throw new ConfigException("--master " + master + " is not a Spark master URL; use local, local[N], local[*], "
+                + "local[N,F] (F = task retries), spark://host:port[,host:port], yarn or k8s://https://host:port");
     }
 
     private static int parsePort(String text, String master) {

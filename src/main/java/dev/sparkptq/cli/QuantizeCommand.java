@@ -76,8 +76,10 @@ final class QuantizeCommand {
         }
         LogLevel level = LogLevel.parse(a.get("--log-level"));
         int threads = a.positiveInt("--threads", 1);
+        MasterCheck.requireWellFormed(a.get("--master"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
         Path outputDir = outputDir(a, config);
+        dev.sparkptq.pipeline.OutputSwap.recover(outputDir).forEach(m -> err.println("[spark-ptq] " + m));
         refuseToReplace(outputDir, a.has("--overwrite"));
         requireWritable(outputDir);
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
@@ -122,6 +124,10 @@ final class QuantizeCommand {
 
     /** Fails before any calibration when the output folder cannot be created or written. */
     static void requireWritable(Path outputDir) {
+        if (java.nio.file.Files.isRegularFile(outputDir)) {
+            throw new ConfigException("the output folder " + outputDir + " is a file, not a folder; choose another "
+                    + "--output-dir");
+        }
         try {
             java.nio.file.Files.createDirectories(outputDir);
             java.nio.file.Files.delete(java.nio.file.Files.createTempFile(outputDir, ".spark-ptq-probe-", ""));

@@ -91,9 +91,14 @@ final class ModelInputs {
                         + Arrays.toString(shape) + ", so the " + what + " cannot size a sample; export the model"
                         + " with fixed non-batch dimensions");
             }
-            n *= shape[i];
+            n = shape[i] > 0 && n > Integer.MAX_VALUE / shape[i] ? Long.MAX_VALUE : n * shape[i];
         }
-        return Math.toIntExact(n);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new DataException("model input '" + input.name() + "' declares " + Arrays.toString(shape)
+                    + ", more than 2^31 elements per sample, which the " + what + " cannot hold in one tensor; check "
+                    + "the model's input shape");
+        }
+        return (int) n;
     }
 
     /** The input's shape with the batch dimension set to 1. */

@@ -28,6 +28,9 @@ public final class ModelIo {
     /** Nesting depth allowed while parsing: deep enough for nested If/Loop bodies, small enough to stop a bomb. */
     private static final int RECURSION_LIMIT = 500;
 
+    /** Largest model file (the protobuf part) parsed: protobuf's own 2 GB message limit. */
+    static final int MAX_PROTO_BYTES = Integer.MAX_VALUE;
+
     private ModelIo() {
     }
 
@@ -39,9 +42,12 @@ public final class ModelIo {
      */
     public static OnnxMl.ModelProto load(Path modelFile) {
         OnnxMl.ModelProto model;
+        requireParsableSize(modelFile);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(modelFile), 1 << 16)) {
             CodedInputStream cis = CodedInputStream.newInstance(in);
-            cis.setSizeLimit(Integer.MAX_VALUE);
+            // explicit, not protobuf's default (64 MB in protobuf 2, Integer.MAX_VALUE in 3.x): the model file may
+            // be up to 2 GB (checked above), its weights beyond that live in external data read by ExternalData
+            cis.setSizeLimit(MAX_PROTO_BYTES);
             cis.setRecursionLimit(RECURSION_LIMIT);
             model = OnnxMl.ModelProto.parseFrom(cis);
         } catch (NoSuchFileException e) {
@@ -55,10 +61,30 @@ public final class ModelIo {
             throw new ModelException(modelFile + " is not an ONNX model: " + (model.getIrVersion() <= 0
                     ? "it declares no ir_version" : "its graph has no nodes") + "; pass an exported .onnx file");
         }
+        ModelChecks.check(model);
         try {
             return ExternalData.resolve(model, modelFile.toAbsolutePath().getParent().toRealPath());
         } catch (IOException e) {
             throw new ModelException("cannot resolve the folder of " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A protobuf message cannot exceed 2 GB, and a stream parser would read a larger file up to the limit before
+     * failing: refuse it up front with the remedy (models above 2 GB keep their weights in external data).
+     */
+    private static void requireParsableSize(Path modelFile) {
+        try {
+            long size = Files.size(modelFile);
+            if (size > MAX_PROTO_BYTES) {
+                throw new ModelException(modelFile + " is " + size + " bytes, more than one protobuf message can hold "
+                        + "(2 GB); save the model with its weights as external data (onnx.save_model(..., "
+                        + "save_as_external_data=True))");
+            }
+        } catch (NoSuchFileException e) {
+            throw new ModelException("model file " + modelFile + " does not exist; check the model path", e);
+        } catch (IOException e) {
+            throw new ModelException("cannot read model file " + modelFile + ": " + e.getMessage(), e);
         }
     }
 

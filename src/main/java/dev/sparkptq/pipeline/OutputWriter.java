@@ -9,17 +9,16 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /**
  * Writes model.onnx (+ external data), statistics.json, report.html and report.json so that a reader never sees a
- * half-written or mixed result: everything is written into a temporary folder inside the output folder, then renamed
- * into place (external data first, the model second, the statistics third, report.html fourth, report.json last:
- * its presence means the whole output is there).
+ * half-written or mixed result: everything is written into a temporary folder inside the output folder, then
+ * published by {@link OutputSwap} (external data first, report.json last: its presence means the whole output is
+ * there; an earlier run's files are moved aside first, and a replace interrupted by kill -9 is finished by the next
+ * run).
  */
 final class OutputWriter {
     static final String MODEL = "model.onnx";
@@ -36,28 +35,22 @@ final class OutputWriter {
         Path tmp = null;
         try {
             Files.createDirectories(outputDir);
-            tmp = Files.createTempDirectory(outputDir, ".spark-ptq-tmp-");
+            OutputSwap.recover(outputDir);
+            tmp = Scratch.createIn(outputDir, OutputSwap.TMP_PREFIX);
             Path model = tmp.resolve(MODEL);
-            ModelIo.save(quantized, model);
+            ModelIo.save(quantized, model, externalThreshold(in.modelPath(), quantized));
             Path data = tmp.resolve(MODEL + ".data");
             boolean external = Files.exists(data);
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
             clock.lap("save");
             RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
-                    external ? MODEL + ".data" : null, metrics, clock.finish(), quantizationError);
+                    external ? MODEL + ".data" : null, ModelIo.sha256(model), metrics, clock.finish(),
+                    quantizationError);
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
             Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
             Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));
-            if (external) {
-                move(data, outputDir.resolve(MODEL + ".data"));
-            }
-            move(model, outputDir.resolve(MODEL));
-            if (!external) {
-                Files.deleteIfExists(outputDir.resolve(MODEL + ".data")); // stale data of an earlier run
-            }
-            move(tmp.resolve(STATISTICS), outputDir.resolve(STATISTICS));
-            move(tmp.resolve(REPORT_HTML), outputDir.resolve(REPORT_HTML));
-            move(tmp.resolve(REPORT), outputDir.resolve(REPORT));
+            OutputSwap.publish(tmp, outputDir);
+            tmp = null;
             return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);
         } catch (IOException e) {
             throw new InternalException("cannot write the output to " + outputDir + ": " + e.getMessage()
@@ -67,12 +60,17 @@ final class OutputWriter {
         }
     }
 
-    private static void move(Path from, Path to) throws IOException {
+    /**
+     * An input that kept its weights in external data gets an output that does too (every initializer of at least
+     * 1 KiB in model.onnx.data), so that tools which handled the input handle the output the same way; otherwise
+     * only a model too large for one protobuf message does. The input model file smaller than even the quantized
+     * weights means its weights were stored outside it (an inline model's file holds all of its FP32 weights).
+     */
+    static long externalThreshold(Path input, OnnxMl.ModelProto quantized) {
         try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+            return Files.size(input) < ModelIo.initializerBytes(quantized) ? 0 : ModelIo.DEFAULT_EXTERNAL_THRESHOLD;
+        } catch (IOException e) {
+            return ModelIo.DEFAULT_EXTERNAL_THRESHOLD;
         }
     }
-
 }

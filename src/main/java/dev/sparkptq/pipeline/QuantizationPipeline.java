@@ -99,7 +99,7 @@ public final class QuantizationPipeline {
                 .plus(params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FAST
                         ? BiasTarget.requiredStatistics(biasTargets, graph) : List.of(), graph);
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
-                options, fp32Sha, config, clock);
+                options, fp32Sha, config, clock, warnings);
 
         QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results(),
                 stats.histogramResults());
@@ -138,7 +138,7 @@ public final class QuantizationPipeline {
     private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
                                                DataSource source, List<SampleRef> calib, int partitions,
                                                QuantizationParams params, RunOptions options, String fp32Sha,
-                                               PtqConfig config, Stopwatch clock) {
+                                               PtqConfig config, Stopwatch clock, List<String> warnings) {
         if (options.statistics() != null) {
             log.accept("reusing statistics from " + options.statistics());
             StatisticsCache.Content reused = StatisticsCache.load(options.statistics(), fp32Sha, request.specs(),
@@ -155,6 +155,7 @@ public final class QuantizationPipeline {
                 params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
+        NonFiniteWarning.of(stats).ifPresent(warnings::add);
         clock.lap("statistics");
         HistogramSet histograms = histograms(request, job, stats, calib, partitions);
         if (request.passes() > 1) {

@@ -22,6 +22,7 @@ final class Reports {
     }
 
     static RunReport build(QuantizationPipeline.ReportInputs in, Path modelOut, long outBytes, String externalData,
+                           String outSha256,
                            RunReport.MetricsSummary metrics, Map<String, Long> timings,
                            List<RunReport.QuantErrorSummary> quantizationError) {
         long inBytes = fileBytes(in.modelPath());
@@ -30,7 +31,7 @@ final class Reports {
         var model = new RunReport.ModelSummary(in.modelPath().toString(), in.fp32Sha(), in.graph().opset(),
                 in.graph().nodes().size(), inBytes);
         var output = new RunReport.OutputSummary(modelOut.toString(), outBytes,
-                inBytes == 0 ? 0 : (double) outBytes / inBytes, externalData);
+                inBytes == 0 ? 0 : (double) outBytes / inBytes, externalData, outSha256);
         long nonFinite = in.stats().results().values().stream().mapToLong(StatResult::nonFinite).sum();
         var calibration = new RunReport.CalibrationSummary(in.config().engine().dataSource().toString(),
                 in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()

@@ -44,7 +44,11 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record ModelSummary(String path, String sha256, int opset, int nodes, long bytes) {
     }
 
-    public record OutputSummary(String path, long bytes, double sizeRatio, String externalData) {
+    /** @param sha256 of the written model.onnx: a reader checks that model.onnx and report.json belong together */
+    public record OutputSummary(String path, long bytes, double sizeRatio, String externalData, String sha256) {
+        public OutputSummary(String path, long bytes, double sizeRatio, String externalData) {
+            this(path, bytes, sizeRatio, externalData, null);
+        }
     }
 
     /**

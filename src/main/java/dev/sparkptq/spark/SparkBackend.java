@@ -1,5 +1,6 @@
 package dev.sparkptq.spark;
 
+import dev.sparkptq.core.InternalException;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
@@ -73,9 +74,26 @@ public final class SparkBackend implements StatisticsBackend {
             List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
                     .mapPartitionsWithIndex(new PartitionTask<R>(b, engines, work), false).collect());
             parts.sort(Comparator.comparing(Tuple2::_1));
+            requireOnePerPartition(parts, partitions);
             return parts.stream().map(Tuple2::_2).toList();
         } finally {
             b.destroy();
+        }
+    }
+
+    /**
+     * Statistics are merged from exactly one result per partition: a task Spark re-ran after losing an executor
+     * must not count twice. collect() guarantees it (one result per partition, whichever attempt won); this makes
+     * the guarantee explicit rather than assumed, and never uses Spark accumulators, which retries can double.
+     */
+    static void requireOnePerPartition(List<? extends Tuple2<Integer, ?>> sorted, int partitions) {
+        boolean ok = sorted.size() == partitions;
+        for (int i = 0; ok && i < partitions; i++) {
+            ok = sorted.get(i)._1() == i;
+        }
+        if (!ok) {
+            throw new InternalException("Spark returned results for partitions " + sorted.stream().map(Tuple2::_1)
+                    .toList() + " instead of one for each of 0.." + (partitions - 1) + "; re-run the job");
         }
     }
 

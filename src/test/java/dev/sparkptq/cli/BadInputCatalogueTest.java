@@ -9,6 +9,7 @@ import dev.sparkptq.pipeline.TinyRun;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,9 +48,25 @@ class BadInputCatalogueTest {
         checked.add(id);
     }
 
+    /** A case the run survives: exit 0, a model written, and one {@code warning:} line naming the problem. */
+    private void expectWarning(String id, String fragment, String... argv) {
+        CliErrorsTest.Run r = CliErrorsTest.cli(argv);
+        assertEquals(0, r.code(), id + ": " + r.err());
+        List<String> warnings = r.out().lines().filter(l -> l.startsWith("warning: ")).toList();
+        assertEquals(1, warnings.size(), id + ": one warning line: " + r.out());
+        assertTrue(warnings.get(0).contains(fragment), id + ": '" + fragment + "' in " + warnings.get(0));
+        assertFalse(r.err().contains("\tat "), id + ": no stack trace");
+        System.out.println(id + " -> exit 0: " + warnings.get(0));
+        checked.add(id);
+    }
+
     private String[] quantize(Path config, String... extra) {
+        return quantizeTo(tmp.resolve("out-" + checked.size()), config, extra);
+    }
+
+    private String[] quantizeTo(Path out, Path config, String... extra) {
         List<String> argv = new ArrayList<>(List.of("quantize", "-c", config.toString(), "--output-dir",
-                tmp.resolve("out-" + checked.size()).toString(), "--master", "local[1]"));
+                out.toString(), "--master", "local[1]"));
         argv.addAll(Arrays.asList(extra));
         return argv.toArray(String[]::new);
     }
@@ -69,6 +86,17 @@ class BadInputCatalogueTest {
         expect("cli-repeated-option", 2, "given twice", "quantize", "-c", "a.json", "-c", "b.json");
         expect("cli-bad-number", 2, "--threads", "quantize", "-c", "a.json", "--threads", "many");
         expect("cli-q-and-c", 2, "exclude each other", "quantize", "-q", "default", "-c", "a.json");
+        expect("cli-quick-option-with-config", 2, "quick mode", "quantize", "-c", "a.json", "--preset", "mixed");
+        expect("cli-statistics-missing", 2, "--statistics", quantize(config(t, good), "--statistics",
+                tmp.resolve("none.json").toString()));
+        Path firstRun = tmp.resolve("ok-first");
+        assertEquals(0, CliErrorsTest.cli("quantize", "-c", config(t, good).toString(), "--output-dir",
+                firstRun.toString(), "--master", "local[1]").code(), "a good run for its statistics.json");
+        ModelIo.save(TinyModels.convReluConv().toBuilder().setDocString("another model").build(),
+                t.dir.resolve("other.onnx"));
+        expect("cli-statistics-other-model", 2, "another model", quantize(config(t, good), "--model",
+                t.dir.resolve("other.onnx").toString(), "--statistics", firstRun.resolve("statistics.json")
+                        .toString()));
         // configuration
         expect("config-missing-file", 2, "does not exist", "quantize", "-c", tmp.resolve("nope.json").toString());
         expect("config-malformed-json", 2, "config", quantize(config(t, "{ \"model\": ")));
@@ -81,6 +109,15 @@ class BadInputCatalogueTest {
         expect("config-contradiction", 2, "level_low", quantize(config(t, good.replace(
                 "\"preset\": \"performance\"", "\"preset\": \"performance\", \"activations\": "
                         + "{\"level_low\": 10, \"level_high\": 5}"))));
+        expect("config-batch-above-subset", 2, "stat_batch_size", quantize(config(t, good.replace(
+                "\"preset\": \"performance\"", "\"preset\": \"performance\", \"stat_subset_size\": 2, "
+                        + "\"stat_batch_size\": 4"))));
+        expect("config-symmetric-with-min", 2, "remove min", quantize(config(t, good.replace(
+                "\"preset\": \"performance\"", "\"preset\": \"performance\", \"weights\": {\"mode\": "
+                        + "\"symmetric\", \"range_estimator\": {\"min\": {\"type\": \"min\"}}}"))));
+        expect("config-histogram-per-channel", 2, "per tensor", quantize(config(t, good.replace(
+                "\"preset\": \"performance\"", "\"preset\": \"performance\", \"activations\": "
+                        + "{\"granularity\": \"perchannel\", \"range_estimator\": {\"preset\": \"histogram\"}}"))));
         expect("config-missing-model", 2, "does not exist", quantize(config(t, good.replace("tiny.onnx",
                 "missing.onnx"))));
         expect("config-ignored-name", 2, "did you mean 'conv1'", quantize(config(t, good.replace(
@@ -99,6 +136,12 @@ class BadInputCatalogueTest {
         expect("model-truncated", 3, "ONNX", quantize(cfg));
         ModelIo.save(withOpset(TinyModels.convReluConv(), 6), model);
         expect("model-opset-too-old", 3, "opset 6", quantize(cfg));
+        ModelIo.save(withOpset(TinyModels.convReluConv(), 99), model);
+        expect("model-opset-too-new", 3, "opset 99", quantize(cfg));
+        ModelIo.save(BadModels.withUnknownDomain(TinyModels.convReluConv()), model);
+        expect("model-unknown-domain", 3, "com.example", quantize(cfg));
+        ModelIo.save(BadModels.withUnsupportedOp(TinyModels.convReluConv()), model);
+        expect("model-unknown-op", 3, "Frobnicate", quantize(cfg));
         ModelIo.save(reluOnly(), model);
         expect("model-nothing-to-quantize", 3, "nothing to quantize", quantize(cfg));
         ModelIo.save(alreadyQuantized(), model);
@@ -107,7 +150,14 @@ class BadInputCatalogueTest {
         expect("model-external-data-escapes", 3, "escapes", quantize(cfg));
         Files.write(model, externalData(bytes, "weights.bin"));
         expect("model-external-data-missing", 3, "weights.bin", quantize(cfg));
+        Files.write(tmp.resolve("outside.bin"), new byte[4096]);
+        Files.createSymbolicLink(t.dir.resolve("link.bin"), tmp.resolve("outside.bin"));
+        Files.write(model, externalData(bytes, "link.bin"));
+        expect("model-external-data-symlink", 3, "symbolic link", quantize(cfg));
+        ModelIo.save(BadModels.hugeInitializer(TinyModels.convReluConv()), model);
+        expect("model-huge-initializer", 3, "W1", quantize(cfg));
         Files.write(model, bytes);
+        modelInputCases(t);
         // data
         try (Stream<Path> s = Files.list(t.data)) {
             for (Path p : s.toList()) {
@@ -123,6 +173,27 @@ class BadInputCatalogueTest {
         Arrays.fill(nan, Float.NaN);
         Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, nan));
         expect("data-all-nan", 4, "NaN", quantize(cfg));
+        float[] someNan = t.samples[0].clone();
+        Arrays.fill(someNan, 0, 10, Float.NaN);
+        Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, someNan));
+        Npy.write(t.data.resolve("b.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, t.samples[1]));
+        expectWarning("data-some-nan", "NaN", quantizeTo(tmp.resolve("ok-nan"), cfg));
+        Files.delete(t.data.resolve("b.npy"));
+        Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{24, 8}, new float[192]));
+        expect("data-wrong-rank", 4, "a.npy", quantize(cfg));
+        Files.write(t.data.resolve("a.npy"), Arrays.copyOf(Files.readAllBytes(tmp.resolve("s000.npy")), 200));
+        expect("data-npy-shorter-than-shape", 4, "truncated", quantize(cfg));
+        Files.writeString(t.data.resolve("a.npy"), npyHeader("<c8", "(1, 3, 8, 8)"), StandardCharsets.ISO_8859_1);
+        expect("data-wrong-dtype", 4, "<c8", quantize(cfg));
+        Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, t.samples[0]));
+        expectWarning("data-fewer-than-subset", "stat_subset_size is 50", quantizeTo(tmp.resolve("ok-subset"),
+                config(t, good.replace("\"preset\": \"performance\"",
+                        "\"preset\": \"performance\", \"stat_subset_size\": 50"))));
+        Path images = Files.createDirectories(tmp.resolve("images"));
+        Files.writeString(images.resolve("cat.jpg"), "not a jpeg");
+        expect("data-corrupt-image", 4, "cat.jpg", quantize(config(t, good.replace("\"type\": \"npy\"",
+                "\"type\": \"image\", \"resize\": [8, 8]")), "--data-source", images.toString()));
+        textCases(t);
         // environment
         Files.writeString(tmp.resolve("a-file"), "x");
         expect("env-output-not-writable", 2, "cannot write to the output folder", "quantize", "-c", cfg.toString(),
@@ -131,6 +202,14 @@ class BadInputCatalogueTest {
         Files.writeString(earlier.resolve("model.onnx"), "earlier");
         expect("env-output-exists", 2, "--overwrite", "quantize", "-c", cfg.toString(), "--output-dir",
                 earlier.toString());
+        expect("env-output-is-file", 2, "is a file", "quantize", "-c", cfg.toString(), "--output-dir",
+                tmp.resolve("a-file").toString());
+        expect("env-path-too-long", 2, "cannot write to the output folder", "quantize", "-c", cfg.toString(),
+                "--output-dir", tmp.resolve("x".repeat(300)).resolve("out").toString());
+        expect("env-master-malformed", 2, "--master", "quantize", "-c", cfg.toString(), "--output-dir",
+                tmp.resolve("m0").toString(), "--master", "spark:/127.0.0.1:7077");
+        expect("env-master-bad-local", 2, "local[", "quantize", "-c", cfg.toString(), "--output-dir",
+                tmp.resolve("m1").toString(), "--master", "local[zero]");
         Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, new float[192]));
         expect("env-master-unreachable", 2, "unreachable", "quantize", "-c", cfg.toString(), "--output-dir",
                 tmp.resolve("m").toString(), "--master", "spark://127.0.0.1:1");
@@ -138,8 +217,52 @@ class BadInputCatalogueTest {
         assertEquals(documentedCases(), checked, "docs/bad-input.md and this test list the same cases in order");
         try (Stream<Path> s = Files.walk(tmp)) {
             assertEquals(List.of(), s.filter(p -> p.getFileName().toString().equals("model.onnx"))
-                    .filter(p -> !p.startsWith(earlier)).toList(), "no model.onnx was written by a failing run");
+                    .filter(p -> !p.startsWith(earlier) && !p.getParent().getFileName().toString().startsWith("ok-"))
+                    .toList(), "no model.onnx was written by a failing run");
         }
+    }
+
+    /** Model inputs the readers cannot size: a dynamic image size, a dynamic or huge JSON-array dimension. */
+    private void modelInputCases(TinyRun t) throws Exception {
+        Path dyn = t.dir.resolve("dynamic.onnx");
+        ModelIo.save(BadModels.withInputShape(TinyModels.convReluConv(), 1, 3, -1, -1), dyn);
+        Path images = Files.createDirectories(tmp.resolve("dyn-images"));
+        Files.writeString(images.resolve("a.jpg"), "x");
+        expect("model-dynamic-image-size", 2, "dynamic image size", "quantize", "-q", "default", "--model",
+                dyn.toString(), "--data-source", images.toString(), "--output-dir", tmp.resolve("dyn").toString());
+        Path json = Files.createDirectories(tmp.resolve("json"));
+        Files.writeString(json.resolve("a.json"), "{\"data\": [0.5]}");
+        String reader = "\"type\": \"json\", \"key\": \"data\"";
+        Path cfg = config(t, t.json(1, "performance").replace("\"type\": \"npy\"", reader));
+        expect("model-dynamic-dimension", 4, "dynamic dimension", quantize(cfg, "--model", dyn.toString(),
+                "--data-source", json.toString()));
+        Path huge = t.dir.resolve("huge.onnx");
+        ModelIo.save(BadModels.withInputShape(TinyModels.convReluConv(), 1, 3, 1L << 20, 1L << 20), huge);
+        expect("model-huge-input-dimension", 4, "elements", quantize(cfg, "--model", huge.toString(),
+                "--data-source", json.toString()));
+    }
+
+    /** The text reader: an empty text file, a malformed tokenizer.json. */
+    private void textCases(TinyRun t) throws Exception {
+        Path model = t.dir.resolve("text.onnx");
+        ModelIo.save(BadModels.tokenIds(), model);
+        Path text = Files.writeString(tmp.resolve("empty.txt"), "\n  \n");
+        Path tokenizer = Files.writeString(tmp.resolve("tokenizer.json"), "{ \"model\": [ oops");
+        String reader = "\"type\": \"text\", \"tokenizer\": \"" + tokenizer + "\", \"max_length\": 8";
+        Path cfg = config(t, t.json(1, "performance").replace("\"type\": \"npy\"", reader));
+        expect("data-empty-text", 4, "no non-blank lines", quantize(cfg, "--model", model.toString(),
+                "--data-source", text.toString()));
+        Files.writeString(text, "hello world\nsecond line\n");
+        expect("data-tokenizer-malformed", 4, "tokenizer", quantize(cfg, "--model", model.toString(),
+                "--data-source", text.toString()));
+    }
+
+    /** An NPY v1 header alone (no data), for dtype checks. */
+    private static String npyHeader(String descr, String shape) {
+        String dict = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+        int len = 10 + dict.length() + 1;
+        String header = dict + " ".repeat((64 - len % 64) % 64) + "\n";
+        return "\u0093NUMPY\u0001\u0000" + (char) (header.length() & 0xff) + (char) (header.length() >> 8) + header;
     }
 
     static List<String> documentedCases() throws Exception {

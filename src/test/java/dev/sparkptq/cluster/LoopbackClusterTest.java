@@ -97,6 +97,102 @@ class LoopbackClusterTest {
         assertEquals(List.of(), alive, "JVMs of the cluster still alive after stop: " + jvms.roles());
     }
 
+    /**
+     * SIGKILL of one executor JVM as soon as the driver starts the statistics pass: Spark re-runs the lost tasks on
+     * the other executor (or on the one the standalone master relaunches), and since partition results are merged
+     * on the driver from one result per partition index (never from accumulators a retried task could add twice),
+     * the model is byte-identical to an undisturbed local[2] run.
+     */
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void killingAnExecutorDuringCalibrationGivesTheSameModelBytes(@TempDir Path tmp) throws Exception {
+        Path project = Path.of(System.getProperty("sparkptq.project.dir", "")).toAbsolutePath();
+        Path shared = Path.of(System.getProperty("sparkptq.shared.dir", "../shared")).toAbsolutePath().normalize();
+        assertTrue(hasAppJar(project.resolve("target")), "no target/spark-ptq-*-spark-app.jar; mvn -B verify -Pcluster");
+        MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
+        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 4));
+        String master = "spark://127.0.0.1:" + freePort();
+        Path state = tmp.resolve("cluster-state");
+        Path clusterOut = tmp.resolve("cluster");
+        List<Long> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ScriptRun run;
+        try (JvmWatcher jvms = new JvmWatcher(state)) {
+            run = script(project, state, line -> {
+                if (killed.isEmpty() && line.contains("collecting statistics")) {
+                    killed.add(0L);
+                    CompletableFuture.runAsync(() -> killed.set(0, killOneExecutor(state)));
+                }
+            }, "run", "--workers", Integer.toString(WORKERS), "--port", master.substring(master.lastIndexOf(':') + 1),
+                    "--", "quantize", "-c", config.toString(), "--output-dir", clusterOut.toString(), "--master",
+                    master);
+            System.out.println("executor JVMs seen: " + jvms.seen(Role.EXECUTOR) + " (killed pid " + killed + ")");
+        }
+        assertEquals(0, run.code(), "the run with a killed executor failed; its output:\n" + run.output());
+        assertTrue(!killed.isEmpty() && killed.get(0) > 0, "an executor was found and killed during statistics");
+        List<String> evidence = logLines(state, "137");
+        evidence.forEach(l -> System.out.println("executor loss in the cluster logs: " + l));
+        assertTrue(!evidence.isEmpty(), "the master/worker logs record the killed executor (exit code 137)");
+        List<String> lost = run.output().lines().filter(l -> l.contains("Lost task")).toList();
+        lost.forEach(l -> System.out.println("driver: " + l));
+        assertTrue(!lost.isEmpty(), "a task was lost with the executor and re-run");
+
+        Path localOut = tmp.resolve("local");
+        assertEquals(0, Main.run(List.of("quantize", "-c", config.toString(), "--output-dir", localOut.toString(),
+                "--master", "local[2]"), System.out, System.err));
+        assertEquals(sha256(Files.readAllBytes(localOut.resolve("model.onnx"))),
+                sha256(Files.readAllBytes(clusterOut.resolve("model.onnx"))),
+                "model.onnx after an executor loss differs from the undisturbed local[2] model");
+    }
+
+    /** Lines containing {@code fragment} in the cluster's log files (master, workers, executors). */
+    private static List<String> logLines(Path state, String fragment) throws IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(state)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")
+                    || f.getFileName().toString().equals("stderr")).toList()) {
+                try (Stream<String> lines = Files.lines(f, StandardCharsets.UTF_8)) {
+                    lines.filter(l -> l.contains(fragment) && l.toLowerCase().contains("executor"))
+                            .forEach(found::add);
+                } catch (java.io.UncheckedIOException e) {
+                    // a binary or non-UTF-8 file: not a log
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Waits until some executor logs "Running task" (its stderr in the worker's work dir, app-ID/EXEC-ID/stderr),
+     * then SIGKILLs that executor's JVM, so a task is lost mid-flight; returns its pid (-1 when none was found).
+     */
+    private static long killOneExecutor(Path state) {
+        String marker = state.toString() + "/";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            try (Stream<Path> files = Files.walk(state.resolve("work"))) {
+                for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
+                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("Running task")) {
+                        String id = f.getParent().getFileName().toString();
+                        var executor = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+                                .filter(c -> c.contains(marker) && c.contains("CoarseGrainedExecutorBackend")
+                                        && c.contains("--executor-id " + id + " ")).isPresent()).findFirst();
+                        if (executor.isPresent()) {
+                            executor.get().destroyForcibly(); // SIGKILL
+                            return executor.get().pid();
+                        }
+                    }
+                }
+                Thread.sleep(20);
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // the work dir is being created: try again
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1;
+            }
+        }
+        return -1;
+    }
+
     /** Each worker's work dir holds the one application with one executor (the standalone layout app-ID/EXEC-ID). */
     private static void assertOneExecutorPerWorker(Path state) throws IOException {
         for (int w = 1; w <= WORKERS; w++) {
@@ -124,6 +220,11 @@ class LoopbackClusterTest {
     }
 
     private static ScriptRun script(Path project, Path state, String... args) throws Exception {
+        return script(project, state, line -> { }, args);
+    }
+
+    private static ScriptRun script(Path project, Path state, java.util.function.Consumer<String> onLine,
+                                    String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", project.resolve("jobs/loopback-cluster.sh").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true);
@@ -136,6 +237,7 @@ class LoopbackClusterTest {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
                 System.out.println(line);
                 out.append(line).append('\n');
+                onLine.accept(line);
             }
         }
         return new ScriptRun(p.waitFor(), out.toString());
