@@ -26,7 +26,8 @@ final class ReaderBinder {
         IMAGE("image", "input", "resize_shorter", "center_crop", "resize", "letterbox", "letterbox_fill", "scale",
                 "mean", "std", "color", "layout", "labels"),
         NPY("npy", "inputs", "batch_axis", "labels"),
-        TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines"),
+        TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines", "format", "score_column", "first_column",
+                "second_column", "delimiter"),
         JSON("json", "input", "key", "labels");
 
         final String jsonName;
@@ -114,6 +115,35 @@ final class ReaderBinder {
         int maxLength = r.intValue("max_length", 1, Integer.MAX_VALUE).orElse(128);
         int skipLines = r.intValue("skip_lines", 0, Integer.MAX_VALUE).orElse(0);
         Integer maxLines = r.intValue("max_lines", 1, Integer.MAX_VALUE).orElse(null);
-        return new TextReaderSpec(tokenizer, maxLength, skipLines, maxLines);
+        return new TextReaderSpec(tokenizer, maxLength, skipLines, maxLines, pairColumns(r));
+    }
+
+    private static final Choices<TextReaderSpec.Format> TEXT_FORMATS = Choices.<TextReaderSpec.Format>builder()
+            .value("lines", TextReaderSpec.Format.LINES).value("pairs", TextReaderSpec.Format.PAIRS).build();
+
+    /** {@code format: "pairs"} and its columns (1-based, STS Benchmark defaults); {@code null} for lines. */
+    private static TextReaderSpec.PairColumns pairColumns(ObjectView r) {
+        TextReaderSpec.Format format = r.choice("format", TEXT_FORMATS).orElse(TextReaderSpec.Format.LINES);
+        TextReaderSpec.PairColumns sts = TextReaderSpec.PairColumns.STS;
+        if (format == TextReaderSpec.Format.LINES) {
+            for (String key : List.of("score_column", "first_column", "second_column", "delimiter")) {
+                if (r.has(key)) {
+                    r.problem(key, "only applies to format \"pairs\" (sentence pairs with a score)");
+                }
+            }
+            return null;
+        }
+        int score = r.intValue("score_column", 1, 1000).orElse(sts.score());
+        int first = r.intValue("first_column", 1, 1000).orElse(sts.first());
+        int second = r.intValue("second_column", 1, 1000).orElse(sts.second());
+        String delimiter = r.string("delimiter").orElse(sts.delimiter());
+        if (delimiter.isEmpty()) {
+            r.problem("delimiter", "must not be empty (default a tab)");
+        }
+        if (score == first || score == second || first == second) {
+            r.problem("format", "score_column " + score + ", first_column " + first + " and second_column " + second
+                    + " must be three different columns");
+        }
+        return new TextReaderSpec.PairColumns(score, first, second, delimiter);
     }
 }
