@@ -136,9 +136,11 @@ final class ReaderBinder {
         int score = r.intValue("score_column", 1, 1000).orElse(sts.score());
         int first = r.intValue("first_column", 1, 1000).orElse(sts.first());
         int second = r.intValue("second_column", 1, 1000).orElse(sts.second());
-        String delimiter = r.string("delimiter").orElse(sts.delimiter());
+        // read raw: a tab or a space is blank text, which string() rejects
+        JsonNode raw = r.raw("delimiter");
+        String delimiter = raw == null || raw.isNull() ? sts.delimiter() : raw.isTextual() ? raw.textValue() : "";
         if (delimiter.isEmpty()) {
-            r.problem("delimiter", "must not be empty (default a tab)");
+            r.problem("delimiter", "must be a non-empty string (default a tab, \"\\t\")");
         }
         if (score == first || score == second || first == second) {
             r.problem("format", "score_column " + score + ", first_column " + first + " and second_column " + second
