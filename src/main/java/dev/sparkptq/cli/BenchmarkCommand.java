@@ -141,6 +141,9 @@ final class BenchmarkCommand {
             m.put("model", r.models().get(i).toString());
             ObjectNode metrics = m.putObject("metrics");
             r.metrics().get(i).forEach(metrics::put);
+            if (!r.renamed().get(i).isEmpty()) {
+                r.renamed().get(i).forEach(m.putObject("outputs_matched_by_position")::put);
+            }
             m.put("ms_per_sample", r.msPerSample().get(i));
             m.put("speedup_vs_first", first / r.msPerSample().get(i));
         }

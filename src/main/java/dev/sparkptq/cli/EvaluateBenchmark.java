@@ -22,7 +22,6 @@ import dev.sparkptq.runtime.ort.OrtEngineFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -42,10 +41,13 @@ final class EvaluateBenchmark {
     }
 
     /**
-     * @param metrics     per model, metric name → value (the config's metrics, then {@link #COSINE_TO_FIRST})
+     * @param metrics     per model, metric name → value (the config's metrics, then {@link #COSINE_TO_FIRST}; a
+     *                    configured metric of that name is a conflict, reported as duplicate metric names)
+     * @param renamed     per model, the first model's output names matched to other names (by position)
      * @param msPerSample per model, median interleaved latency (one sample = one model call, e.g. a sentence pair)
      */
-    record Result(Path dataSource, List<Path> models, List<Map<String, Double>> metrics, List<Double> msPerSample,
+    record Result(Path dataSource, List<Path> models, List<Map<String, Double>> metrics,
+                  List<Map<String, String>> renamed, List<Double> msPerSample,
                   long samples, int latencySamples, int threads, int rounds) {
     }
 
@@ -54,85 +56,55 @@ final class EvaluateBenchmark {
         Path source = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
                 : config.engine().dataSource();
         OrtEngineFactory factory = new OrtEngineFactory();
-        List<InferenceEngine> engines = new ArrayList<>();
+        InferenceEngine first = factory.open(InferenceBenchmark.blob(models.get(0)),
+                EngineOptions.forInference(threads));
+        List<String> read = outputsRead(config, first);
+        List<AlignedEngine> engines = new ArrayList<>();
         for (Path m : models) {
-            engines.add(new OwnInputs(factory.open(InferenceBenchmark.blob(m), EngineOptions.forInference(threads))));
-        }
-        InferenceEngine first = engines.get(0);
-        List<String> outputs = first.outputs().stream().map(TensorInfo::name).toList();
-        for (int m = 1; m < engines.size(); m++) {
-            checkOutputs(models.get(m), engines.get(m), outputs);
+            // sessions are cached per model digest: the first model's is opened once
+            AlignedEngine e = AlignedEngine.align(factory.open(InferenceBenchmark.blob(m),
+                    EngineOptions.forInference(threads)), first.outputs());
+            checkOutputs(m, e, read, first);
+            engines.add(e);
         }
         List<Metric> metrics = new ArrayList<>();
         for (MetricSpec spec : config.engine().metrics()) {
             metrics.add(Metrics.create(spec, first.outputs()));
         }
+        metrics.add(cosineToFirst(first));
         DataSource data = DataSources.create(config.engine().reader(), source, first.inputs());
-        List<EvaluationAccumulator> configured = new ArrayList<>();
-        List<EvaluationAccumulator> toFirst = new ArrayList<>();
-        Metric cosine = cosineToFirst(first);
-        for (int m = 0; m < engines.size(); m++) {
-            configured.add(EvaluationAccumulator.of(metrics));
-            toFirst.add(EvaluationAccumulator.of(List.of(cosine)));
-        }
-        List<Map<String, Tensor>> timed = new ArrayList<>();
         List<SampleRef> refs = data.list();
         refs = maxSamples == null ? refs : refs.subList(0, Math.min(maxSamples, refs.size()));
+        List<Map<String, Tensor>> timed = new ArrayList<>();
+        List<EvaluationAccumulator> acc = evaluate(engines, metrics, read, data, refs, timed, latencySamples);
+        List<Double> ms = LatencyComparison.compare(List.copyOf(engines), timed, 3, rounds);
+        return new Result(source, models, acc.stream().map(a -> a.values().values()).toList(),
+                engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds);
+    }
+
+    /**
+     * Runs every sample through every model once, scoring each model's outputs against the first model's; keeps
+     * the inputs of the first {@code latencySamples} samples in {@code timed}.
+     */
+    private static List<EvaluationAccumulator> evaluate(List<AlignedEngine> engines, List<Metric> metrics,
+                                                        List<String> read, DataSource data, List<SampleRef> refs,
+                                                        List<Map<String, Tensor>> timed, int latencySamples) {
+        List<EvaluationAccumulator> acc = new ArrayList<>();
+        for (int m = 0; m < engines.size(); m++) {
+            acc.add(EvaluationAccumulator.of(metrics));
+        }
         for (SampleRef ref : refs) {
             Sample s = data.load(ref);
-            Map<String, Tensor> reference = null;
+            Map<String, Tensor> reference = engines.get(0).run(s.inputs(), read);
             for (int m = 0; m < engines.size(); m++) {
-                Map<String, Tensor> out = engines.get(m).run(s.inputs(), outputs);
-                reference = m == 0 ? out : reference;
-                EvalSample e = new EvalSample(s.id(), out, reference, s.inputs(), s.label(), s.target(), null);
-                configured.get(m).add(e);
-                toFirst.get(m).add(e);
+                Map<String, Tensor> out = m == 0 ? reference : engines.get(m).run(s.inputs(), read);
+                acc.get(m).add(new EvalSample(s.id(), out, reference, s.inputs(), s.label(), s.target(), null));
             }
             if (timed.size() < latencySamples) {
                 timed.add(s.inputs());
             }
         }
-        List<Double> ms = LatencyComparison.compare(engines, timed, 3, rounds);
-        List<Map<String, Double>> values = new ArrayList<>();
-        for (int m = 0; m < engines.size(); m++) {
-            Map<String, Double> v = new java.util.LinkedHashMap<>(configured.get(m).values().values());
-            v.put(COSINE_TO_FIRST, toFirst.get(m).values().get(COSINE_TO_FIRST));
-            values.add(v);
-        }
-        return new Result(source, models, values, ms, refs.size(), timed.size(), threads, rounds);
-    }
-
-    /**
-     * Feeds a model only the inputs it declares, so that models of one family with different input lists (e.g. one
-     * without {@code token_type_ids}) run on the same samples; the filtering is a few map operations per call.
-     */
-    private record OwnInputs(InferenceEngine engine) implements InferenceEngine {
-        @Override
-        public List<TensorInfo> inputs() {
-            return engine.inputs();
-        }
-
-        @Override
-        public List<TensorInfo> outputs() {
-            return engine.outputs();
-        }
-
-        @Override
-        public Map<String, Tensor> run(Map<String, Tensor> inputs, List<String> outputNames) {
-            Map<String, Tensor> feeds = new HashMap<>();
-            for (TensorInfo in : engine.inputs()) {
-                Tensor t = inputs.get(in.name());
-                if (t != null) {
-                    feeds.put(in.name(), t);
-                }
-            }
-            return engine.run(feeds, outputNames);
-        }
-
-        @Override
-        public void close() {
-            engine.close();
-        }
+        return acc;
     }
 
     /** Mean-pooled (attention mask) for [batch, seq, hidden] outputs of text models, flattened otherwise. */
@@ -143,11 +115,23 @@ final class EvaluateBenchmark {
         return new CosineToFp32(COSINE_TO_FIRST, out.name(), text && sequence ? Pooling.MEAN : Pooling.NONE);
     }
 
-    private static void checkOutputs(Path model, InferenceEngine engine, List<String> wanted) {
+    /** Every output a configured metric (or the cosine to the first model) reads must exist in every model. */
+    private static List<String> outputsRead(PtqConfig config, InferenceEngine first) {
+        List<String> read = new ArrayList<>(List.of(first.outputs().get(0).name()));
+        for (MetricSpec spec : config.engine().metrics()) {
+            if (spec.output() != null && !read.contains(spec.output())) {
+                read.add(spec.output());
+            }
+        }
+        return read;
+    }
+
+    private static void checkOutputs(Path model, AlignedEngine engine, List<String> read, InferenceEngine first) {
         List<String> has = engine.outputs().stream().map(TensorInfo::name).toList();
-        if (!has.containsAll(wanted)) {
-            throw new ConfigException("model " + model + " has outputs " + has + " but the first model has "
-                    + wanted + "; benchmark evaluate compares models with the same outputs");
+        if (!has.containsAll(read)) {
+            throw new ConfigException("model " + model + " has no output matching " + read + " of the first model "
+                    + "(outputs are matched by name, else by position; the first model has "
+                    + first.outputs().stream().map(TensorInfo::name).toList() + "); compare models of one family");
         }
     }
 }
