@@ -38,7 +38,7 @@ public final class Metrics {
             case TOP1_AGREEMENT -> new Top1Agreement(spec.name(), output.name());
             case SPEARMAN -> new SpearmanCorrelation(spec.name(), requireRank(spec, output, 3, "[batch, seq, hidden]"));
             case MEAN_IOU -> new MeanIou(spec.name(), requireRank(spec, output, 4, "[N, C, H, W]"));
-            case CUSTOM -> throw new IllegalStateException("handled above");
+            case CUSTOM -> throw new dev.sparkptq.core.InternalException("custom metrics are created above");
         };
     }
 
