@@ -9,7 +9,8 @@ import java.util.Objects;
  * Cosine similarity between the evaluated model's output and the FP32 model's output on the same sample: the
  * accuracy proxy for embedding models, which have no labels. With {@link Pooling#MEAN} each [1, seq, hidden]
  * output is first reduced to the attention-mask-weighted mean over tokens, i.e. the sentence embedding users
- * actually compare (padding tokens must not count).
+ * actually compare (padding tokens must not count); a [rows, seq, hidden] output (a sentence pair runs as a batch
+ * of 2) scores the mean of its rows' cosines.
  *
  * @param name    name in the report
  * @param output  the output compared
@@ -39,7 +40,13 @@ public record CosineToFp32(String name, String output, Pooling pooling) implemen
             case NONE -> Vectors.cosine(Vectors.flatten(out), Vectors.flatten(ref));
             case MEAN -> {
                 Tensor mask = s.inputs().get(ATTENTION_MASK);
-                yield Vectors.cosine(Vectors.meanPool(out, mask, s, output), Vectors.meanPool(ref, mask, s, output));
+                double[][] a = Vectors.meanPoolRows(out, mask, s, output);
+                double[][] b = Vectors.meanPoolRows(ref, mask, s, output);
+                double sum = 0;
+                for (int r = 0; r < a.length; r++) {
+                    sum += Vectors.cosine(a[r], b[r]);
+                }
+                yield sum / a.length;
             }
         };
     }

@@ -15,14 +15,23 @@ import java.util.Objects;
  *                  {@code outputs}
  * @param inputs    the sample's inputs (e.g. {@code attention_mask} for mean pooling)
  * @param label     the class label, or {@code null} when the data has none
+ * @param target    a numeric annotation (e.g. an STS gold similarity score), or {@code null} when the data has none;
+ *                  kept apart from {@code label} so class labels stay integers
+ * @param mask      a per-pixel class annotation (e.g. a segmentation mask, [1, H, W] class indices), or {@code null}
  */
 public record EvalSample(SampleId id, Map<String, Tensor> outputs, Map<String, Tensor> reference,
-                         Map<String, Tensor> inputs, Integer label) {
+                         Map<String, Tensor> inputs, Integer label, Double target, Tensor mask) {
     public EvalSample {
         Objects.requireNonNull(id, "id");
         outputs = Map.copyOf(outputs);
         reference = Map.copyOf(reference);
         inputs = Map.copyOf(inputs);
+    }
+
+    /** A sample annotated with at most a class label. */
+    public EvalSample(SampleId id, Map<String, Tensor> outputs, Map<String, Tensor> reference,
+                      Map<String, Tensor> inputs, Integer label) {
+        this(id, outputs, reference, inputs, label, null, null);
     }
 
     /** A sample of the FP32 model itself: its outputs are their own reference. */

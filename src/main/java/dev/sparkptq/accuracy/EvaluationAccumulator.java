@@ -40,7 +40,7 @@ public final class EvaluationAccumulator implements Serializable {
 
     public EvaluationAccumulator add(EvalSample sample) {
         for (int i = 0; i < metrics.size(); i++) {
-            accumulators.get(i).add(metrics.get(i).perSample(sample));
+            metrics.get(i).accumulate(accumulators.get(i), sample);
         }
         return this;
     }

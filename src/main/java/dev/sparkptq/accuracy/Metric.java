@@ -7,7 +7,11 @@ import java.io.Serializable;
  *
  * <p>By default the metric's value is the mean of its per-sample values. A metric that is not a mean of
  * independent per-sample terms (e.g. a rank correlation) overrides {@link #newAccumulator()} with an accumulator
- * that keeps what it needs; the per-sample value then only feeds that accumulator and the ranking subset.
+ * that keeps what it needs and overrides {@link #accumulate} to feed it (the accumulator may need more than one
+ * number per sample: a rank correlation keeps (score, gold) pairs, mean IoU per-class pixel counts).
+ *
+ * <p>Callers aggregate through {@link #accumulate}, never by feeding {@code perSample} values to an accumulator
+ * themselves, or metrics that keep more than a mean cannot work.
  */
 public interface Metric extends Serializable {
     /** The name in report.json. */
@@ -30,5 +34,10 @@ public interface Metric extends Serializable {
     /** An empty accumulator for this metric's per-sample values. */
     default MetricAccumulator newAccumulator() {
         return new MeanAccumulator();
+    }
+
+    /** Adds one sample to {@code accumulator}, which came from this metric's {@link #newAccumulator()}. */
+    default void accumulate(MetricAccumulator accumulator, EvalSample sample) {
+        accumulator.add(perSample(sample));
     }
 }

@@ -28,12 +28,39 @@ public final class Metrics {
             throw new ConfigException("metric '" + spec.name() + "' has no type; use one of "
                     + Arrays.toString(MetricSpec.Type.values()));
         }
+        if (spec.type() == MetricSpec.Type.CUSTOM) {
+            return CustomMetrics.create(spec);
+        }
         TensorInfo output = resolveOutput(spec, modelOutputs);
         return switch (spec.type()) {
             case ACCURACY -> accuracy(spec, output);
             case COSINE_TO_FP32 -> cosine(spec, output);
             case TOP1_AGREEMENT -> new Top1Agreement(spec.name(), output.name());
+            case SPEARMAN -> new SpearmanCorrelation(spec.name(), requireRank(spec, output, 3, "[batch, seq, hidden]"));
+            case MEAN_IOU -> new MeanIou(spec.name(), requireRank(spec, output, 4, "[N, C, H, W]"));
+            case CUSTOM -> throw new dev.sparkptq.core.InternalException("custom metrics are created above");
         };
+    }
+
+    /**
+     * Whether larger values of the configured metric are better, without a model at hand (for drops on the
+     * driver): the configured direction, else a custom class's own, else true (every built-in metric).
+     */
+    public static boolean higherBetter(MetricSpec spec) {
+        if (spec.direction() != null) {
+            return spec.direction() == MetricSpec.Direction.HIGHER_BETTER;
+        }
+        return spec.type() != MetricSpec.Type.CUSTOM || CustomMetrics.create(spec).higherBetter();
+    }
+
+    private static String requireRank(MetricSpec spec, TensorInfo output, int rank, String layout) {
+        long[] shape = output.shape();
+        if (shape != null && shape.length != rank) {
+            throw new ConfigException("metric '" + spec.name() + "' (" + spec.type().name().toLowerCase(
+                    java.util.Locale.ROOT) + ") reads output '" + output.name() + "' shaped " + Arrays.toString(shape)
+                    + " but needs " + layout + "; name the right output with 'output'");
+        }
+        return output.name();
     }
 
     private static Metric accuracy(MetricSpec spec, TensorInfo output) {

@@ -74,37 +74,45 @@ final class Vectors {
     }
 
     /**
-     * Mask-weighted mean over the sequence axis of a [1, seq, hidden] tensor. A missing mask counts every token;
-     * an all-zero mask has no token to average and is a data error.
+     * Mask-weighted mean over the sequence axis of each row of a [rows, seq, hidden] tensor (a sentence pair is a
+     * batch of 2), with the [rows, seq] mask. A missing mask counts every token; a row whose mask is all zeros has
+     * no token to average and is a data error.
      */
-    static double[] meanPool(Tensor x, Tensor mask, EvalSample s, String output) {
+    static double[][] meanPoolRows(Tensor x, Tensor mask, EvalSample s, String output) {
         long[] shape = x.shape();
-        if (shape.length != 3 || shape[0] != 1) {
-            throw new DataException("mean pooling needs output '" + output + "' shaped [1, seq, hidden], got "
+        if (shape.length != 3) {
+            throw new DataException("mean pooling needs output '" + output + "' shaped [batch, seq, hidden], got "
                     + Arrays.toString(shape) + " for sample '" + s.id() + "'; use pooling NONE for other shapes");
         }
+        int rows = Math.toIntExact(shape[0]);
         int seq = Math.toIntExact(shape[1]);
         int hidden = Math.toIntExact(shape[2]);
-        float[] w = mask == null ? ones(seq) : mask.toFloats();
-        if (w.length != seq) {
+        float[] w = mask == null ? ones(rows * seq) : mask.toFloats();
+        if (w.length != rows * seq) {
             throw new DataException("attention_mask of sample '" + s.id() + "' has " + w.length
-                    + " elements but output '" + output + "' has " + seq + " tokens; feed the mask the model saw");
+                    + " elements but output '" + output + "' has " + rows + "x" + seq + " tokens; feed the mask "
+                    + "the model saw");
         }
         float[] v = x.toFloats();
-        double[] pooled = new double[hidden];
-        double total = 0;
-        for (int t = 0; t < seq; t++) {
-            total += w[t];
-            for (int h = 0; h < hidden; h++) {
-                pooled[h] += w[t] * (double) v[t * hidden + h];
+        double[][] pooled = new double[rows][hidden];
+        for (int r = 0; r < rows; r++) {
+            double total = 0;
+            for (int t = 0; t < seq; t++) {
+                double wt = w[r * seq + t];
+                total += wt;
+                int base = (r * seq + t) * hidden;
+                for (int h = 0; h < hidden; h++) {
+                    pooled[r][h] += wt * v[base + h];
+                }
             }
-        }
-        if (total == 0) {
-            throw new DataException("attention_mask of sample '" + s.id()
-                    + "' is all zeros, so mean pooling has no token to average; drop empty samples from the data");
-        }
-        for (int h = 0; h < hidden; h++) {
-            pooled[h] /= total;
+            if (total == 0) {
+                throw new DataException("attention_mask of sample '" + s.id() + "' is all zeros"
+                        + (rows > 1 ? " in row " + r : "") + ", so mean pooling has no token to average; drop empty "
+                        + "samples from the data");
+            }
+            for (int h = 0; h < hidden; h++) {
+                pooled[r][h] /= total;
+            }
         }
         return pooled;
     }

@@ -41,6 +41,17 @@ final class BenchmarkCommand {
               --threads T       ONNX Runtime intra-op threads (default 1)
               --output FILE     also write the JSON result to FILE
 
+            usage: spark-ptq benchmark evaluate --models A.onnx,B.onnx[,...] (--config FILE | --data-source D) [options]
+              --models LIST       models evaluated on the same samples; the first is the reference (FP32)
+              --config FILE       evaluation data, reader and metrics from this config
+              --data-source D     with --config: evaluate on D instead; without: data whose reader is inferred
+                                  (--tokenizer for text) with the default metrics
+              --eval-samples N    evaluate at most N samples (default: all)
+              --samples N         samples timed per round (default 50); --rounds R (default 5); --threads T (1)
+              --output FILE       also write the JSON result to FILE
+              Prints per model: the config's metrics, cosine_to_first (mean cosine of its first output to the
+              first model's), ms_per_sample and speedup_vs_first, all from this one run.
+
             example:
               spark-ptq benchmark inference --models fp32.onnx,out/model.onnx --config conf/examples/squeezenet-imagenet.json
             """;
@@ -52,12 +63,16 @@ final class BenchmarkCommand {
         if (!argv.isEmpty() && argv.get(0).equals("calibration")) {
             return calibration(argv.subList(1, argv.size()), out, err);
         }
+        if (!argv.isEmpty() && argv.get(0).equals("evaluate")) {
+            return evaluate(argv.subList(1, argv.size()), out);
+        }
         if (argv.isEmpty() || !argv.get(0).equals("inference")) {
             if (argv.contains("--help") || argv.contains("-h")) {
                 out.print(HELP);
                 return ExitCode.OK.code();
             }
-            throw new ConfigException("benchmark needs a kind: 'benchmark inference --models A,B' or "
+            throw new ConfigException("benchmark needs a kind: 'benchmark inference --models A,B', "
+                    + "'benchmark evaluate --models A,B --config C' or "
                     + "'benchmark calibration --model M --data-source D' (see --help)");
         }
         Args a = Args.parse("benchmark inference", argv.subList(1, argv.size()),
@@ -82,6 +97,61 @@ final class BenchmarkCommand {
         out.print(json);
         write(a.get("--output"), json);
         return ExitCode.OK.code();
+    }
+
+    static int evaluate(List<String> argv, PrintStream out) {
+        Args a = Args.parse("benchmark evaluate", argv, Set.of("--models", "--config", "--data-source", "--tokenizer",
+                "--eval-samples", "--samples", "--rounds", "--threads", "--output"), Set.of("--verbose", "--help"),
+                Map.of("-h", "--help"));
+        if (a.has("--help")) {
+            out.print(HELP);
+            return ExitCode.OK.code();
+        }
+        if (a.get("--models") == null || (a.get("--config") == null && a.get("--data-source") == null)) {
+            throw new ConfigException("benchmark evaluate needs --models A.onnx,B.onnx and --config FILE (or "
+                    + "--data-source D)");
+        }
+        List<Path> models = Arrays.stream(a.get("--models").split(",")).map(String::strip).map(Path::of).toList();
+        // with a config, --data-source replaces its evaluation data; without, the reader is inferred from it
+        var config = a.get("--config") != null
+                ? ConfigLoader.load(a.path("--config"), new ConfigOverrides(null, null, a.path("--data-source"), null))
+                : QuickConfig.config(null, models.get(0), a.path("--data-source"), a.path("--tokenizer"));
+        Integer max = a.get("--eval-samples") == null ? null : a.positiveInt("--eval-samples", 1);
+        EvaluateBenchmark.Result r = EvaluateBenchmark.run(config, models, max, a.positiveInt("--samples", 50),
+                a.positiveInt("--threads", 1), a.positiveInt("--rounds", 5));
+        String json = evaluateJson(r);
+        out.print(json);
+        write(a.get("--output"), json);
+        return ExitCode.OK.code();
+    }
+
+    static String evaluateJson(EvaluateBenchmark.Result r) {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = mapper.createObjectNode();
+        root.put("benchmark", "evaluate");
+        root.put("data_source", r.dataSource().toString());
+        root.put("samples", r.samples());
+        root.put("latency_samples", r.latencySamples());
+        root.put("threads", r.threads());
+        root.put("rounds", r.rounds());
+        ArrayNode list = root.putArray("models");
+        double first = r.msPerSample().get(0);
+        for (int i = 0; i < r.models().size(); i++) {
+            ObjectNode m = list.addObject();
+            m.put("model", r.models().get(i).toString());
+            ObjectNode metrics = m.putObject("metrics");
+            r.metrics().get(i).forEach(metrics::put);
+            if (!r.renamed().get(i).isEmpty()) {
+                r.renamed().get(i).forEach(m.putObject("outputs_matched_by_position")::put);
+            }
+            m.put("ms_per_sample", r.msPerSample().get(i));
+            m.put("speedup_vs_first", first / r.msPerSample().get(i));
+        }
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (IOException e) {
+            throw new InternalException("cannot format the benchmark result", e);
+        }
     }
 
     static int calibration(List<String> argv, PrintStream out, PrintStream err) {

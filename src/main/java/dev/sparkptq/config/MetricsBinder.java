@@ -17,22 +17,38 @@ import java.util.Optional;
  * because report.json keys results by name.
  */
 final class MetricsBinder {
-    static final KeySpec KEYS = KeySpec.of("name", "type", "top_k", "output", "pooling");
+    static final KeySpec KEYS = KeySpec.of("name", "type", "top_k", "output", "pooling", "class", "direction");
 
     private static final Choices<Type> TYPES = Choices.<Type>builder()
             .value("accuracy", Type.ACCURACY).value("cosine_to_fp32", Type.COSINE_TO_FP32)
-            .value("top1_agreement", Type.TOP1_AGREEMENT).build();
+            .value("top1_agreement", Type.TOP1_AGREEMENT).value("spearman", Type.SPEARMAN)
+            .value("mean_iou", Type.MEAN_IOU).value("custom", Type.CUSTOM).build();
+    private static final java.util.regex.Pattern CLASS_NAME =
+            java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
+    /** POT's spellings ({@code higher-worse}) and the plainer {@code lower-better}. */
+    private static final Choices<MetricSpec.Direction> DIRECTIONS = Choices.<MetricSpec.Direction>builder()
+            .value("higher-better", MetricSpec.Direction.HIGHER_BETTER)
+            .value("higher-worse", MetricSpec.Direction.LOWER_BETTER)
+            .value("lower-better", MetricSpec.Direction.LOWER_BETTER).build();
     private static final Choices<Pooling> POOLINGS = Choices.<Pooling>builder()
             .value("none", Pooling.NONE).value("mean", Pooling.MEAN).build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("engine.metrics[]", KEYS)
             .key("name", "string", "the type (`accuracy@k` for k > 1)", "key in report.json; unique")
             .key("type", TYPES, "required", "`accuracy` needs labels; `cosine_to_fp32` and `top1_agreement` "
-                    + "compare with the FP32 model")
+                    + "compare with the FP32 model; `spearman`: rank correlation of each pair's mean-pooled "
+                    + "embedding cosine with the gold score (needs the text reader's `format: pairs`); `mean_iou`: "
+                    + "[N,C,H,W] argmax vs label masks, else vs the FP32 argmax; `custom`: the class named by "
+                    + "`class`")
             .key("top_k", "integer ≥ 1", "1", "(accuracy) top-k")
             .key("output", "string", "the model's first output", "model output the metric reads")
             .key("pooling", POOLINGS, "`none`", "(cosine_to_fp32) `mean`: mask-aware mean over tokens first "
-                    + "(sentence embeddings)");
+                    + "(sentence embeddings)")
+            .key("class", "Java class name", "required for `custom`", "(custom) an implementation of spark-ptq's `Metric` interface "
+                    + "on the classpath with a public `(MetricSpec)` or no-arg constructor — the only class a "
+                    + "config can load")
+            .key("direction", DIRECTIONS, "the class's `higherBetter()`", "(custom) POT's metric direction; "
+                    + "fixes the sign of the drop");
 
     private MetricsBinder() {
     }
@@ -55,6 +71,9 @@ final class MetricsBinder {
             String path = engine.path("metrics") + "[" + i + "]";
             Optional<MetricSpec> m = metric(list.get(i), path, engine.problems(), hasLabels);
             m.ifPresent(out::add);
+            m.filter(spec -> spec.type() == Type.SPEARMAN && !pairs(reader)).ifPresent(spec -> engine.problems()
+                    .add(path + ".type", "spearman needs sentence pairs with gold scores: set engine.reader.type "
+                            + "\"text\" with \"format\": \"pairs\""));
             m.ifPresent(spec -> {
                 String first = seen.putIfAbsent(spec.name(), path);
                 if (first != null) {
@@ -64,6 +83,10 @@ final class MetricsBinder {
             });
         }
         return out;
+    }
+
+    private static boolean pairs(ReaderSpec reader) {
+        return reader instanceof TextReaderSpec t && t.format() == TextReaderSpec.Format.PAIRS;
     }
 
     static List<MetricSpec> defaults(ReaderSpec reader, boolean hasLabels) {
@@ -103,7 +126,31 @@ final class MetricsBinder {
             m.problem("type", "accuracy needs labels, add engine.reader.labels or use cosine_to_fp32 / "
                     + "top1_agreement, which compare with the FP32 model");
         }
-        String defaultName = t.name().toLowerCase(java.util.Locale.ROOT) + (topK > 1 ? "@" + topK : "");
-        return Optional.of(new MetricSpec(name.orElse(defaultName), t, topK, output, pooling));
+        String className = custom(m, t);
+        Optional<MetricSpec.Direction> direction = m.choice("direction", DIRECTIONS);
+        if (direction.isPresent() && t != Type.CUSTOM) {
+            m.problem("direction", "only applies to type custom (built-in metrics are higher-better)");
+        }
+        String defaultName = className != null ? className.substring(className.lastIndexOf('.') + 1)
+                : t.name().toLowerCase(java.util.Locale.ROOT) + (topK > 1 ? "@" + topK : "");
+        return Optional.of(new MetricSpec(name.orElse(defaultName), t, topK, output, pooling, className,
+                direction.orElse(null)));
+    }
+
+    /** The {@code class} of a custom metric (required there, rejected elsewhere); loaded later, by Metrics. */
+    private static String custom(ObjectView m, Type t) {
+        if (t != Type.CUSTOM) {
+            if (m.has("class")) {
+                m.problem("class", "only applies to type custom");
+            }
+            return null;
+        }
+        String className = m.require("class") ? m.string("class").orElse(null) : null;
+        if (className != null && !CLASS_NAME.matcher(className).matches()) {
+            m.problem("class", "'" + className + "' is not a Java class name; use the fully qualified name, e.g. "
+                    + "com.acme.MyMetric");
+            return null;
+        }
+        return className;
     }
 }

@@ -26,7 +26,8 @@ final class ReaderBinder {
         IMAGE("image", "input", "resize_shorter", "center_crop", "resize", "letterbox", "letterbox_fill", "scale",
                 "mean", "std", "color", "layout", "labels"),
         NPY("npy", "inputs", "batch_axis", "labels"),
-        TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines"),
+        TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines", "format", "score_column", "first_column",
+                "second_column", "delimiter"),
         JSON("json", "input", "key", "labels");
 
         final String jsonName;
@@ -93,7 +94,15 @@ final class ReaderBinder {
                     .key("max_length", "integer ≥ 1", "128", "truncate to this many tokens")
                     .key("skip_lines", "integer ≥ 0", "0", "lines skipped at the start (keeps calibration and "
                             + "evaluation text apart)")
-                    .key("max_lines", "integer ≥ 1", "all lines", "lines read at most"),
+                    .key("max_lines", "integer ≥ 1", "all lines", "lines read at most")
+                    .key("format", "`lines`, `pairs`", "`lines`", "`lines`: one sample per line; `pairs`: each line "
+                            + "is a delimited row with two sentences and a gold score (STS Benchmark), one sample = "
+                            + "both sentences as a batch of 2 (padded to the longer), target = the score")
+                    .key("score_column", "integer ≥ 1", "5", "(pairs) 1-based column of the gold score")
+                    .key("first_column", "integer ≥ 1", "6", "(pairs) 1-based column of the first sentence")
+                    .key("second_column", "integer ≥ 1", "7", "(pairs) 1-based column of the second sentence")
+                    .key("delimiter", "string", "tab", "(pairs) column separator; no quoting, extra columns "
+                            + "ignored"),
             ConfigKeys.section("engine.reader", withoutType(Kind.JSON), "json reader")
                     .key("input", "string", "the model's only input", "model input to feed")
                     .key("key", "string", "`data`", "field holding the number array")
@@ -156,6 +165,37 @@ final class ReaderBinder {
         int maxLength = r.intValue("max_length", 1, Integer.MAX_VALUE).orElse(128);
         int skipLines = r.intValue("skip_lines", 0, Integer.MAX_VALUE).orElse(0);
         Integer maxLines = r.intValue("max_lines", 1, Integer.MAX_VALUE).orElse(null);
-        return new TextReaderSpec(tokenizer, maxLength, skipLines, maxLines);
+        return new TextReaderSpec(tokenizer, maxLength, skipLines, maxLines, pairColumns(r));
+    }
+
+    private static final Choices<TextReaderSpec.Format> TEXT_FORMATS = Choices.<TextReaderSpec.Format>builder()
+            .value("lines", TextReaderSpec.Format.LINES).value("pairs", TextReaderSpec.Format.PAIRS).build();
+
+    /** {@code format: "pairs"} and its columns (1-based, STS Benchmark defaults); {@code null} for lines. */
+    private static TextReaderSpec.PairColumns pairColumns(ObjectView r) {
+        TextReaderSpec.Format format = r.choice("format", TEXT_FORMATS).orElse(TextReaderSpec.Format.LINES);
+        TextReaderSpec.PairColumns sts = TextReaderSpec.PairColumns.STS;
+        if (format == TextReaderSpec.Format.LINES) {
+            for (String key : List.of("score_column", "first_column", "second_column", "delimiter")) {
+                if (r.has(key)) {
+                    r.problem(key, "only applies to format \"pairs\" (sentence pairs with a score)");
+                }
+            }
+            return null;
+        }
+        int score = r.intValue("score_column", 1, 1000).orElse(sts.score());
+        int first = r.intValue("first_column", 1, 1000).orElse(sts.first());
+        int second = r.intValue("second_column", 1, 1000).orElse(sts.second());
+        // read raw: a tab or a space is blank text, which string() rejects
+        JsonNode raw = r.raw("delimiter");
+        String delimiter = raw == null || raw.isNull() ? sts.delimiter() : raw.isTextual() ? raw.textValue() : "";
+        if (delimiter.isEmpty()) {
+            r.problem("delimiter", "must be a non-empty string (default a tab, \"\\t\")");
+        }
+        if (score == first || score == second || first == second) {
+            r.problem("format", "score_column " + score + ", first_column " + first + " and second_column " + second
+                    + " must be three different columns");
+        }
+        return new TextReaderSpec.PairColumns(score, first, second, delimiter);
     }
 }

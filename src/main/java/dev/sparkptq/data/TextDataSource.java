@@ -30,6 +30,11 @@ import java.util.zip.GZIPInputStream;
  * <p>{@code skipLines} and {@code maxLines} count samples (non-blank lines), so a calibration run with
  * {@code maxLines = n} and an evaluation run with {@code skipLines = n} never share a line. The sample id is
  * {@code line-<n>} with {@code n} the 1-based line number in the file; the ref's locator is the line itself.
+ *
+ * <p>In pair format ({@link TextReaderSpec#pairs()} set) each line is a {@link PairRow}: both sentences are
+ * tokenized and stacked as a batch of 2, the shorter padded to the longer's length (id 0, mask 0, type 0; the mask
+ * keeps padding out of attention and mean pooling, so the pad id does not matter), and the gold score becomes the
+ * sample's {@link Sample#target()}. Rows are validated when listed, so a bad row fails on the driver.
  */
 public final class TextDataSource implements DataSource {
     private static final long serialVersionUID = 1L;
@@ -40,6 +45,7 @@ public final class TextDataSource implements DataSource {
     private final int maxLength;
     private final int skipLines;
     private final Integer maxLines;
+    private final TextReaderSpec.PairColumns pairs;
     private final List<TensorInfo> inputs;
 
     private TextDataSource(String file, String tokenizer, TextReaderSpec spec, List<TensorInfo> inputs) {
@@ -48,6 +54,7 @@ public final class TextDataSource implements DataSource {
         this.maxLength = spec.maxLength();
         this.skipLines = spec.skipLines();
         this.maxLines = spec.maxLines();
+        this.pairs = spec.pairs();
         this.inputs = List.copyOf(inputs);
     }
 
@@ -92,6 +99,9 @@ public final class TextDataSource implements DataSource {
                     continue;
                 }
                 if (samples++ >= skipLines) {
+                    if (pairs != null) {
+                        PairRow.parse(line, pairs, number, file);
+                    }
                     refs.add(new SampleRef(new SampleId("line-" + number), line, number, null));
                 }
             }
@@ -116,17 +126,35 @@ public final class TextDataSource implements DataSource {
 
     @Override
     public Sample load(SampleRef ref) {
-        Encoding enc = Tokenizers.get(Path.of(tokenizer), maxLength).encode(ref.locator());
-        Map<String, long[]> values = Map.of("input_ids", enc.getIds(), "attention_mask", enc.getAttentionMask(),
+        if (pairs == null) {
+            return new Sample(ref.id(), tensors(ref, List.of(encode(ref.locator()))), null);
+        }
+        PairRow row = PairRow.parse(ref.locator(), pairs, ref.index(), file);
+        return new Sample(ref.id(), tensors(ref, List.of(encode(row.first()), encode(row.second()))), null,
+                row.score());
+    }
+
+    private Map<String, long[]> encode(String text) {
+        Encoding enc = Tokenizers.get(Path.of(tokenizer), maxLength).encode(text);
+        return Map.of("input_ids", enc.getIds(), "attention_mask", enc.getAttentionMask(),
                 "token_type_ids", enc.getTypeIds());
+    }
+
+    /** One row per encoding, zero-padded to the longest, as the model's input tensors. */
+    private Map<String, Tensor> tensors(SampleRef ref, List<Map<String, long[]>> rows) {
+        int length = rows.stream().mapToInt(r -> r.get("input_ids").length).max().orElse(0);
         Map<String, Tensor> tensors = new HashMap<>();
         for (TensorInfo in : inputs) {
-            long[] v = values.get(in.name());
-            Tensor t = Tensors.convert(Tensor.ofLongs(new long[] {1, v.length}, v), in.dtype(),
+            long[] v = new long[rows.size() * length];
+            for (int r = 0; r < rows.size(); r++) {
+                long[] row = rows.get(r).get(in.name());
+                System.arraycopy(row, 0, v, r * length, row.length);
+            }
+            Tensor t = Tensors.convert(Tensor.ofLongs(new long[] {rows.size(), length}, v), in.dtype(),
                     "sample '" + ref.id() + "'");
             ModelInputs.checkShape(ref.id(), t, in);
             tensors.put(in.name(), t);
         }
-        return new Sample(ref.id(), tensors, null);
+        return tensors;
     }
 }

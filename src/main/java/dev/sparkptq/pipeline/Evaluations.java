@@ -1,5 +1,7 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.accuracy.Drop;
+import dev.sparkptq.accuracy.Metrics;
 import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.report.RunReport;
@@ -19,7 +21,7 @@ final class Evaluations {
             Double f = r.fp32().get(m.name());
             Double q = r.candidate().get(m.name());
             if (f != null && q != null) {
-                drop.put(m.name(), f - q); // every built-in metric is higher-better
+                drop.put(m.name(), Drop.absolute(f, q, Metrics.higherBetter(m)));
             }
         }
         return new RunReport.MetricsSummary(source.toString(), r.samples(), overlap, r.fp32(), r.candidate(), drop);

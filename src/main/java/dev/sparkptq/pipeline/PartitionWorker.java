@@ -89,8 +89,8 @@ public final class PartitionWorker {
             Sample s = job.source().load(refs.next());
             Map<String, Tensor> ref = engine(fp32, s, outputs);
             Map<String, Tensor> out = engine(candidate, s, outputs);
-            acc.add(new EvalSample(s.id(), ref, ref, s.inputs(), s.label()),
-                    new EvalSample(s.id(), out, ref, s.inputs(), s.label()));
+            acc.add(new EvalSample(s.id(), ref, ref, s.inputs(), s.label(), s.target(), null),
+                    new EvalSample(s.id(), out, ref, s.inputs(), s.label(), s.target(), null));
         }
         return acc;
     }

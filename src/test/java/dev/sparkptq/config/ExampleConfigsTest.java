@@ -93,4 +93,16 @@ class ExampleConfigsTest {
         assertEquals(List.of(new MetricSpec("cosine_to_fp32", MetricSpec.Type.COSINE_TO_FP32, 1, null,
                 MetricSpec.Pooling.MEAN)), c.engine().metrics());
     }
+
+    @Test
+    void minilmStsExampleEvaluatesStsPairsWithSpearman() {
+        PtqConfig c = load("minilm-sts.json", FileChecks.SKIP);
+        assertEquals(SHARED.resolve("data/stsbenchmark/sts-dev.csv"), c.engine().dataSource());
+        assertTrue(Files.isRegularFile(c.engine().dataSource()));
+        TextReaderSpec r = assertInstanceOf(TextReaderSpec.class, c.engine().reader());
+        assertEquals(TextReaderSpec.Format.PAIRS, r.format());
+        assertEquals(TextReaderSpec.PairColumns.STS, r.pairs());
+        assertEquals(List.of("spearman", "cosine_to_fp32"), metricNames(c));
+        assertEquals(MetricSpec.Type.SPEARMAN, c.engine().metrics().get(0).type());
+    }
 }

@@ -1,0 +1,67 @@
+package dev.sparkptq.config;
+
+import dev.sparkptq.config.MetricSpec.Direction;
+import dev.sparkptq.config.MetricSpec.Pooling;
+import dev.sparkptq.config.MetricSpec.Type;
+import dev.sparkptq.core.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** spearman, mean_iou and custom metrics in the config; direction and class only where they apply. */
+class MetricTypesConfigTest {
+    @TempDir
+    Path tmp;
+
+    private List<MetricSpec> metrics(String reader, String metrics) {
+        return new ConfigFixture(tmp).load(ConfigFixture.withEngine(reader + "\"metrics\": [" + metrics + "]"))
+                .engine().metrics();
+    }
+
+    private static final String PAIRS = "\"reader\": {\"type\": \"text\", \"tokenizer\": \"tokenizer.json\", "
+            + "\"format\": \"pairs\"}, ";
+
+    @Test
+    void spearmanBindsWithAPairsReader() {
+        assertEquals(List.of(new MetricSpec("spearman", Type.SPEARMAN, 1, null, Pooling.NONE)),
+                metrics(PAIRS, "{\"type\": \"spearman\"}"));
+    }
+
+    @Test
+    void spearmanWithoutPairsIsRejectedNamingTheFix() {
+        ConfigException e = assertThrows(ConfigException.class, () -> metrics("", "{\"type\": \"spearman\"}"));
+        assertTrue(e.getMessage().contains("\"pairs\""), e.getMessage());
+    }
+
+    @Test
+    void meanIouBinds() {
+        assertEquals(List.of(new MetricSpec("miou", Type.MEAN_IOU, 1, "seg", Pooling.NONE)),
+                metrics("", "{\"type\": \"mean_iou\", \"name\": \"miou\", \"output\": \"seg\"}"));
+    }
+
+    @Test
+    void customNeedsAClassAndTakesPotDirections() {
+        assertEquals(List.of(new MetricSpec("MyMetric", Type.CUSTOM, 1, null, Pooling.NONE, "com.acme.MyMetric",
+                        Direction.LOWER_BETTER),
+                new MetricSpec("b", Type.CUSTOM, 1, null, Pooling.NONE, "com.acme.B", Direction.HIGHER_BETTER)),
+                metrics("", "{\"type\": \"custom\", \"class\": \"com.acme.MyMetric\", \"direction\": \"higher-worse\"},"
+                        + "{\"type\": \"custom\", \"name\": \"b\", \"class\": \"com.acme.B\", "
+                        + "\"direction\": \"higher-better\"}"));
+        assertThrows(ConfigException.class, () -> metrics("", "{\"type\": \"custom\"}"));
+        assertThrows(ConfigException.class, () -> metrics("", "{\"type\": \"custom\", \"class\": \"not a class\"}"));
+    }
+
+    @Test
+    void classAndDirectionOnBuiltInMetricsAreRejected() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> metrics("", "{\"type\": \"cosine_to_fp32\", \"direction\": \"lower-better\"}"));
+        assertTrue(e.getMessage().contains("direction"), e.getMessage());
+        assertThrows(ConfigException.class, () -> metrics("", "{\"type\": \"top1_agreement\", \"class\": \"a.B\"}"));
+    }
+}
