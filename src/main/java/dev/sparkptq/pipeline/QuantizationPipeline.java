@@ -47,6 +47,25 @@ public final class QuantizationPipeline {
     }
 
     public RunResult run(PtqConfig config, RunOptions options) {
+        BaseQuantization base = quantizeBase(config, options);
+        RunReport.MetricsSummary metrics = null;
+        List<RunReport.QuantErrorSummary> quantError = null;
+        if (options.evaluation() == RunOptions.Evaluation.RUN) {
+            metrics = evaluate(config, base.graph(), base.prepared(), base.quantized(), options,
+                    base.calibration());
+            base.lap("evaluate");
+            quantError = new QuantNoise(backend, log).measure(config, base.graph(), base.quantized(), base.plan(),
+                    base.inputs().qparams(), options);
+            base.lap("sqnr");
+        }
+        return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
+    }
+
+    /**
+     * The base quantization, everything up to (not including) evaluation and saving: what
+     * {@link #run} writes, and what AccuracyAwareQuantization starts from and rebuilds candidates with.
+     */
+    public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
         QuantizationParams params = singleAlgorithm(config);
         Path modelPath = config.model().model();
@@ -81,19 +100,11 @@ public final class QuantizationPipeline {
         FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, graph, plan, qparams, stats,
                 warnings);
         quantized = BiasInitializers.replace(quantized, bias.biases());
-
-        RunReport.MetricsSummary metrics = null;
-        List<RunReport.QuantErrorSummary> quantError = null;
-        if (options.evaluation() == RunOptions.Evaluation.RUN) {
-            metrics = evaluate(config, graph, prepared, quantized, options, new HashSet<>(calib));
-            clock.lap("evaluate");
-            quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
-            clock.lap("sqnr");
-        }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary());
-        return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
+        CandidateRecipe recipe = new CandidateRecipe(prepared, plan, qparams, params, configSha, fp32Sha, bias);
+        return new BaseQuantization(inputs, prepared, quantized, recipe, clock);
     }
 
     /**
@@ -151,18 +162,10 @@ public final class QuantizationPipeline {
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
                                               OnnxMl.ModelProto quantized, RunOptions options,
                                               Set<SampleRef> calibrationRefs) {
-        Path evalPath = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
-                : config.engine().dataSource();
-        DataSource source = DataSources.create(config.engine().reader(), evalPath, graph.inputs());
-        List<SampleRef> refs = source.list();
-        if (config.engine().evalSubsetSize() != null) {
-            refs = Subsets.select(refs, config.engine().evalSubsetSize(), false, 0L);
-        }
-        if (refs.isEmpty()) {
-            throw new DataException("the evaluation data source " + evalPath + " has no samples");
-        }
-        int overlap = evalPath.equals(config.engine().dataSource())
-                ? (int) refs.stream().filter(calibrationRefs::contains).count() : 0;
+        ValidationData validation = ValidationData.of(config, graph, calibrationRefs);
+        DataSource source = validation.source();
+        List<SampleRef> refs = validation.refs();
+        int overlap = validation.overlap();
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), refs.size()));
         log.accept("evaluating FP32 and quantized models on " + refs.size() + " samples");
         ModelBlob fp32Blob = Blobs.of(fp32, options.workDir().resolve("fp32"));
@@ -170,12 +173,12 @@ public final class QuantizationPipeline {
         EvaluationResult r = backend.evaluate(
                 new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
                 refs, partitions);
-        return Evaluations.summary(config, evalPath, r, overlap);
+        return Evaluations.summary(config, validation.path(), r, overlap);
     }
 
     /** POT runs FastBiasCorrection in DefaultQuantization only, and only with {@code use_fast_bias: true}. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
-        return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
+        return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
                 && params.biasCorrection().enabled();
     }
 
@@ -184,7 +187,7 @@ public final class QuantizationPipeline {
                                                       QuantizationPlan plan, QuantizerParameters qparams,
                                                       StatisticsCache.Content stats, List<String> warnings) {
         if (!biasCorrects(config, params)) {
-            if (config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization) {
+            if (config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization) {
                 warnings.add("use_fast_bias is false: POT's full BiasCorrection is not implemented, so no bias was "
                         + "corrected (set use_fast_bias to true for FastBiasCorrection)");
             }
