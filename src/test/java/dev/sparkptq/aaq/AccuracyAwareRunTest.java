@@ -70,4 +70,32 @@ class AccuracyAwareRunTest {
         assertFalse(r.targetMet());
         assertEquals(1, r.run().report().accuracyAware().iterations().size());
     }
+
+    @Test
+    void revertToInt16KeepsEveryOpQuantizedAndOrtRunsIt(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 8, 7);
+        AccuracyAwareRun.Result r = AaqFixture.run(t, AaqFixture.config(t,
+                "\"maximal_drop\": 0.0, \"revert_to\": \"int16\""), tmp.resolve("out"), false);
+        RunReport.AccuracyAwareSummary a = r.run().report().accuracyAware();
+        assertFalse(r.targetMet(), "16 bits still clip at the calibrated ranges: never exactly FP32");
+        assertTrue(a.result().get("cosine_to_fp32") > a.base().get("cosine_to_fp32") + 0.01,
+                "16-bit groups recover most of the 4-bit loss: " + a.base() + " -> " + a.result());
+        assertEquals(2, a.revertedGroups().size());
+        OnnxMl.ModelProto m = ModelIo.load(r.run().model());
+        assertEquals(2, count(m, "QuantizeLinear"), "reverted ops keep their Q/DQ, in 16 bits");
+        assertTrue(m.getGraph().getInitializerList().stream().anyMatch(i ->
+                i.getDataType() == OnnxMl.TensorProto.DataType.INT16_VALUE), "a 16-bit weight or zero point");
+    }
+
+    @Test
+    void onlyActivationsKeepsInt8Weights(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 8, 7);
+        AccuracyAwareRun.Result r = AaqFixture.run(t, AaqFixture.config(t,
+                "\"maximal_drop\": 0.0, \"restore_mode\": \"only_activations\", \"max_iter_num\": 2"),
+                tmp.resolve("out"), false);
+        OnnxMl.ModelProto m = ModelIo.load(r.run().model());
+        assertEquals(2, r.run().report().accuracyAware().revertedGroups().size());
+        assertEquals(0, count(m, "QuantizeLinear"), "activation quantizers reverted");
+        assertEquals(2, count(m, "DequantizeLinear"), "the two int8 weights stay");
+    }
 }
