@@ -78,8 +78,8 @@ class AccuracyAwareRunTest {
                 "\"maximal_drop\": 0.0, \"revert_to\": \"int16\""), tmp.resolve("out"), false);
         RunReport.AccuracyAwareSummary a = r.run().report().accuracyAware();
         assertFalse(r.targetMet(), "16 bits still clip at the calibrated ranges: never exactly FP32");
-        assertTrue(a.result().get("cosine_to_fp32") > a.base().get("cosine_to_fp32") + 0.01,
-                "16-bit groups recover most of the 4-bit loss: " + a.base() + " -> " + a.result());
+        assertTrue(a.result().get("cosine_to_fp32") > a.base().get("cosine_to_fp32") + 0.002,
+                "16-bit groups recover the rounding part of the 4-bit loss: " + a.base() + " -> " + a.result());
         assertEquals(2, a.revertedGroups().size());
         OnnxMl.ModelProto m = ModelIo.load(r.run().model());
         assertEquals(2, count(m, "QuantizeLinear"), "reverted ops keep their Q/DQ, in 16 bits");
