@@ -34,6 +34,9 @@ class AccuracyAwareRunTest {
         assertEquals(0, count(m, "QuantizeLinear") + count(m, "DequantizeLinear"));
         assertFalse(a.rankings().isEmpty());
         assertTrue(Files.exists(tmp.resolve("out").resolve(Checkpoint.FILE)));
+        String html = Files.readString(tmp.resolve("out").resolve("report.html"));
+        assertTrue(html.contains("id=\"revert-ranking\"") && html.contains("conv1"), "ranking chart");
+        assertTrue(html.contains("id=\"drop-per-iteration\"") && html.contains("kept"), "drop chart");
     }
 
     @Test
