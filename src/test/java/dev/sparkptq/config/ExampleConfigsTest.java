@@ -93,4 +93,23 @@ class ExampleConfigsTest {
         assertEquals(List.of(new MetricSpec("cosine_to_fp32", MetricSpec.Type.COSINE_TO_FP32, 1, null,
                 MetricSpec.Pooling.MEAN)), c.engine().metrics());
     }
+
+    @Test
+    void accuracyAwareExamplesBindTheirSearchParams() {
+        AlgorithmSpec sq = load("squeezenet-accuracy-aware.json", FileChecks.CHECK).compression().algorithms().get(0);
+        assertEquals(AlgorithmSpec.Name.AccuracyAwareQuantization, sq.name());
+        assertEquals(0.005, sq.accuracyAware().maximalDrop());
+        assertEquals(300, sq.accuracyAware().rankingSubsetSize());
+        assertEquals(AlgorithmSpec.Name.DefaultQuantization, sq.baseName());
+        assertEquals(300, sq.params().statSubsetSize());
+        PtqConfig free = load("squeezenet-annotation-free.json", FileChecks.CHECK);
+        assertEquals(List.of("top1_agreement"), metricNames(free));
+        assertEquals(AccuracyAwareSpec.Distance.KL, free.compression().algorithms().get(0).accuracyAware()
+                .rankingDistance());
+        AlgorithmSpec mnist = load("mnist-accuracy-aware-int16.json", FileChecks.CHECK).compression().algorithms()
+                .get(0);
+        assertEquals(AccuracyAwareSpec.RevertTo.INT16, mnist.accuracyAware().revertTo());
+        assertEquals(4, mnist.params().weights().bits());
+        assertEquals(4, mnist.params().activations().bits());
+    }
 }
