@@ -5,14 +5,11 @@ import dev.sparkptq.accuracy.EvalSample;
 import dev.sparkptq.accuracy.EvaluationAccumulator;
 import dev.sparkptq.accuracy.Metric;
 import dev.sparkptq.accuracy.Metrics;
-import dev.sparkptq.config.AccuracyAwareSpec;
 import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelIo;
-import dev.sparkptq.plan.QuantizationPlan;
-import dev.sparkptq.plan.RevertGroups;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
@@ -24,7 +21,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One task of a {@link CandidateJob}: rebuild the candidate (or take it from this JVM's small cache), run FP32 and
@@ -53,8 +49,14 @@ final class CandidateWorker {
         List<double[]> cs = new ArrayList<>();
         List<Double> dist = new ArrayList<>();
         while (refs.hasNext()) {
-            Sample s = job.source.load(refs.next());
-            Map<String, Tensor> ref = fp32.run(s.inputs(), outputs);
+            SampleRef sampleRef = refs.next();
+            String key = job.recipe.fp32().digest() + "|" + sampleRef;
+            ReferenceCache.Entry cached = ReferenceCache.get(key);
+            Sample s = cached != null ? cached.sample() : job.source.load(sampleRef);
+            Map<String, Tensor> ref = cached != null ? cached.fp32() : fp32.run(s.inputs(), outputs);
+            if (cached == null) {
+                ReferenceCache.put(key, s, ref);
+            }
             Map<String, Tensor> out = candidate.run(s.inputs(), outputs);
             dist.add(OutputDistance.of(job.spec.rankingDistance(), ref.get(outputs.get(0)), out.get(outputs.get(0))));
             Integer label = job.spec.annotationFree() ? fp32Label(ref.get(outputs.get(0)),
