@@ -34,6 +34,14 @@ final class CandidateWorker {
     private CandidateWorker() {
     }
 
+    /** Forgets every built candidate of this JVM and drops their sessions (benchmarks start cold). */
+    static void clear(EngineFactory engines) {
+        synchronized (BUILT) {
+            BUILT.keySet().forEach(engines::evict);
+            BUILT.clear();
+        }
+    }
+
     static ShardResult evaluate(CandidateJob job, int[] reverted, Iterator<SampleRef> refs, EngineFactory engines) {
         EngineOptions options = EngineOptions.forInference(job.threads);
         InferenceEngine fp32 = engines.open(job.recipe.fp32(), options);

@@ -26,6 +26,11 @@ final class ReferenceCache {
     private ReferenceCache() {
     }
 
+    static synchronized void clear() {
+        ENTRIES.clear();
+        bytes = 0;
+    }
+
     static synchronized Entry get(String key) {
         return ENTRIES.get(key);
     }
