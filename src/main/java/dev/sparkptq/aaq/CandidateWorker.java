@@ -28,7 +28,7 @@ import java.util.Map;
  */
 final class CandidateWorker {
     /** Candidates built in this JVM, most recent last; evicting one also drops its cached session. */
-    private static final int CACHED = 16;
+    private static final int CACHED = 4;
     private static final Map<String, ModelBlob> BUILT = new LinkedHashMap<>(16, 0.75f, true);
 
     private CandidateWorker() {

@@ -4,7 +4,6 @@ import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
-import dev.sparkptq.core.DataException;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
@@ -25,7 +24,6 @@ import ai.onnx.proto.OnnxMl;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
