@@ -46,17 +46,26 @@ final class Evaluator {
         return evaluate(List.of(reverted), refs, stage).get(0);
     }
 
-    /** Every candidate on {@code refs} in one job (a ranking round). */
+    /**
+     * Every candidate on {@code refs} in one job (a ranking round). The subset is split into only as many shards as
+     * it takes to give every partition slot about two tasks: each extra shard makes every executor that runs it
+     * build the candidate and open its session once more.
+     */
     List<Evaluated> subset(List<int[]> candidates, List<SampleRef> refs) {
         subsetEvaluations += candidates.size();
-        return evaluate(candidates, refs, "accuracy-aware ranking");
+        int shards = (int) Math.ceil(2.0 * partitions / Math.max(1, candidates.size()));
+        return evaluate(candidates, refs, "accuracy-aware ranking", shards);
     }
 
     private List<Evaluated> evaluate(List<int[]> candidates, List<SampleRef> refs, String stage) {
+        return evaluate(candidates, refs, stage, partitions);
+    }
+
+    private List<Evaluated> evaluate(List<int[]> candidates, List<SampleRef> refs, String stage, int split) {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        int shards = Math.max(1, Math.min(partitions, refs.size()));
+        int shards = Math.max(1, Math.min(split, refs.size()));
         CandidateJob job = new CandidateJob(recipe, groups, spec, candidates, StatisticsJob.slices(refs, shards),
                 metrics, source, threads, stage);
         List<ShardResult> results = backend.runIndexed(job);
@@ -69,6 +78,12 @@ final class Evaluator {
 
     int subsetEvaluations() {
         return subsetEvaluations;
+    }
+
+    /** Tasks of a ranking round over {@code candidates} candidates and {@code samples} samples. */
+    int rankingTasks(int candidates, int samples) {
+        int shards = (int) Math.ceil(2.0 * partitions / Math.max(1, candidates));
+        return candidates * Math.max(1, Math.min(shards, samples));
     }
 
     int fullEvaluations() {

@@ -41,6 +41,7 @@ public record RankingBenchmark(int groups, int samples, int tasks, long millis) 
         long t0 = System.nanoTime();
         evaluator.subset(candidates, subset);
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        return new RankingBenchmark(groups.size(), subset.size(), groups.size() * partitions, ms);
+        return new RankingBenchmark(groups.size(), subset.size(), evaluator.rankingTasks(groups.size(), subset.size()),
+                ms);
     }
 }
