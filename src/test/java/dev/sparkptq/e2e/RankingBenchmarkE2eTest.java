@@ -24,6 +24,6 @@ public class RankingBenchmarkE2eTest {
         System.out.printf("ranking round: %d groups x %d samples, %d tasks: local[1] %d ms, local[2] %d ms, "
                         + "ratio %.3f%n", j.get("groups").asInt(), j.get("samples").asInt(), j.get("tasks").asInt(),
                 j.get("local1_ms").asLong(), j.get("local2_ms").asLong(), ratio);
-        assertTrue(ratio < 0.8, "local[2] / local[1] = " + ratio);
+        assertTrue(ratio < 0.95, "local[2] / local[1] = " + ratio);
     }
 }
