@@ -31,6 +31,8 @@ final class BenchmarkCommand {
               Prints stats_over_inference per estimator, scaling_2_over_1 (local[1] vs local[2]) and
               heap_ratio_10n_over_n, all measured in this one process.
 
+            usage: spark-ptq benchmark ranking --config AAQ.json [--samples N]   (see benchmark ranking --help)
+
             usage: spark-ptq benchmark inference --models A.onnx,B.onnx[,...] [options]
 
               --models LIST     models to time on the same inputs; ratios are relative to the first
@@ -60,6 +62,9 @@ final class BenchmarkCommand {
     }
 
     static int run(List<String> argv, PrintStream out, PrintStream err) {
+        if (!argv.isEmpty() && argv.get(0).equals("ranking")) {
+            return RankingBenchmarkCommand.run(argv.subList(1, argv.size()), out, err);
+        }
         if (!argv.isEmpty() && argv.get(0).equals("calibration")) {
             return calibration(argv.subList(1, argv.size()), out, err);
         }

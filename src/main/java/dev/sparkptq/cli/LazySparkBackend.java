@@ -64,6 +64,11 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     }
 
     @Override
+    public <R extends java.io.Serializable> List<R> runIndexed(dev.sparkptq.pipeline.IndexedJob<R> job) {
+        return backend().runIndexed(job);
+    }
+
+    @Override
     public String describe() {
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         return backend != null ? backend.describe() : "spark " + m;

@@ -1,5 +1,6 @@
 package dev.sparkptq.cli;
 
+import dev.sparkptq.aaq.AccuracyAwareRun;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
@@ -27,9 +28,11 @@ final class QuantizeCommand {
               -q, --quantize MODE        POT's quick mode without a config: 'default' (DefaultQuantization; the
                                          reader is inferred from the data: images resized to the model input and
                                          scaled to [0,1], NPY, JSON arrays, or text + tokenizer.json next to the
-                                         model) or 'accuracy_aware' (with --max-drop; not available yet)
+                                         model) or 'accuracy_aware' (AccuracyAwareQuantization with --max-drop)
               --preset NAME              with -q: performance (default) or mixed
               --max-drop X               with -q accuracy_aware: the allowed accuracy drop
+              --resume DIR               continue an interrupted AccuracyAwareQuantization run from DIR's
+                                         aaq-checkpoint.json (same config and model); writes into DIR
               --tokenizer FILE           with -q and text data: the tokenizer.json (default: next to the model)
               -m, --model PATH           override the config's model.model
               --data-source PATH         override the config's engine.data_source (calibration data)
@@ -59,7 +62,7 @@ final class QuantizeCommand {
 
     private static final Set<String> VALUED = Set.of("--config", "--model", "--data-source", "--eval-data-source",
             "--output-dir", "--master", "--threads", "--statistics", "--quantize", "--preset", "--max-drop",
-            "--tokenizer", "--log-level");
+            "--tokenizer", "--log-level", "--resume");
     private static final Set<String> SWITCHES = Set.of("--evaluate", "--keep-uncompressed-weights", "--verbose",
             "--help", "--direct-dump", "--progress-bar", "--stream-output", "--overwrite");
     private static final Map<String, String> ALIASES = Map.of("-c", "--config", "-m", "--model", "-e", "--evaluate",
@@ -78,10 +81,19 @@ final class QuantizeCommand {
         int threads = a.positiveInt("--threads", 1);
         MasterCheck.requireWellFormed(a.get("--master"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
-        Path outputDir = outputDir(a, config);
+        Path outputDir = a.get("--resume") != null ? resumeDir(a, config) : outputDir(a, config);
         dev.sparkptq.pipeline.OutputSwap.recover(outputDir).forEach(m -> err.println("[spark-ptq] " + m));
-        refuseToReplace(outputDir, a.has("--overwrite"));
+        if (a.get("--resume") == null) {
+            refuseToReplace(outputDir, a.has("--overwrite"));
+        }
         requireWritable(outputDir);
+        if (config.compression().algorithms().get(0).accuracyAware() != null) {
+            AccuracyAwareRun.Result r = Runs.accuracyAware(config, outputDir, threads, a.get("--master"),
+                    a.get("--resume") != null, level.progress(err),
+                    ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
+            Summary.print(r.run(), out);
+            return r.targetMet() ? ExitCode.OK.code() : ExitCode.TARGET_MISSED.code();
+        }
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
         Path statistics = a.path("--statistics");
         RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
@@ -104,6 +116,19 @@ final class QuantizeCommand {
         return ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(a.path("--model"),
                 a.path("--data-source"), a.path("--eval-data-source"),
                 a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
+    }
+
+    /** {@code --resume DIR}: the interrupted accuracy-aware run's output folder is this run's. */
+    private static Path resumeDir(Args a, PtqConfig config) {
+        if (config.compression().algorithms().get(0).accuracyAware() == null) {
+            throw new ConfigException("--resume continues an AccuracyAwareQuantization run; this config runs "
+                    + config.compression().algorithms().get(0).name());
+        }
+        Path dir = Path.of(a.get("--resume"));
+        if (a.get("--output-dir") != null && !Path.of(a.get("--output-dir")).equals(dir)) {
+            throw new ConfigException("--resume DIR writes into DIR; drop --output-dir or give the same folder");
+        }
+        return dir;
     }
 
     /** --output-dir as given; else POT's {@code results/<model>_<algorithm>/<timestamp>/} ({@code results/} with -d). */

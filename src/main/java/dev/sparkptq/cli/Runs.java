@@ -1,5 +1,6 @@
 package dev.sparkptq.cli;
 
+import dev.sparkptq.aaq.AccuracyAwareRun;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.pipeline.QuantizationPipeline;
 import dev.sparkptq.pipeline.RunOptions;
@@ -31,5 +32,16 @@ final class Runs {
         }
     }
 
-
+    /** An AccuracyAwareQuantization run (always evaluates); {@code resume} continues the checkpoint in the folder. */
+    static AccuracyAwareRun.Result accuracyAware(PtqConfig config, Path outputDir, int threads, String master,
+                                                 boolean resume, PrintStream log, ProgressPrinter.Mode progress) {
+        Path work = Scratch.create();
+        try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"),
+                new ProgressPrinter(progress, log))) {
+            return new AccuracyAwareRun(backend, m -> log.println("[spark-ptq] " + m)).run(config,
+                    new RunOptions(outputDir, RunOptions.Evaluation.RUN, threads, work), resume);
+        } finally {
+            Scratch.delete(work);
+        }
+    }
 }

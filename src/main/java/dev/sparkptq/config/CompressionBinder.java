@@ -30,8 +30,7 @@ final class CompressionBinder {
     private static final Choices<Name> ALGORITHMS = Choices.<Name>builder()
             .value("DefaultQuantization", Name.DefaultQuantization)
             .value("MinMaxQuantization", Name.MinMaxQuantization)
-            .reject("is not available yet (available: DefaultQuantization, MinMaxQuantization)",
-                    "AccuracyAwareQuantization")
+            .value("AccuracyAwareQuantization", Name.AccuracyAwareQuantization)
             .notYet("ActivationChannelAlignment", "FastBiasCorrection", "BiasCorrection", "AccuracyAwareCommon",
                     "AccuracyAwareGNA", "INT4MixedQuantization", "TunableQuantization", "ParamsGridSearchAlgorithm",
                     "RangeOptimization", "DataFreeQuantization", "QuantNoiseEstimator", "OutlierChannelSplitting",
@@ -51,7 +50,9 @@ final class CompressionBinder {
             .key("algorithms", "array of one", "one DefaultQuantization with default params", "the algorithm");
     static final ConfigKeys.Section ALGORITHM_DOCS = ConfigKeys.section("compression.algorithms[]",
                     ALGORITHM_KEYS)
-            .key("name", ALGORITHMS, "required", "DefaultQuantization = MinMax + fast bias correction")
+            .key("name", ALGORITHMS, "required", "DefaultQuantization = channel alignment + MinMax + bias "
+                    + "correction; AccuracyAwareQuantization = a base algorithm, then reverting the most harmful "
+                    + "layers to FP32/INT16 until `maximal_drop` holds (exit code 5 when it cannot)")
             .key("params", "object", "every default", "the algorithm's parameters");
 
     private CompressionBinder() {
@@ -98,7 +99,8 @@ final class CompressionBinder {
         }
         ObjectView a = view.get();
         Optional<Name> name = a.require("name") ? a.choice("name", ALGORITHMS) : Optional.empty();
-        // params of an algorithm we do not run (e.g. AccuracyAwareQuantization's maximal_drop) would only add noise
-        return name.map(n -> new AlgorithmSpec(n, ParamsBinder.bind(a, modelType, ctx.overrides())));
+        return name.map(n -> n == Name.AccuracyAwareQuantization
+                ? AccuracyAwareBinder.bind(a, modelType, ctx.overrides())
+                : new AlgorithmSpec(n, ParamsBinder.bind(a, modelType, ctx.overrides())));
     }
 }

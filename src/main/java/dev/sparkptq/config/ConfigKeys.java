@@ -107,6 +107,8 @@ public final class ConfigKeys {
         all.add(CompressionBinder.DOCS);
         all.add(CompressionBinder.ALGORITHM_DOCS);
         all.add(ParamsBinder.DOCS);
+        all.add(AccuracyAwareBinder.DOCS);
+        all.add(AccuracyAwareBinder.METRIC_DOCS);
         all.add(IgnoredBinder.DOCS);
         all.add(IgnoredBinder.OP_DOCS);
         all.add(TensorSchemeBinder.DOCS);

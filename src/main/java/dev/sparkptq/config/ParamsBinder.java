@@ -20,7 +20,7 @@ final class ParamsBinder {
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
-            .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
+            .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
                     "annotation_conf_threshold", "convert_to_mixed_preset", "tune_hyperparams")
@@ -73,7 +73,13 @@ final class ParamsBinder {
 
     /** Binds {@code algorithm.params} (absent = every default). */
     static QuantizationParams bind(ObjectView algorithm, ModelType modelType, ConfigOverrides overrides) {
-        ObjectView p = algorithm.section("params", KEYS);
+        return bind(algorithm, modelType, overrides, KEYS);
+    }
+
+    /** As above, with the keys {@code params} may hold (AccuracyAwareQuantization adds its own). */
+    static QuantizationParams bind(ObjectView algorithm, ModelType modelType, ConfigOverrides overrides,
+                                   KeySpec keys) {
+        ObjectView p = algorithm.section("params", keys);
         Preset preset = p.choice("preset", PRESETS)
                 .orElse(modelType == ModelType.TRANSFORMER ? Preset.MIXED : Preset.PERFORMANCE);
         Integer statSubsetSize = p.intValue("stat_subset_size", 1, Integer.MAX_VALUE).orElse(null);

@@ -65,7 +65,7 @@ final class ActivationChannelAlignment {
 
     /** POT runs the alignment in DefaultQuantization only; {@code activation_channel_alignment: false} skips it. */
     static boolean applies(PtqConfig config, QuantizationParams params) {
-        return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
+        return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
                 && params.adjustments().channelAlignment() == ChannelAlignment.ON;
     }
 

@@ -49,6 +49,15 @@ public final class InProcessBackend implements StatisticsBackend {
         return total;
     }
 
+    @Override
+    public <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job) {
+        List<R> out = new java.util.ArrayList<>();
+        for (int i = 0; i < job.tasks(); i++) {
+            out.add(job.run(i, engines));
+        }
+        return out;
+    }
+
     /** Runs {@code work} on each of the slices Spark would make, one after another, in partition order. */
     private static <R> List<R> inSliceOrder(List<SampleRef> refs, int partitions,
                                             java.util.function.Function<java.util.Iterator<SampleRef>, R> work) {

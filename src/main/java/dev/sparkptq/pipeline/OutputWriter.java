@@ -32,6 +32,13 @@ final class OutputWriter {
     static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
                            RunReport.MetricsSummary metrics,
                            List<RunReport.QuantErrorSummary> quantizationError, Stopwatch clock) {
+        return write(outputDir, quantized, in, metrics, quantizationError, clock, r -> r);
+    }
+
+    /** As above; {@code decorate} adds report sections the base run does not know (e.g. accuracy-aware). */
+    static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
+                           RunReport.MetricsSummary metrics, List<RunReport.QuantErrorSummary> quantizationError,
+                           Stopwatch clock, java.util.function.UnaryOperator<RunReport> decorate) {
         Path tmp = null;
         try {
             Files.createDirectories(outputDir);
@@ -43,9 +50,9 @@ final class OutputWriter {
             boolean external = Files.exists(data);
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
             clock.lap("save");
-            RunReport report = Reports.build(in, outputDir.resolve(MODEL), bytes,
+            RunReport report = decorate.apply(Reports.build(in, outputDir.resolve(MODEL), bytes,
                     external ? MODEL + ".data" : null, ModelIo.sha256(model), metrics, clock.finish(),
-                    quantizationError);
+                    quantizationError));
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
             Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
             Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));

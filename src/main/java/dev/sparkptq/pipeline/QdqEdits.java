@@ -26,7 +26,7 @@ final class QdqEdits {
         return edits;
     }
 
-    private static Role role(QuantizationPoint p, WeightStorage storage) {
+    static Role role(QuantizationPoint p, WeightStorage storage) {
         if (p.kind() == PointKind.ACTIVATION) {
             return Role.ACTIVATION;
         }

@@ -5,7 +5,6 @@ import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
-import dev.sparkptq.core.DataException;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
@@ -27,7 +26,6 @@ import ai.onnx.proto.OnnxMl;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +60,25 @@ public final class QuantizationPipeline {
     }
 
     public RunResult run(PtqConfig config, RunOptions options) {
+        BaseQuantization base = quantizeBase(config, options);
+        RunReport.MetricsSummary metrics = null;
+        List<RunReport.QuantErrorSummary> quantError = null;
+        if (options.evaluation() == RunOptions.Evaluation.RUN) {
+            metrics = evaluate(config, base.graph(), base.prepared(), base.quantized(), options,
+                    base.calibration());
+            base.lap("evaluate");
+            quantError = new QuantNoise(backend, log).measure(config, base.graph(), base.quantized(), base.plan(),
+                    base.inputs().qparams(), options);
+            base.lap("sqnr");
+        }
+        return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
+    }
+
+    /**
+     * The base quantization, everything up to (not including) evaluation and saving: what
+     * {@link #run} writes, and what AccuracyAwareQuantization starts from and rebuilds candidates with.
+     */
+    public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
         QuantizationParams params = singleAlgorithm(config);
         Path modelPath = config.model().model();
@@ -84,7 +101,6 @@ public final class QuantizationPipeline {
         clock.lap("plan");
 
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        OnnxMl.ModelProto fp32 = prepared;
         PassInputs passes = new PassInputs(calibration, calib, partitions, params.statBatchSize(),
                 options.threadsPerTask(), options.workDir());
         ActivationChannelAlignment.Outcome aligned = new ActivationChannelAlignment(backend, log)
@@ -114,20 +130,12 @@ public final class QuantizationPipeline {
                 : biasCorrection(config, params, biasTargets, graph, plan, qparams, stats, warnings);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
-
-        RunReport.MetricsSummary metrics = null;
-        List<RunReport.QuantErrorSummary> quantError = null;
-        if (options.evaluation() == RunOptions.Evaluation.RUN) {
-            metrics = evaluate(config, graph, fp32, quantized, options, new HashSet<>(calib));
-            clock.lap("evaluate");
-            quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
-            clock.lap("sqnr");
-        }
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
                 Adjustments.summary(params, sevenBit.layers(), aligned.aligned()));
-        return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
+        CandidateRecipe recipe = new CandidateRecipe(prepared, plan, qparams, params, configSha, fp32Sha, bias);
+        return new BaseQuantization(inputs, prepared, quantized, recipe, clock);
     }
 
     /**
@@ -186,18 +194,10 @@ public final class QuantizationPipeline {
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
                                               OnnxMl.ModelProto quantized, RunOptions options,
                                               Set<SampleRef> calibrationRefs) {
-        Path evalPath = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
-                : config.engine().dataSource();
-        DataSource source = source(config, evalPath, graph);
-        List<SampleRef> refs = source.list();
-        if (config.engine().evalSubsetSize() != null) {
-            refs = Subsets.select(refs, config.engine().evalSubsetSize(), false, 0L);
-        }
-        if (refs.isEmpty()) {
-            throw new DataException("the evaluation data source " + evalPath + " has no samples");
-        }
-        int overlap = evalPath.equals(config.engine().dataSource())
-                ? (int) refs.stream().filter(calibrationRefs::contains).count() : 0;
+        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data);
+        DataSource source = validation.source();
+        List<SampleRef> refs = validation.refs();
+        int overlap = validation.overlap();
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), refs.size()));
         log.accept("evaluating FP32 and quantized models on " + refs.size() + " samples");
         ModelBlob fp32Blob = Blobs.of(fp32, options.workDir().resolve("fp32"));
@@ -205,7 +205,7 @@ public final class QuantizationPipeline {
         EvaluationResult r = backend.evaluate(
                 new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
                 refs, partitions);
-        return Evaluations.summary(config, evalPath, r, overlap);
+        return Evaluations.summary(config, validation.path(), r, overlap);
     }
 
     /** The samples at {@code path}: those given to the constructor, or the config's reader over {@code path}. */
@@ -215,7 +215,7 @@ public final class QuantizationPipeline {
 
     /** POT runs (Fast)BiasCorrection in DefaultQuantization only. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
-        return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
+        return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
                 && params.biasCorrection().enabled();
     }
 

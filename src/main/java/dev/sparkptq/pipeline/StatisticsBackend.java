@@ -26,6 +26,9 @@ public interface StatisticsBackend {
      */
     QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions);
 
+    /** Runs every task of {@code job} (one Spark task each) and returns the results in task order. */
+    <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job);
+
     /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
     String describe();
 }

@@ -55,8 +55,11 @@ public final class HtmlReport {
 
     /** The page as UTF-8 bytes (what OutputWriter writes next to report.json). */
     public static byte[] toHtml(RunReport report) {
-        List<ReportSection> extra = report.quantizationError() == null ? List.of()
-                : List.of(QuantErrorSection.of(report.quantizationError()));
+        List<ReportSection> extra = new java.util.ArrayList<>(report.quantizationError() == null ? List.of()
+                : List.of(QuantErrorSection.of(report.quantizationError())));
+        if (report.accuracyAware() != null) {
+            extra.addAll(AccuracyAwareSections.of(report.accuracyAware()));
+        }
         return render(report, extra).getBytes(StandardCharsets.UTF_8);
     }
 

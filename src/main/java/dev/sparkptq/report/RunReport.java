@@ -11,20 +11,37 @@ import java.util.Map;
  * @param biasCorrection what FastBiasCorrection did (null in reports built without it)
  * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
  * @param adjustments saturation fix and channel alignment (null in reports built without them)
+ * @param accuracyAware the AccuracyAwareQuantization search; null for other algorithms
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
-                        AdjustmentSummary adjustments) {
+                        AdjustmentSummary adjustments, AccuracyAwareSummary accuracyAware) {
 
-    /** A report without the adjustments section. */
+    /** A report without the adjustments and accuracy-aware sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                      BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, biasCorrection, quantizationError, null);
+                timingsMs, biasCorrection, quantizationError, null, null);
+    }
+
+    /** A report without the accuracy-aware section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                     AdjustmentSummary adjustments) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, adjustments, null);
+    }
+
+    /** This report with the accuracy-aware section set. */
+    public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, summary);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -32,7 +49,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, null, null, null);
+                timingsMs, null, null, null, null);
     }
 
     /** Bumped on every incompatible change of the report's shape. */
@@ -118,6 +135,39 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param samples evaluation samples summed over (0 for weights)
      */
     public record QuantErrorSummary(String tensor, String kind, Double sqnrDb, long samples) {
+    }
+
+    /**
+     * AccuracyAwareQuantization: the search from the base quantization to the saved model.
+     *
+     * @param baseline          metric → the value drops are measured from (FP32, or the configured baseline_value)
+     * @param base              the base quantization's values on the validation data
+     * @param result            the saved model's values
+     * @param drop              the saved model's drop per metric (relative when drop_type is relative)
+     * @param targetMet         every drop within maximal_drop (false: the best model found was saved, exit code 5)
+     * @param revertedGroups    the saved model's reverted groups, in the order they were reverted
+     * @param iterations        every greedy step
+     * @param rankings          every ranking round
+     */
+    public record AccuracyAwareSummary(double maximalDrop, String dropType, String revertTo, String restoreMode,
+                                       String metric, int groups, int rankingSubsetSize,
+                                       Map<String, Double> baseline, Map<String, Double> base,
+                                       Map<String, Double> result, Map<String, Double> drop, boolean targetMet,
+                                       List<RevertedGroup> revertedGroups, List<AaqIteration> iterations,
+                                       List<AaqRanking> rankings, int subsetEvaluations, int fullEvaluations,
+                                       long rankingWallMs) {
+    }
+
+    /** One reverted group: its id, ops and quantizers. */
+    public record RevertedGroup(int group, List<String> nodes, List<String> points) {
+    }
+
+    /** One greedy step: the group reverted, the optimised metric's drop after it, kept or rolled_back. */
+    public record AaqIteration(int iteration, int group, String label, double drop, String outcome) {
+    }
+
+    /** One ranking round: group → the metric's drop on the ranking subset with that group reverted. */
+    public record AaqRanking(String metric, long wallMs, Map<String, Double> scores) {
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.sparkptq.spark;
 
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
+import dev.sparkptq.aaq.AccuracyAwareTasks;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
@@ -27,7 +28,7 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
     public static final List<Class<?>> SHIPPED = List.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
-            QuantNoiseJob.class, QuantNoiseSums.class);
+            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT);
 
     @Override
     public void registerClasses(Kryo kryo) {

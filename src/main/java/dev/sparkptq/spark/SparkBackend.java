@@ -5,6 +5,7 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.EvaluationResult;
+import dev.sparkptq.pipeline.IndexedJob;
 import dev.sparkptq.pipeline.PartitionWorker;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
@@ -97,6 +98,29 @@ public final class SparkBackend implements StatisticsBackend {
         }
     }
 
+    /**
+     * One Spark job with one task per index of {@code job} (each partition holds one index), results in task order.
+     * The job is broadcast once; tasks receive only their number.
+     */
+    @Override
+    public <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job) {
+        int n = job.tasks();
+        if (n == 0) {
+            return List.of();
+        }
+        describe(job.stage(), n);
+        Broadcast<Object> b = jsc.broadcast(job);
+        try {
+            List<Integer> ids = java.util.stream.IntStream.range(0, n).boxed().toList();
+            List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(ids, n)
+                    .mapPartitions(new IndexedTask<R>(b, engines), false).collect());
+            parts.sort(Comparator.comparing(Tuple2::_1));
+            return parts.stream().map(Tuple2::_2).toList();
+        } finally {
+            b.destroy();
+        }
+    }
+
     /** Labels the next job for the UI and for {@link ProgressListener}. */
     private void describe(String stage, int samples) {
         jsc.setJobDescription(stage + " over " + samples + " samples");
@@ -120,6 +144,31 @@ public final class SparkBackend implements StatisticsBackend {
 
         Work(String stage) {
             this.stage = stage;
+        }
+    }
+
+    /** A task of {@link #runIndexed}: runs the broadcast job's tasks whose numbers its partition holds. */
+    static final class IndexedTask<R extends java.io.Serializable>
+            implements org.apache.spark.api.java.function.FlatMapFunction<Iterator<Integer>, Tuple2<Integer, R>> {
+        private static final long serialVersionUID = 1L;
+        private final Broadcast<Object> job;
+        private final EngineFactory engines;
+
+        IndexedTask(Broadcast<Object> job, EngineFactory engines) {
+            this.job = job;
+            this.engines = engines;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Iterator<Tuple2<Integer, R>> call(Iterator<Integer> ids) {
+            IndexedJob<R> j = (IndexedJob<R>) job.value();
+            List<Tuple2<Integer, R>> out = new ArrayList<>();
+            while (ids.hasNext()) {
+                int i = ids.next();
+                out.add(new Tuple2<>(i, j.run(i, engines)));
+            }
+            return out.iterator();
         }
     }
 

@@ -93,7 +93,7 @@ class ConfigKeysTest {
         Map<String, String> types = ConfigKeys.all().stream()
                 .collect(Collectors.toMap(ConfigKeys.Key::path, ConfigKeys.Key::type, (a, b) -> a));
         assertEquals("`performance`, `mixed`", types.get("compression.algorithms[].params.preset"));
-        assertEquals("`DefaultQuantization`, `MinMaxQuantization`", types.get("compression.algorithms[].name"));
+        assertEquals("`DefaultQuantization`, `MinMaxQuantization`, `AccuracyAwareQuantization`", types.get("compression.algorithms[].name"));
         assertEquals("`image`, `npy`, `text`, `json`", types.get("engine.reader.type"));
     }
 }

@@ -79,8 +79,18 @@ class ConfigLoaderRejectionTest {
                 params("\"weights\": {\"bits\": 12}", PARAMS + "weights.bits: 12 is not supported yet (supported: "
                         + "2–8, 16)"),
                 arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"AccuracyAwareQuantization\", "
+                                + "\"params\": {\"tune_hyperparams\": true}}]"),
+                        "compression.algorithms[0].params.tune_hyperparams: true is not supported"),
+                arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"AccuracyAwareQuantization\", "
+                                + "\"params\": {\"revert_to\": \"int16\", \"restore_mode\": "
+                                + "\"only_activations\"}}]"),
+                        "compression.algorithms[0].params.restore_mode: only_activations keeps int8 weights"),
+                arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"AccuracyAwareQuantization\", "
+                                + "\"params\": {\"maximal_drop\": -0.1}}]"),
+                        "compression.algorithms[0].params.maximal_drop: must be a number >= 0"),
+                arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"DefaultQuantization\", "
                                 + "\"params\": {\"maximal_drop\": 0.01}}]"),
-                        "compression.algorithms[0].name: 'AccuracyAwareQuantization' is not available yet"),
+                        "compression.algorithms[0].params.maximal_drop"),
                 arguments(ConfigFixture.config("", "\"target_device\": \"GNA\""),
                         "compression.target_device: 'GNA' is not supported by spark-ptq's ONNX output, use ANY or "
                                 + "CPU"),
@@ -220,7 +230,7 @@ class ConfigLoaderRejectionTest {
     @Test
     void invalidAlgorithmNameDoesNotAlsoReportItsParams() {
         String message = fx.problems(ConfigFixture.config("", "\"algorithms\": [{\"name\": "
-                + "\"AccuracyAwareQuantization\", \"params\": {\"maximal_drop\": 0.01, \"ranking_subset_size\": 5}}]"));
+                + "\"AccuracyAwareGNA\", \"params\": {\"maximal_drop\": 0.01, \"ranking_subset_size\": 5}}]"));
         assertFalse(message.contains("maximal_drop"), message);
     }
 }

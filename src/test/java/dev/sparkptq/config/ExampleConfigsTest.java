@@ -105,4 +105,23 @@ class ExampleConfigsTest {
         assertEquals(List.of("spearman", "cosine_to_fp32"), metricNames(c));
         assertEquals(MetricSpec.Type.SPEARMAN, c.engine().metrics().get(0).type());
     }
+
+    @Test
+    void accuracyAwareExamplesBindTheirSearchParams() {
+        AlgorithmSpec sq = load("squeezenet-accuracy-aware.json", FileChecks.CHECK).compression().algorithms().get(0);
+        assertEquals(AlgorithmSpec.Name.AccuracyAwareQuantization, sq.name());
+        assertEquals(0.005, sq.accuracyAware().maximalDrop());
+        assertEquals(300, sq.accuracyAware().rankingSubsetSize());
+        assertEquals(AlgorithmSpec.Name.DefaultQuantization, sq.baseName());
+        assertEquals(300, sq.params().statSubsetSize());
+        PtqConfig free = load("squeezenet-annotation-free.json", FileChecks.CHECK);
+        assertEquals(List.of("top1_agreement"), metricNames(free));
+        assertEquals(AccuracyAwareSpec.Distance.KL, free.compression().algorithms().get(0).accuracyAware()
+                .rankingDistance());
+        AlgorithmSpec mnist = load("mnist-accuracy-aware-int16.json", FileChecks.CHECK).compression().algorithms()
+                .get(0);
+        assertEquals(AccuracyAwareSpec.RevertTo.INT16, mnist.accuracyAware().revertTo());
+        assertEquals(4, mnist.params().weights().bits());
+        assertEquals(4, mnist.params().activations().bits());
+    }
 }

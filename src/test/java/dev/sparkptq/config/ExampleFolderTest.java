@@ -64,7 +64,8 @@ class ExampleFolderTest {
         List<String> names = everyExample().toList();
         assertTrue(names.containsAll(List.of("demo-minilm.json", "minilm-stsb-text.json", "mnist.json",
                 "mnist-perchannel-activations.json", "squeezenet-histogram.json", "squeezenet-imagenet.json",
-                "squeezenet-quantile.json", "yolox-nano-coco.json")), names.toString());
+                "squeezenet-quantile.json", "yolox-nano-coco.json", "squeezenet-accuracy-aware.json",
+                "squeezenet-annotation-free.json", "mnist-accuracy-aware-int16.json")), names.toString());
     }
 
     /** Keeps the structure-only list honest: only a dependence on the demo's files excuses an example. */

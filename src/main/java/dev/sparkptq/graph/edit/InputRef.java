@@ -3,7 +3,7 @@ package dev.sparkptq.graph.edit;
 import java.util.Objects;
 
 /** One input slot of one node: {@code node}'s input number {@code inputIndex}. */
-public record InputRef(String node, int inputIndex) {
+public record InputRef(String node, int inputIndex) implements java.io.Serializable {
     public InputRef {
         Objects.requireNonNull(node, "node");
         if (inputIndex < 0) {

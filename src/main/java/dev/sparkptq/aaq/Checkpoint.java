@@ -1,0 +1,64 @@
+package dev.sparkptq.aaq;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.InternalException;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * The search state in {@code <output>/aaq-checkpoint.json}, written atomically (temporary file + rename) after
+ * every iteration, so an interrupted run leaves either the previous or the new state, never half of one.
+ */
+final class Checkpoint {
+    static final String FILE = "aaq-checkpoint.json";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private Checkpoint() {
+    }
+
+    static void save(Path dir, SearchState state) {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".aaq-checkpoint-", ".json");
+            Files.write(tmp, JSON.writeValueAsBytes(state));
+            try {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
+                        StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new InternalException("cannot write the accuracy-aware checkpoint to " + dir + ": "
+                    + e.getMessage() + "; check that the output folder is writable", e);
+        }
+    }
+
+    /** The state saved in {@code dir}; refused when it belongs to another model or config. */
+    static SearchState load(Path dir, String recipe) {
+        Path file = dir.resolve(FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("--resume " + dir + ": no " + FILE + " there; give the output folder of an "
+                    + "interrupted accuracy-aware run");
+        }
+        SearchState s;
+        try {
+            s = JSON.readValue(file.toFile(), SearchState.class);
+        } catch (IOException e) {
+            throw new ConfigException("--resume: " + file + " is not a readable checkpoint (" + e.getMessage()
+                    + "); remove it to start over");
+        }
+        if (!recipe.equals(s.recipe)) {
+            throw new ConfigException("--resume: " + file + " belongs to another model or config; resume with the "
+                    + "same config and model, or choose another output folder");
+        }
+        return s;
+    }
+}

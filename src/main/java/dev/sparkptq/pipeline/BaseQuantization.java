@@ -1,0 +1,78 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.report.RunReport;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A finished base quantization (DefaultQuantization or MinMaxQuantization) not yet saved: the quantized model, the
+ * recipe that rebuilds it or any partly reverted variant, and what the report needs. The run's stopwatch keeps
+ * running so later phases (evaluation, an accuracy-aware search) appear in the report's timings.
+ */
+public final class BaseQuantization {
+    private final QuantizationPipeline.ReportInputs inputs;
+    private final OnnxMl.ModelProto prepared;
+    private final OnnxMl.ModelProto quantized;
+    private final CandidateRecipe recipe;
+    private final Stopwatch clock;
+
+    BaseQuantization(QuantizationPipeline.ReportInputs inputs, OnnxMl.ModelProto prepared,
+                     OnnxMl.ModelProto quantized, CandidateRecipe recipe, Stopwatch clock) {
+        this.inputs = inputs;
+        this.prepared = prepared;
+        this.quantized = quantized;
+        this.recipe = recipe;
+        this.clock = clock;
+    }
+
+    QuantizationPipeline.ReportInputs inputs() {
+        return inputs;
+    }
+
+    /** The FP32 model after preparation (what quantizers were inserted into). */
+    public OnnxMl.ModelProto prepared() {
+        return prepared;
+    }
+
+    public OnnxMl.ModelProto quantized() {
+        return quantized;
+    }
+
+    public CandidateRecipe recipe() {
+        return recipe;
+    }
+
+    public ModelGraph graph() {
+        return inputs.graph();
+    }
+
+    public QuantizationPlan plan() {
+        return inputs.plan();
+    }
+
+    /** The calibration samples (to count how many validation samples were also calibrated on). */
+    public Set<dev.sparkptq.data.SampleRef> calibration() {
+        return new HashSet<>(inputs.calibration());
+    }
+
+    /** Ends the current phase of the run's timings under {@code stage}. */
+    public void lap(String stage) {
+        clock.lap(stage);
+    }
+
+    /**
+     * Saves {@code model} with the full report (atomically, see {@link OutputWriter}); {@code decorate} adds sections
+     * the base run does not know (e.g. the accuracy-aware trace).
+     */
+    public RunResult write(Path outputDir, OnnxMl.ModelProto model, RunReport.MetricsSummary metrics,
+                           List<RunReport.QuantErrorSummary> quantError, UnaryOperator<RunReport> decorate) {
+        return OutputWriter.write(outputDir, model, inputs, metrics, quantError, clock, decorate);
+    }
+}

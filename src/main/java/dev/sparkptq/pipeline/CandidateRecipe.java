@@ -1,0 +1,122 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.calibration.QuantParamsCalculator;
+import dev.sparkptq.calibration.Range;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.config.TensorQuantSpec;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.QuantParams;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.graph.edit.GraphEdit;
+import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
+import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.PointKind;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.runtime.ModelBlob;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Everything needed to rebuild any candidate of an accuracy-aware search from scratch: the prepared FP32 model, the
+ * base plan, every quantizer's parameters and range, and the corrected biases. A candidate is a sub-plan of the base
+ * plan (some points reverted) plus the points re-quantized to INT16; building it never edits an edited model, so the
+ * same inputs give the same bytes on the driver and on any executor.
+ */
+public final class CandidateRecipe implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final ModelBlob fp32;
+    private final QuantizationPlan plan;
+    private final Map<String, QuantParams> params;
+    private final Map<String, double[][]> ranges;
+    private final QuantizationParams quantization;
+    private final String configSha;
+    private final String fp32Sha;
+    private final Map<String, Tensor> biases;
+    private final Map<String, String> biasNodes;
+    private transient OnnxMl.ModelProto prepared;
+
+    CandidateRecipe(OnnxMl.ModelProto prepared, QuantizationPlan plan, QuantizerParameters qparams,
+                    QuantizationParams quantization, String configSha, String fp32Sha,
+                    FastBiasCorrection.Outcome bias) {
+        byte[] bytes = ModelIo.toBytes(prepared);
+        this.fp32 = ModelBlob.ofBytes(ModelIo.sha256(bytes), bytes);
+        this.plan = plan;
+        this.params = new TreeMap<>(qparams.params());
+        this.ranges = new TreeMap<>();
+        qparams.ranges().forEach((id, r) -> ranges.put(id, new double[][]{r.min(), r.max()}));
+        this.quantization = quantization;
+        this.configSha = configSha;
+        this.fp32Sha = fp32Sha;
+        this.biases = new TreeMap<>(bias.biases());
+        this.biasNodes = new TreeMap<>();
+        bias.summary().corrected().forEach(e -> biasNodes.put(e.bias(), e.node()));
+        this.prepared = prepared;
+    }
+
+    /** The prepared FP32 model, as executors receive it (its digest keys their session cache). */
+    public ModelBlob fp32() {
+        return fp32;
+    }
+
+    /** The base algorithm's plan: the first candidate, nothing reverted. */
+    public QuantizationPlan plan() {
+        return plan;
+    }
+
+    /** The base quantization's digest; a candidate's digest is this plus what it reverts. */
+    public String digest() {
+        return fp32.digest() + ":" + configSha;
+    }
+
+    /**
+     * The model of {@code candidate} (a sub-plan of {@link #plan()}) with the points in {@code int16} quantized to 16
+     * bits from their base ranges. Biases corrected for a node that is no longer quantized keep their FP32 value.
+     */
+    public OnnxMl.ModelProto build(QuantizationPlan candidate, Set<String> int16) {
+        List<GraphEdit> edits = new ArrayList<>();
+        for (QuantizationPoint p : candidate.points()) {
+            QuantParams q = int16.contains(p.id()) ? int16Params(p) : params.get(p.id());
+            edits.add(new InsertQdq(p.tensor(), p.consumers(), q, QdqEdits.role(p, quantization.weightStorage())));
+        }
+        edits.addAll(Provenance.metadata(configSha, fp32Sha, quantization));
+        OnnxMl.ModelProto model = GraphRewriter.apply(prepared(), edits);
+        Map<String, Tensor> kept = new HashMap<>();
+        biases.forEach((name, value) -> {
+            String node = biasNodes.get(name);
+            if (node == null || candidate.quantizedNodes().contains(node)) {
+                kept.put(name, value);
+            }
+        });
+        return BiasInitializers.replace(model, kept);
+    }
+
+    private QuantParams int16Params(QuantizationPoint p) {
+        double[][] r = ranges.get(p.id());
+        TensorQuantSpec s = p.spec();
+        TensorQuantSpec wide = new TensorQuantSpec(16, s.mode(), s.granularity(), null, null, s.rangeEstimator());
+        Range range = new Range(r[0], r[1]);
+        return p.kind() == PointKind.WEIGHT ? QuantParamsCalculator.weight(range, wide, p.channelAxis())
+                : QuantParamsCalculator.activation(range, wide, p.channelAxis());
+    }
+
+    private synchronized OnnxMl.ModelProto prepared() {
+        if (prepared == null) {
+            try {
+                prepared = OnnxMl.ModelProto.parseFrom(fp32.bytes());
+            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                throw new InternalException("the broadcast FP32 model does not parse: " + e.getMessage(), e);
+            }
+        }
+        return prepared;
+    }
+}

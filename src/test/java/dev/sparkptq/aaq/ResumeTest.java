@@ -1,0 +1,61 @@
+package dev.sparkptq.aaq;
+
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.pipeline.InProcessBackend;
+import dev.sparkptq.pipeline.RunOptions;
+import dev.sparkptq.pipeline.TinyRun;
+import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResumeTest {
+    /** Stands for a crash: thrown from the log right after the first greedy iteration is decided. */
+    private static final class Interrupted extends RuntimeException {
+    }
+
+    @Test
+    void interruptedRunResumedWritesTheSameModelBytesAsAnUninterruptedOne(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 10, 8);
+        PtqConfig config = AaqFixture.config(t, "\"maximal_drop\": 0.0");
+        Path whole = tmp.resolve("whole");
+        AccuracyAwareRun.Result full = AaqFixture.run(t, config, whole, false);
+        assertEquals(2, full.run().report().accuracyAware().iterations().size(), "needs two iterations to test");
+
+        Path cut = tmp.resolve("cut");
+        RunOptions options = new RunOptions(cut, RunOptions.Evaluation.RUN, 1,
+                Files.createDirectories(tmp.resolve("work2")));
+        int[] iterations = {0};
+        AccuracyAwareRun crashing = new AccuracyAwareRun(new InProcessBackend(new OrtEngineFactory()), m -> {
+            if (m.startsWith("iteration ") && ++iterations[0] == 2) {
+                throw new Interrupted();
+            }
+        });
+        assertThrows(Interrupted.class, () -> crashing.run(config, options, false));
+        assertFalse(Files.exists(cut.resolve("model.onnx")));
+        assertTrue(Files.readString(cut.resolve(Checkpoint.FILE)).contains("\"iteration\" : 1"));
+
+        AccuracyAwareRun.Result resumed = AaqFixture.run(t, config, cut, true);
+        assertArrayEquals(Files.readAllBytes(full.run().model()), Files.readAllBytes(resumed.run().model()));
+        assertEquals(full.run().report().accuracyAware().iterations(),
+                resumed.run().report().accuracyAware().iterations());
+    }
+
+    @Test
+    void aCheckpointOfAnotherConfigIsRefused(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 6, 9);
+        Path out = tmp.resolve("out");
+        AaqFixture.run(t, AaqFixture.config(t, "\"maximal_drop\": 0.0"), out, false);
+        Exception e = assertThrows(Exception.class,
+                () -> AaqFixture.run(t, AaqFixture.config(t, "\"maximal_drop\": 0.001"), out, true));
+        assertTrue(e.getMessage().contains("belongs to another model or config"), e.getMessage());
+    }
+}
