@@ -90,9 +90,11 @@ public final class QuantizationPipeline {
             quantError = new QuantNoise(backend, log).measure(config, graph, quantized, plan, qparams, options);
             clock.lap("sqnr");
         }
+        RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
+        clock.lap("kernels");
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
-                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary());
+                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(), kernels);
         return OutputWriter.write(options.outputDir(), quantized, inputs, metrics, quantError, clock);
     }
 
@@ -173,6 +175,27 @@ public final class QuantizationPipeline {
         return Evaluations.summary(config, evalPath, r, overlap);
     }
 
+    /**
+     * The share of MACs the runtime runs in integer kernels (report only: a failure becomes a warning, never a failed
+     * run).
+     */
+    private RunReport.IntegerKernelSummary integerKernels(OnnxMl.ModelProto quantized, Samples samples,
+                                                          RunOptions options, List<String> warnings) {
+        if (samples.selected().isEmpty()) {
+            return null;
+        }
+        try {
+            RunReport.IntegerKernelSummary k = IntegerKernelShare.measure(quantized,
+                    samples.source().load(samples.selected().get(0)), backend.engines(), options.workDir());
+            log.accept(String.format(java.util.Locale.ROOT, "integer kernels: %.1f %% of %,d MACs (%d of %d ops)",
+                    100 * k.integerShare(), k.totalMacs(), k.integerMacOps(), k.macOps()));
+            return k;
+        } catch (RuntimeException e) {
+            warnings.add("the integer-kernel share was not measured: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** POT runs FastBiasCorrection in DefaultQuantization only, and only with {@code use_fast_bias: true}. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
         return config.compression().algorithms().get(0).name() == AlgorithmSpec.Name.DefaultQuantization
@@ -237,7 +260,8 @@ public final class QuantizationPipeline {
                         QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
-                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection) {
+                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
+                        RunReport.IntegerKernelSummary integerKernels) {
     }
 
 }

@@ -40,7 +40,7 @@ final class Reports {
                 in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
-                in.biasCorrection(), quantizationError);
+                in.biasCorrection(), quantizationError, in.integerKernels());
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {

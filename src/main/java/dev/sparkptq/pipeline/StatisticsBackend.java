@@ -26,6 +26,12 @@ public interface StatisticsBackend {
      */
     QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions);
 
+    /**
+     * The engine factory the driver uses for one-off local work (the integer-kernel report inspects the runtime's
+     * optimized graph on the driver; executors open their own engines).
+     */
+    dev.sparkptq.runtime.EngineFactory engines();
+
     /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
     String describe();
 }

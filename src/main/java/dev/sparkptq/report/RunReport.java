@@ -10,18 +10,30 @@ import java.util.Map;
  * @param metrics null when the run did not evaluate
  * @param biasCorrection what FastBiasCorrection did (null in reports built without it)
  * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
+ * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
+ *                       when not measured
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
-                        BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
+                        BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                        IntegerKernelSummary integerKernels) {
+
+    /** A report without the integer-kernel section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, null);
+    }
 
     /** A report without bias-correction and quantization-error sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, null, null);
+                timingsMs, null, null, null);
     }
 
     /** Bumped on every incompatible change of the report's shape. */
@@ -103,5 +115,21 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param samples evaluation samples summed over (0 for weights)
      */
     public record QuantErrorSummary(String tensor, String kind, Double sqnrDb, long samples) {
+    }
+
+    /**
+     * Multiply-accumulates (MACs) of the quantized model's Conv/ConvTranspose/MatMul/Gemm ops for one calibration
+     * sample, and how many of them ONNX Runtime executes in integer kernels (QLinearConv, QLinearMatMul,
+     * MatMulIntegerToFloat, …) after its graph rewrites — a quantized op that stays a float kernel behind
+     * DequantizeLinear is slower than FP32.
+     *
+     * @param integerShare   integerMacs / totalMacs (0 when the model has no such op)
+     * @param kernelOps      op type (with its domain when not ONNX's) → count, for the compute ops of the optimized
+     *                       graph
+     * @param floatOps       the largest MAC ops that still run in float, biggest first (at most 10)
+     */
+    public record IntegerKernelSummary(long totalMacs, long integerMacs, double integerShare,
+                                       int macOps, int integerMacOps, Map<String, Integer> kernelOps,
+                                       List<String> floatOps) {
     }
 }
