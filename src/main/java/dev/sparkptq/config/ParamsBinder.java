@@ -1,6 +1,7 @@
 package dev.sparkptq.config;
 
 import dev.sparkptq.config.CompressionSection.ModelType;
+import dev.sparkptq.config.QuantizationParams.ActivationGates;
 import dev.sparkptq.config.QuantizationParams.Preset;
 import dev.sparkptq.config.QuantizationParams.WeightStorage;
 import dev.sparkptq.config.RangeEstimatorDefaults.TensorRole;
@@ -17,7 +18,7 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes")
+                    "apply_for_all_nodes", "activation_gates")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
@@ -33,6 +34,10 @@ final class ParamsBinder {
 
     private ParamsBinder() {
     }
+
+    private static final Choices<ActivationGates> GATES = Choices.<ActivationGates>builder()
+            .value("float", ActivationGates.FLOAT).value("input", ActivationGates.INPUT)
+            .value("integer", ActivationGates.INTEGER).build();
 
     /** Binds {@code algorithm.params} (absent = every default). */
     static QuantizationParams bind(ObjectView algorithm, ModelType modelType, ConfigOverrides overrides) {
@@ -57,7 +62,7 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p));
+                biasCorrection(p), p.choice("activation_gates", GATES).orElse(ActivationGates.DEFAULT));
     }
 
     /**
