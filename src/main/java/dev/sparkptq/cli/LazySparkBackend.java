@@ -69,6 +69,11 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     }
 
     @Override
+    public dev.sparkptq.runtime.EngineFactory engines() {
+        return new OrtEngineFactory(); // the driver needs no Spark for it
+    }
+
+    @Override
     public String describe() {
         String m = master != null ? master : System.getProperty("spark.master", "local[*]");
         return backend != null ? backend.describe() : "spark " + m;

@@ -1,6 +1,7 @@
 package dev.sparkptq.config;
 
 import dev.sparkptq.config.CompressionSection.ModelType;
+import dev.sparkptq.config.QuantizationParams.ActivationGates;
 import dev.sparkptq.config.QuantizationParams.Preset;
 import dev.sparkptq.config.QuantizationParams.WeightStorage;
 import dev.sparkptq.config.RangeEstimatorDefaults.TensorRole;
@@ -17,7 +18,8 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment")
+                    "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
+                    "activation_gates")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
@@ -36,6 +38,10 @@ final class ParamsBinder {
             .value("disable", OverflowFix.DISABLE).alias("first_layer", OverflowFix.FIRST_LAYER_ONLY)
             .alias("all", OverflowFix.ENABLE).alias("no", OverflowFix.DISABLE)
             .build();
+
+    private static final Choices<ActivationGates> GATES = Choices.<ActivationGates>builder()
+            .value("float", ActivationGates.FLOAT).value("input", ActivationGates.INPUT)
+            .value("integer", ActivationGates.INTEGER).build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
             .key("preset", PRESETS, "`performance` (`mixed` for transformers)", "`performance`: symmetric weights "
@@ -64,12 +70,17 @@ final class ParamsBinder {
                     + "(`first_layer_only`), on all (`enable`) or none (`disable`)")
             .key("overflow_fix", OVERFLOW_FIXES, "`first_layer_only`", "NNCF's name for `saturation_fix` (give one "
                     + "of the two)")
+            .key("activation_gates", GATES, "`integer`", "SiLU/Swish `x·σ(x)` after a Conv: `integer` quantizes "
+                    + "`x` and `σ(x)` so ONNX Runtime runs Conv → Sigmoid → Mul as QLinearConv → QLinearSigmoid → "
+                    + "QLinearMul (fast); `input` quantizes only `x` (the Conv fuses, the activation runs in float); "
+                    + "`float` is NNCF's pattern (a float Conv, slower than FP32); trade-off in BENCHMARKS.md")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
                     + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
 
     private ParamsBinder() {
     }
+
 
     /** Binds {@code algorithm.params} (absent = every default). */
     static QuantizationParams bind(ObjectView algorithm, ModelType modelType, ConfigOverrides overrides) {
@@ -100,7 +111,7 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p), adjustments(p));
+                biasCorrection(p), adjustments(p), p.choice("activation_gates", GATES).orElse(ActivationGates.DEFAULT));
     }
 
     /**

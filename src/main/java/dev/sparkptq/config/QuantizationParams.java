@@ -16,19 +16,21 @@ import java.io.Serializable;
  * @param weightStorage  how quantized weights are stored in the output model
  * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
  * @param adjustments    saturation fix (MinMax and DefaultQuantization) and channel alignment (DefaultQuantization)
+ * @param activationGates how SiLU/Swish activations {@code x·σ(x)} are quantized (speed vs accuracy)
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
-                                 BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments)
+                                 BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments,
+                                 ActivationGates activationGates)
         implements Serializable {
 
-    /** Params with POT's default saturation fix and channel alignment. */
+    /** Params with POT's default saturation fix and channel alignment and the default SiLU/Swish layout. */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                               long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
                               WeightStorage weightStorage, BiasCorrectionSpec biasCorrection) {
         this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
-                biasCorrection, ModelAdjustmentSpec.defaults());
+                biasCorrection, ModelAdjustmentSpec.defaults(), ActivationGates.DEFAULT);
     }
 
     /** Params with POT's default bias correction (fast, threshold 2.0). */
@@ -43,4 +45,22 @@ public record QuantizationParams(Preset preset, Integer statSubsetSize, int stat
 
     /** POT's {@code compress_model_weights}: int8 initializers (default) or FP32 weights with a Q/DQ pair. */
     public enum WeightStorage { COMPRESSED, UNCOMPRESSED }
+
+    /**
+     * How a SiLU/Swish activation {@code x·σ(x)} after a Conv/MatMul is quantized ({@code activation_gates}). ONNX
+     * Runtime fuses {@code DQ → Conv → Q} into QLinearConv only when a quantizer follows the Conv; NNCF keeps the
+     * activation in float with no quantizer before it, so every such Conv runs as a float kernel (YOLOX: slower than
+     * FP32).
+     */
+    public enum ActivationGates {
+        /** NNCF's pattern: the activation stays float and no quantizer follows the op before it */
+        FLOAT,
+        /** x is quantized (one quantizer read by σ and the Mul), so the op before it fuses into an integer kernel */
+        INPUT,
+        /** x and σ(x) are quantized: QLinearConv → QLinearSigmoid → QLinearMul, all integer */
+        INTEGER;
+
+        /** The layout used when the config does not choose one (chosen by measurement, see BENCHMARKS.md). */
+        public static final ActivationGates DEFAULT = INTEGER;
+    }
 }

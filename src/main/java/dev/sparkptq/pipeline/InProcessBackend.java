@@ -43,6 +43,11 @@ public final class InProcessBackend implements StatisticsBackend {
     }
 
     @Override
+    public dev.sparkptq.runtime.EngineFactory engines() {
+        return engines;
+    }
+
+    @Override
     public QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions) {
         QuantNoiseSums total = new QuantNoiseSums();
         inSliceOrder(refs, partitions, slice -> QuantNoiseWorker.measure(job, slice, engines)).forEach(total::merge);

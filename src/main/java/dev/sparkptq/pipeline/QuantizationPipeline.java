@@ -130,10 +130,12 @@ public final class QuantizationPipeline {
                 : biasCorrection(config, params, biasTargets, graph, plan, qparams, stats, warnings);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
+        RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
+        clock.lap("kernels");
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()));
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels);
         CandidateRecipe recipe = new CandidateRecipe(prepared, plan, qparams, params, configSha, fp32Sha, bias);
         return new BaseQuantization(inputs, prepared, quantized, recipe, clock);
     }
@@ -213,6 +215,27 @@ public final class QuantizationPipeline {
         return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
     }
 
+    /**
+     * The share of MACs the runtime runs in integer kernels (report only: a failure becomes a warning, never a failed
+     * run).
+     */
+    private RunReport.IntegerKernelSummary integerKernels(OnnxMl.ModelProto quantized, Samples samples,
+                                                          RunOptions options, List<String> warnings) {
+        if (samples.selected().isEmpty()) {
+            return null;
+        }
+        try {
+            RunReport.IntegerKernelSummary k = IntegerKernelShare.measure(quantized,
+                    samples.source().load(samples.selected().get(0)), backend.engines(), options.workDir());
+            log.accept(String.format(java.util.Locale.ROOT, "integer kernels: %.1f %% of %,d MACs (%d of %d ops)",
+                    100 * k.integerShare(), k.totalMacs(), k.integerMacOps(), k.macOps()));
+            return k;
+        } catch (RuntimeException e) {
+            warnings.add("the integer-kernel share was not measured: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** POT runs (Fast)BiasCorrection in DefaultQuantization only. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
         return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
@@ -272,7 +295,7 @@ public final class QuantizationPipeline {
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
                         Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
-                        RunReport.AdjustmentSummary adjustments) {
+                        RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels) {
     }
 
 }

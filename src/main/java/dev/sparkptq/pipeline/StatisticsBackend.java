@@ -29,6 +29,12 @@ public interface StatisticsBackend {
     /** Runs every task of {@code job} (one Spark task each) and returns the results in task order. */
     <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job);
 
+    /**
+     * The engine factory the driver uses for one-off local work (the integer-kernel report inspects the runtime's
+     * optimized graph on the driver; executors open their own engines).
+     */
+    dev.sparkptq.runtime.EngineFactory engines();
+
     /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
     String describe();
 }

@@ -2,6 +2,7 @@ package dev.sparkptq.plan;
 
 import dev.sparkptq.config.CompressionSection.ModelType;
 import dev.sparkptq.config.CompressionSection.TargetDevice;
+import dev.sparkptq.config.QuantizationParams.ActivationGates;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
 
@@ -14,7 +15,10 @@ import java.util.Set;
  * Which inputs of which ops get quantizers, POT/NNCF style (ptq-tools.md §2.5): the default rule set quantizes the
  * inputs of compute-heavy ops whose integer kernels exist in ONNX Runtime, and the inputs of element-wise
  * Add/Mul when both operands are activations (ANY/CPU/GPU/NPU all do) — except a Mul by a gate (x·sigmoid(x) of
- * SiLU/Swish, squeeze-excitation gates, the erf/tanh branch of GELU), which NNCF treats as one fused activation. Transformers keep element-wise ops in float
+ * SiLU/Swish, squeeze-excitation gates, the erf/tanh branch of GELU), which NNCF treats as one fused activation. A
+ * SiLU's {@code x} and {@code σ(x)} are quantized per {@code activation_gates} (see
+ * {@link ActivationGates}): without a quantizer on {@code x} the Conv before it cannot fuse into QLinearConv.
+ * Transformers keep element-wise ops in float
  * (NNCF's transformer patterns: LayerNorm/GELU internals stay FP32) and quantize only MatMul/Gemm and pooling.
  */
 final class OpRules {
@@ -35,7 +39,7 @@ final class OpRules {
     }
 
     static List<QuantInput> quantizedInputs(Node node, ModelGraph graph, ModelType modelType,
-                                            TargetDevice device) {
+                                            TargetDevice device, ActivationGates gates) {
         List<String> in = node.inputs();
         return switch (node.opType()) {
             case "Conv" -> inputs(graph, in, new int[]{0, 1}, 0);
@@ -43,7 +47,9 @@ final class OpRules {
             case "Gemm" -> inputs(graph, in, new int[]{0, 1}, node.intAttr("transB", 0) == 1 ? 0 : 1);
             case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
             case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
-            case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType());
+            case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType(), gates);
+            case "Sigmoid" -> gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
+                    && siluGate(graph, node) ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of();
             default -> List.of();
         };
     }
@@ -77,13 +83,39 @@ final class OpRules {
         return false;
     }
 
+    /** True when the Sigmoid is the gate of a SiLU: a Mul reads both its input and its output. */
+    static boolean siluGate(ModelGraph graph, Node sigmoid) {
+        String x = sigmoid.inputs().get(0);
+        String s = sigmoid.outputs().get(0);
+        return graph.consumers(s).stream().anyMatch(u -> u.node().opType().equals("Mul")
+                && u.node().inputs().size() == 2 && u.node().inputs().contains(x));
+    }
+
+    /** The input index of a SiLU's Mul that is the Sigmoid's output, or -1 when the Mul is not x·σ(x). */
+    private static int siluGateIndex(ModelGraph graph, List<String> in) {
+        for (int i = 0; i < 2; i++) {
+            Node p = graph.producer(in.get(i));
+            if (p != null && p.opType().equals("Sigmoid") && p.inputs().get(0).equals(in.get(1 - i))) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static List<QuantInput> elementwise(ModelGraph graph, List<String> in, ModelType modelType,
-                                                String opType) {
+                                                String opType, ActivationGates gates) {
         if (modelType == ModelType.TRANSFORMER || in.size() != 2) {
             return List.of();
         }
         if (graph.isConstant(in.get(0)) || graph.isConstant(in.get(1))) {
             return List.of(); // a constant operand is a bias/scale: the op folds into its producer's kernel
+        }
+        int silu = opType.equals("Mul") ? siluGateIndex(graph, in) : -1;
+        if (silu >= 0 && gates == ActivationGates.INPUT) {
+            return List.of(new QuantInput(1 - silu, PointKind.ACTIVATION, -1)); // x of x·σ(x), shared with σ
+        }
+        if (silu >= 0 && gates == ActivationGates.INTEGER) {
+            return List.of(new QuantInput(0, PointKind.ACTIVATION, -1), new QuantInput(1, PointKind.ACTIVATION, -1));
         }
         if (opType.equals("Mul") && (isGate(graph, in.get(0), GATE_DEPTH) || isGate(graph, in.get(1), GATE_DEPTH))) {
             return List.of(); // x·σ(x) (SiLU/Swish), SE-block gates, GELU: one fused activation, as NNCF's patterns

@@ -12,20 +12,23 @@ import java.util.Map;
  * @param quantizationError per-tensor quantization error, worst first; null when the run did not evaluate
  * @param adjustments saturation fix and channel alignment (null in reports built without them)
  * @param accuracyAware the AccuracyAwareQuantization search; null for other algorithms
+ * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
+ *                       when not measured
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
-                        AdjustmentSummary adjustments, AccuracyAwareSummary accuracyAware) {
+                        AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
+                        AccuracyAwareSummary accuracyAware) {
 
-    /** A report without the adjustments and accuracy-aware sections. */
+    /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                      BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, biasCorrection, quantizationError, null, null);
+                timingsMs, biasCorrection, quantizationError, null, null, null);
     }
 
     /** A report without the accuracy-aware section. */
@@ -33,15 +36,16 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                      BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
-                     AdjustmentSummary adjustments) {
+                     AdjustmentSummary adjustments, IntegerKernelSummary integerKernels) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, biasCorrection, quantizationError, adjustments, null);
+                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, null);
     }
 
     /** This report with the accuracy-aware section set. */
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
-                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, summary);
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                summary);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -49,7 +53,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, null, null, null, null);
+                timingsMs, null, null, null, null, null);
     }
 
     /** Bumped on every incompatible change of the report's shape. */
@@ -191,5 +195,21 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      */
     public record AlignedPair(String producer, String consumer, int channels, double maxAbsShift, double minScale,
                               double maxScale) {
+    }
+
+    /**
+     * Multiply-accumulates (MACs) of the quantized model's Conv/ConvTranspose/MatMul/Gemm ops for one calibration
+     * sample, and how many of them ONNX Runtime executes in integer kernels (QLinearConv, QLinearMatMul,
+     * MatMulIntegerToFloat, …) after its graph rewrites — a quantized op that stays a float kernel behind
+     * DequantizeLinear is slower than FP32.
+     *
+     * @param integerShare   integerMacs / totalMacs (0 when the model has no such op)
+     * @param kernelOps      op type (with its domain when not ONNX's) → count, for the compute ops of the optimized
+     *                       graph
+     * @param floatOps       the largest MAC ops that still run in float, biggest first (at most 10)
+     */
+    public record IntegerKernelSummary(long totalMacs, long integerMacs, double integerShare,
+                                       int macOps, int integerMacOps, Map<String, Integer> kernelOps,
+                                       List<String> floatOps) {
     }
 }

@@ -1,6 +1,7 @@
 package dev.sparkptq.runtime;
 
 import java.io.Serializable;
+import java.nio.file.Path;
 
 /**
  * Opens engines. Implementations cache one engine per (model digest, options) per JVM, so callers on executors call
@@ -10,4 +11,11 @@ public interface EngineFactory extends Serializable {
     InferenceEngine open(ModelBlob model, EngineOptions options);
 
     void evict(String digest);
+
+    /**
+     * Writes the graph the runtime actually executes for {@code model} under {@code options} — after its graph
+     * rewrites, e.g. Q/DQ pairs folded into integer kernels — to {@code out} as an ONNX file, so the report can tell
+     * which ops run as integer kernels. The file may use runtime-specific operators; it is for inspection only.
+     */
+    void writeOptimized(ModelBlob model, EngineOptions options, Path out);
 }

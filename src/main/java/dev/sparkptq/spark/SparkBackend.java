@@ -129,6 +129,11 @@ public final class SparkBackend implements StatisticsBackend {
     }
 
     @Override
+    public dev.sparkptq.runtime.EngineFactory engines() {
+        return engines;
+    }
+
+    @Override
     public String describe() {
         int executors = Math.max(1, jsc.sc().statusTracker().getExecutorInfos().length - 1); // minus the driver
         return "spark " + jsc.master() + " (" + jsc.defaultParallelism() + " cores"

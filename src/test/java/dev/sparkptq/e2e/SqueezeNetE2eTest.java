@@ -51,6 +51,12 @@ class SqueezeNetE2eTest {
         assertTrue(drop <= 0.015, "top-1 drop " + drop + " > 0.015");
         assertTrue(report.get("output").get("size_ratio").asDouble() <= 0.30, "size ratio");
         assertEquals(26, report.get("quantization").get("quantized_op_types").get("Conv").asInt());
+        JsonNode k = report.get("integer_kernels");
+        System.out.printf("SqueezeNet integer-kernel MACs %.4f of %d (%s)%n", k.get("integer_share").asDouble(),
+                k.get("total_macs").asLong(), k.get("kernel_ops"));
+        assertEquals(26, k.get("integer_mac_ops").asInt(), "every Conv fuses into QLinearConv: " + k);
+        assertEquals(k.get("total_macs").asLong(), k.get("integer_macs").asLong(), "100 % of Conv MACs");
+        assertTrue(k.get("total_macs").asLong() > 300_000_000L, "SqueezeNet 1.1 has ~0.35 GMACs: " + k);
         assertEquals(calib.size(), report.get("calibration").get("samples_used").asInt());
         assertTrue(Files.exists(out.resolve("model.onnx")));
         try (Stream<Path> s = Files.list(out)) {

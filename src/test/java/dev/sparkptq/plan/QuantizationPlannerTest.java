@@ -144,7 +144,9 @@ class QuantizationPlannerTest {
                 .addNode(node("Sigmoid", "sig", List.of("x"), List.of("s")))
                 .addNode(node("Mul", "silu", List.of("x", "s"), List.of("y")))
                 .addNode(node("Mul", "product", List.of("x", "z"), List.of("p")));
-        QuantizationPlan p = plan(TinyModels.model(13, g));
+        QuantizationPlan p = QuantizationPlanner.plan(graph(TinyModels.model(13, g)),
+                ActivationGatesPlanTest.params(dev.sparkptq.config.QuantizationParams.ActivationGates.FLOAT),
+                Specs.compression());
         assertEquals(java.util.Set.of("product"), p.quantizedNodes());
     }
 }

@@ -79,7 +79,12 @@ public final class OrtEngineFactory implements EngineFactory {
      * operators; it is for inspection, not for shipping.
      */
     public static void optimizedModel(ModelBlob model, Path out) {
-        OrtSessions.writeOptimized(model, out);
+        OrtSessions.writeOptimized(model, new EngineOptions(1, EngineOptions.Optimization.ALL), out);
+    }
+
+    @Override
+    public void writeOptimized(ModelBlob model, EngineOptions options, Path out) {
+        OrtSessions.writeOptimized(model, options, out);
     }
 
     private static void closeAll(List<OrtInferenceEngine> engines) {

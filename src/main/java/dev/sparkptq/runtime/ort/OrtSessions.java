@@ -34,9 +34,9 @@ final class OrtSessions {
     }
 
     /** Lets ORT apply every graph rewrite and save the result, so fusions can be inspected offline. */
-    static void writeOptimized(ModelBlob blob, Path out) {
+    static void writeOptimized(ModelBlob blob, EngineOptions options, Path out) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        try (SessionOptions so = sessionOptions(new EngineOptions(1, EngineOptions.Optimization.ALL))) {
+        try (SessionOptions so = sessionOptions(options)) {
             so.setOptimizedModelFilePath(out.toAbsolutePath().toString());
             create(env, blob, so).close();
         } catch (OrtException e) {
