@@ -17,14 +17,16 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes")
+                    "apply_for_all_nodes", SmoothQuantBinder.KEY)
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
                     "annotation_conf_threshold", "convert_to_mixed_preset", "tune_hyperparams")
-            .explain("belongs in the compression section, not in params", "target_device", "model_type");
+            .explain("belongs in the compression section, not in params", "target_device", "model_type")
+            .explain("NNCF's deprecated single alpha; use smooth_quant_alphas: {\"matmul\": 0.95}",
+                    "smooth_quant_alpha");
 
     private static final Choices<Preset> PRESETS = Choices.<Preset>builder()
             .value("performance", Preset.PERFORMANCE).value("mixed", Preset.MIXED)
@@ -57,7 +59,7 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p));
+                biasCorrection(p), SmoothQuantBinder.bind(p, modelType));
     }
 
     /**

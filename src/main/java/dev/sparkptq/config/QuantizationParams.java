@@ -15,11 +15,21 @@ import java.io.Serializable;
  * @param activations    resolved activation scheme
  * @param weightStorage  how quantized weights are stored in the output model
  * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
+ * @param smoothQuant    NNCF's SmoothQuant alphas (run before MinMax; off unless model_type is transformer)
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
-                                 BiasCorrectionSpec biasCorrection) implements Serializable {
+                                 BiasCorrectionSpec biasCorrection, SmoothQuantSpec smoothQuant)
+        implements Serializable {
+
+    /** Params without SmoothQuant (the default outside transformers). */
+    public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
+                              long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
+                              WeightStorage weightStorage, BiasCorrectionSpec biasCorrection) {
+        this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
+                biasCorrection, SmoothQuantSpec.off());
+    }
 
     /** Params with POT's default bias correction (fast, threshold 2.0). */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
