@@ -64,13 +64,14 @@ final class SmoothQuant {
     /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */
     private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, ModelGraph graph, List<SmoothingGroup> groups,
                                          PtqConfig config, QuantizationParams params, RunOptions options) {
+        OnnxMl.ModelProto probed = SmoothQuantProbes.add(prepared, groups);
         StatisticsRequest request = StatisticsRequest.ofStatistics(
-                groups.stream().map(SmoothingGroup::statistic).toList(), graph,
+                groups.stream().map(SmoothingGroup::statistic).toList(), ModelGraph.of(probed),
                 config.compression().inplaceStatistics());
         QuantizationPipeline.Samples samples = QuantizationPipeline.Samples.select(config, params, graph);
         List<SampleRef> calib = samples.selected();
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
+        ModelBlob blob = Blobs.of(GraphRewriter.apply(probed, request.exposeEdits()),
                 options.workDir().resolve("smooth-quant"));
         log.accept("smooth quant: collecting per-channel abs-max of " + groups.size() + " activations over "
                 + calib.size() + " samples");

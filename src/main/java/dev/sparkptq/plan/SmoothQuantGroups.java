@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Finds what SmoothQuant smooths: every MatMul/Gemm outside the ignored scope whose input 0 is a float activation of
- * known rank and whose weight is a 2-D float initializer, grouped by activation (Q, K and V of one attention block
+ * Finds what SmoothQuant smooths: every MatMul/Gemm outside the ignored scope whose input 0 is a float activation and
+ * whose weight is a 2-D float initializer, grouped by activation (Q, K and V of one attention block
  * read the same LayerNorm output and must share one scale). A group whose members disagree on the channel count is
  * left alone.
  *
@@ -65,9 +65,9 @@ public final class SmoothQuantGroups {
 
     private static Optional<SmoothingGroup> group(ModelGraph graph, String activation, List<Member> members) {
         long[] shape = graph.info(activation).map(i -> i.shape()).orElse(null);
-        DType dtype = graph.info(activation).map(i -> i.dtype()).orElse(null);
-        if (shape == null || shape.length < 2 || dtype != DType.FLOAT) {
-            return Optional.empty(); // the channel axis must be known before the statistics pass
+        DType dtype = graph.info(activation).map(i -> i.dtype()).orElse(DType.FLOAT);
+        if (dtype != DType.FLOAT || (shape != null && shape.length < 2)) {
+            return Optional.empty();
         }
         long channels = members.get(0).weight().dim(members.get(0).inputAxis());
         for (Member m : members) {
@@ -75,12 +75,12 @@ public final class SmoothQuantGroups {
                 return Optional.empty();
             }
         }
-        long last = shape[shape.length - 1];
+        long last = shape == null ? -1 : shape[shape.length - 1];
         if (last > 0 && last != channels) {
             return Optional.empty();
         }
         Fold fold = onlyReadBy(graph, activation, members) ? fold(graph, activation, (int) channels) : null;
-        return Optional.of(new SmoothingGroup(activation, shape.length, (int) channels, members, fold));
+        return Optional.of(new SmoothingGroup(activation, (int) channels, members, fold));
     }
 
     private static boolean onlyReadBy(ModelGraph graph, String activation, List<Member> members) {

@@ -15,18 +15,16 @@ import java.util.Objects;
  * for all of them — folded into its producer's constant when that is exact ({@code fold}), else by an explicit Mul.
  *
  * @param activation the activation tensor (input 0 of every member)
- * @param rank       its rank (channels are its last axis)
  * @param channels   the input-channel count K shared by every member's weight
  * @param members    the weighted ops, in topological order
  * @param fold       the producer constant that absorbs {@code 1/s}, or null for an explicit Mul
  */
-public record SmoothingGroup(String activation, int rank, int channels, List<Member> members, Fold fold) {
+public record SmoothingGroup(String activation, int channels, List<Member> members, Fold fold) {
     public SmoothingGroup {
         Objects.requireNonNull(activation, "activation");
         members = List.copyOf(members);
-        if (members.isEmpty() || channels <= 0 || rank < 2) {
-            throw new IllegalArgumentException("smoothing group of '" + activation + "' needs members, channels and "
-                    + "a rank >= 2");
+        if (members.isEmpty() || channels <= 0) {
+            throw new IllegalArgumentException("smoothing group of '" + activation + "' needs members and channels");
         }
     }
 
@@ -50,9 +48,17 @@ public record SmoothingGroup(String activation, int rank, int channels, List<Mem
     public record Fold(String node, int input, Tensor value, int extraInput, Tensor extraValue) {
     }
 
-    /** The statistic SmoothQuant needs: the activation's abs-max per channel of the last axis, over all samples. */
+    /**
+     * The tensor the statistics pass reads: the activation reshaped to {@code [1, -1, channels]}, so that its
+     * channel axis is known (2) even when the model records no shapes for intermediate tensors.
+     */
+    public String probe() {
+        return activation + "_smooth_quant_probe";
+    }
+
+    /** The statistic SmoothQuant needs: the abs-max per channel (last axis) over all tokens and samples. */
     public StatisticSpec statistic() {
-        return new StatisticSpec(activation, PerSampleStat.ABS_MAX, rank - 1, Aggregation.MAX, null);
+        return new StatisticSpec(probe(), PerSampleStat.ABS_MAX, 2, Aggregation.MAX, null);
     }
 
     /** The inputs that read the activation (input 0 of every member). */
