@@ -49,7 +49,7 @@ final class SmoothQuantProbes {
     private static OnnxMl.TensorShapeProto shape3(int channels) {
         return OnnxMl.TensorShapeProto.newBuilder()
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(1))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("tokens"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder()) // unknown, no dim_param: reductions reuse names
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(channels)).build();
     }
 }
