@@ -119,9 +119,9 @@ public final class SmoothQuantGroups {
         return null;
     }
 
-    /** The initializer's value when it is a float scalar or a vector of {@code channels}, else null. */
+    /** The constant's value when it is a float scalar or a vector of {@code channels}, else null. */
     private static Tensor perChannelConstant(ModelGraph graph, String tensor, int channels) {
-        if (!graph.isInitializer(tensor)) {
+        if (!graph.isConstant(tensor)) {
             return null;
         }
         Tensor t = graph.constantValue(tensor).orElse(null);

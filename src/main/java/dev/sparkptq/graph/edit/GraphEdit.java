@@ -109,7 +109,7 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
     /**
      * Gives input {@code input} of node {@code node} a new initializer holding {@code value}, in place of the
      * constant it reads (SmoothQuant's scaled weights and folded scales). Other readers of the old constant keep it;
-     * the old initializer is dropped when nothing reads it any more.
+     * an old initializer is dropped when nothing reads it any more (an unused Constant node is left to ORT).
      */
     record ReplaceConstantInput(String node, int input, Tensor value) implements GraphEdit {
         public ReplaceConstantInput {

@@ -42,14 +42,10 @@ final class InputScaling {
             throw new InternalException("node '" + edit.node() + "' has no input " + edit.input());
         }
         String old = n.getInput(edit.input());
-        if (!d.initializers.containsKey(old)) {
-            throw new InternalException("input " + edit.input() + " of node '" + edit.node() + "' is '" + old
-                    + "', not an initializer; ReplaceConstantInput replaces initializers only");
-        }
         String name = d.fresh(old + "_smoothed");
         d.addInitializer(TensorProtos.fromTensor(name, edit.value()));
         d.nodes.set(i, n.toBuilder().setInput(edit.input(), name).build());
-        if (!d.isUsed(old) && !d.isGraphInput(old)) {
+        if (d.initializers.containsKey(old) && !d.isUsed(old) && !d.isGraphInput(old)) {
             d.initializers.remove(old);
         }
     }
