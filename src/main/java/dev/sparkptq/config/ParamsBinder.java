@@ -17,7 +17,7 @@ import java.util.Optional;
 final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
-                    "apply_for_all_nodes", SmoothQuantBinder.KEY)
+                    "apply_for_all_nodes", SmoothQuantBinder.KEY, "activation_matmuls")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (that algorithm is not available yet)", "maximal_drop",
@@ -32,6 +32,11 @@ final class ParamsBinder {
             .value("performance", Preset.PERFORMANCE).value("mixed", Preset.MIXED)
             .alias("accuracy", Preset.MIXED).alias("symmetric", Preset.PERFORMANCE).alias("asymmetric", Preset.MIXED)
             .build();
+
+    private static final Choices<QuantizationParams.ActivationMatMuls> ACTIVATION_MATMULS =
+            Choices.<QuantizationParams.ActivationMatMuls>builder()
+                    .value("quantized", QuantizationParams.ActivationMatMuls.QUANTIZED)
+                    .value("float", QuantizationParams.ActivationMatMuls.FLOAT).build();
 
     private ParamsBinder() {
     }
@@ -59,7 +64,9 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p), SmoothQuantBinder.bind(p, modelType));
+                biasCorrection(p), SmoothQuantBinder.bind(p, modelType),
+                p.choice("activation_matmuls", ACTIVATION_MATMULS).orElse(modelType == ModelType.TRANSFORMER
+                        ? QuantizationParams.ActivationMatMuls.FLOAT : QuantizationParams.ActivationMatMuls.QUANTIZED));
     }
 
     /**

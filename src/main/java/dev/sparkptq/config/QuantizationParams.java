@@ -16,11 +16,13 @@ import java.io.Serializable;
  * @param weightStorage  how quantized weights are stored in the output model
  * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
  * @param smoothQuant    NNCF's SmoothQuant alphas (run before MinMax; off unless model_type is transformer)
+ * @param activationMatMuls whether MatMuls of two activations (attention's Q·Kᵀ and softmax·V) get quantizers
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
-                                 BiasCorrectionSpec biasCorrection, SmoothQuantSpec smoothQuant)
+                                 BiasCorrectionSpec biasCorrection, SmoothQuantSpec smoothQuant,
+                                 ActivationMatMuls activationMatMuls)
         implements Serializable {
 
     /** Params without SmoothQuant (the default outside transformers). */
@@ -28,8 +30,16 @@ public record QuantizationParams(Preset preset, Integer statSubsetSize, int stat
                               long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
                               WeightStorage weightStorage, BiasCorrectionSpec biasCorrection) {
         this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
-                biasCorrection, SmoothQuantSpec.off());
+                biasCorrection, SmoothQuantSpec.off(), ActivationMatMuls.QUANTIZED);
     }
+
+    /**
+     * MatMuls whose two inputs are activations (attention's Q·Kᵀ and softmax·V). QUANTIZED: Q/DQ on both inputs,
+     * as NNCF. FLOAT: left in float — the transformer default, measured on all-MiniLM-L6-v2 (BENCHMARKS.md) to be
+     * both more accurate and faster in ONNX Runtime, whose Q/DQ around these small per-head products costs more than
+     * the integer kernel saves.
+     */
+    public enum ActivationMatMuls { QUANTIZED, FLOAT }
 
     /** Params with POT's default bias correction (fast, threshold 2.0). */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,

@@ -62,4 +62,12 @@ class SmoothQuantConfigTest {
         String msg = fx.problems(ConfigFixture.withParams("\"smooth_quant_alpha\": 0.5"));
         assertTrue(msg.contains("smooth_quant_alphas"), msg);
     }
+
+    @Test
+    void activationMatMulsAreFloatForTransformersAndQuantizedOtherwise() {
+        assertEquals(QuantizationParams.ActivationMatMuls.FLOAT, transformer("").activationMatMuls());
+        assertEquals(QuantizationParams.ActivationMatMuls.QUANTIZED, fx.params("").activationMatMuls());
+        assertEquals(QuantizationParams.ActivationMatMuls.QUANTIZED,
+                transformer("\"activation_matmuls\": \"quantized\"").activationMatMuls());
+    }
 }
