@@ -121,7 +121,8 @@ class ExampleFolderTest {
     @Test
     void smoothQuantExampleSmoothsMatMulsOnly() {
         QuantizationParams p = params("minilm-smoothquant.json");
-        assertEquals(new SmoothQuantSpec(0.95, -1), p.smoothQuant());
+        assertEquals(new SmoothQuantSpec(0.75, -1), p.smoothQuant());
+        assertEquals(QuantizationParams.ActivationMatMuls.FLOAT, p.activationMatMuls());
         PtqConfig c = load("minilm-smoothquant.json");
         assertEquals(CompressionSection.ModelType.TRANSFORMER, c.compression().modelType());
         assertEquals(DEMO.resolve("all-minilm-l6-v2.onnx"), c.model().model());
