@@ -9,7 +9,10 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The embedded default: all-MiniLM-L6-v2 on Europarl; cosine to FP32 ≥ 0.995 (issue #4) on lines not used for calibration. */
+/**
+ * The embedded default: all-MiniLM-L6-v2 on Europarl; cosine to FP32 ≥ 0.995 (issue #4) on lines not used for
+ * calibration.
+ */
 @Tag("e2e")
 class DemoE2eTest {
     @Test
