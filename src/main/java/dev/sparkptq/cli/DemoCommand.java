@@ -22,7 +22,7 @@ final class DemoCommand {
     static final String HELP = """
             usage: spark-ptq demo [--output-dir DIR] [--master URL] [--verbose]
 
-            Quantizes all-MiniLM-L6-v2 (INT8, transformer rules, mixed preset) on 300 Europarl lines with
+            Quantizes all-MiniLM-L6-v2 (INT8, transformer rules + SmoothQuant, mixed preset) on 300 Europarl lines with
             conf/examples/demo-minilm.json, evaluates cosine_to_fp32 on 200 other lines, and compares latency.
             Output: DIR/model.onnx, report.json, report.html and statistics.json (default DIR: results/demo;
             an earlier demo result there is replaced).

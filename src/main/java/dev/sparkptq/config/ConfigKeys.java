@@ -107,6 +107,7 @@ public final class ConfigKeys {
         all.add(CompressionBinder.DOCS);
         all.add(CompressionBinder.ALGORITHM_DOCS);
         all.add(ParamsBinder.DOCS);
+        all.add(SmoothQuantBinder.DOCS);
         all.add(AccuracyAwareBinder.DOCS);
         all.add(AccuracyAwareBinder.METRIC_DOCS);
         all.add(IgnoredBinder.DOCS);

@@ -19,14 +19,16 @@ final class ParamsBinder {
     static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
-                    "activation_gates")
+                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls")
             .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
                     "use_layerwise_tuning")
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
                     "annotation_conf_threshold", "convert_to_mixed_preset", "tune_hyperparams")
-            .explain("belongs in the compression section, not in params", "target_device", "model_type");
+            .explain("belongs in the compression section, not in params", "target_device", "model_type")
+            .explain("NNCF's deprecated single alpha; use smooth_quant_alphas: {\"matmul\": 0.95}",
+                    "smooth_quant_alpha");
 
     private static final Choices<Preset> PRESETS = Choices.<Preset>builder()
             .value("performance", Preset.PERFORMANCE).value("mixed", Preset.MIXED)
@@ -42,6 +44,11 @@ final class ParamsBinder {
     private static final Choices<ActivationGates> GATES = Choices.<ActivationGates>builder()
             .value("float", ActivationGates.FLOAT).value("input", ActivationGates.INPUT)
             .value("integer", ActivationGates.INTEGER).build();
+
+    private static final Choices<QuantizationParams.ActivationMatMuls> ACTIVATION_MATMULS =
+            Choices.<QuantizationParams.ActivationMatMuls>builder()
+                    .value("quantized", QuantizationParams.ActivationMatMuls.QUANTIZED)
+                    .value("float", QuantizationParams.ActivationMatMuls.FLOAT).build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
             .key("preset", PRESETS, "`performance` (`mixed` for transformers)", "`performance`: symmetric weights "
@@ -74,6 +81,18 @@ final class ParamsBinder {
                     + "`x` and `σ(x)` so ONNX Runtime runs Conv → Sigmoid → Mul as QLinearConv → QLinearSigmoid → "
                     + "QLinearMul (fast); `input` quantizes only `x` (the Conv fuses, the activation runs in float); "
                     + "`float` is NNCF's pattern (a float Conv, slower than FP32); trade-off in BENCHMARKS.md")
+            .key(SmoothQuantBinder.KEY, "object {matmul, convolution}", "`{\"matmul\": 0.95, \"convolution\": -1}` "
+                    + "with `model_type: transformer`, else off", "NNCF's SmoothQuant before MinMax: for each "
+                    + "MatMul/Gemm with a constant weight, input channel j is divided by s_j = max|X_j|^α / "
+                    + "max|W_j|^(1−α) (one extra per-channel abs-max pass) and weight row j multiplied by it, so FP32 "
+                    + "outputs do not change while activation outliers move into the per-channel weights; MatMuls "
+                    + "reading one activation share s; 1/s is folded into the producer's constant when only they "
+                    + "read it, else a Mul is inserted; a negative alpha switches an op type off (convolution: only "
+                    + "-1)")
+            .key("activation_matmuls", ACTIVATION_MATMULS, "`float` with `model_type: transformer`, else "
+                    + "`quantized`", "MatMuls of two activations (attention's Q·Kᵀ and softmax·V): `quantized` puts "
+                    + "Q/DQ on both inputs (NNCF); `float` leaves them unquantized (on all-MiniLM-L6-v2 more accurate "
+                    + "and faster in ONNX Runtime, BENCHMARKS.md)")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
                     + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
@@ -111,7 +130,10 @@ final class ParamsBinder {
                 activationMode);
         return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffle, seed, ignored, weights,
                 activations, compressWeights ? WeightStorage.COMPRESSED : WeightStorage.UNCOMPRESSED,
-                biasCorrection(p), adjustments(p), p.choice("activation_gates", GATES).orElse(ActivationGates.DEFAULT));
+                biasCorrection(p), adjustments(p), p.choice("activation_gates", GATES).orElse(ActivationGates.DEFAULT),
+                SmoothQuantBinder.bind(p, modelType),
+                p.choice("activation_matmuls", ACTIVATION_MATMULS).orElse(modelType == ModelType.TRANSFORMER
+                        ? QuantizationParams.ActivationMatMuls.FLOAT : QuantizationParams.ActivationMatMuls.QUANTIZED));
     }
 
     /**

@@ -17,21 +17,36 @@ import java.io.Serializable;
  * @param biasCorrection POT's FastBiasCorrection knobs (run after MinMax by DefaultQuantization only)
  * @param adjustments    saturation fix (MinMax and DefaultQuantization) and channel alignment (DefaultQuantization)
  * @param activationGates how SiLU/Swish activations {@code x·σ(x)} are quantized (speed vs accuracy)
+ * @param smoothQuant    NNCF's SmoothQuant alphas (run before MinMax; off unless model_type is transformer)
+ * @param activationMatMuls whether MatMuls of two activations (attention's Q·Kᵀ and softmax·V) get quantizers
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
                                  BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments,
-                                 ActivationGates activationGates)
+                                 ActivationGates activationGates, SmoothQuantSpec smoothQuant,
+                                 ActivationMatMuls activationMatMuls)
         implements Serializable {
 
-    /** Params with POT's default saturation fix and channel alignment and the default SiLU/Swish layout. */
+    /**
+     * Params with POT's default saturation fix and channel alignment, the default SiLU/Swish layout and no
+     * SmoothQuant (the default outside transformers).
+     */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                               long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
                               WeightStorage weightStorage, BiasCorrectionSpec biasCorrection) {
         this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
-                biasCorrection, ModelAdjustmentSpec.defaults(), ActivationGates.DEFAULT);
+                biasCorrection, ModelAdjustmentSpec.defaults(), ActivationGates.DEFAULT, SmoothQuantSpec.off(),
+                ActivationMatMuls.QUANTIZED);
     }
+
+    /**
+     * MatMuls whose two inputs are activations (attention's Q·Kᵀ and softmax·V). QUANTIZED: Q/DQ on both inputs,
+     * as NNCF. FLOAT: left in float — the transformer default, measured on all-MiniLM-L6-v2 (BENCHMARKS.md) to be
+     * both more accurate and faster in ONNX Runtime, whose Q/DQ around these small per-head products costs more than
+     * the integer kernel saves.
+     */
+    public enum ActivationMatMuls { QUANTIZED, FLOAT }
 
     /** Params with POT's default bias correction (fast, threshold 2.0). */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,

@@ -85,7 +85,8 @@ public final class QuantizationPipeline {
         log.accept("loading model " + modelPath);
         String fp32Sha = ModelIo.sha256(modelPath);
         OnnxMl.ModelProto original = ModelIo.load(modelPath);
-        OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(original);
+        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log, data).apply(ModelIo.prepareForQuantization(original),
+                config, params, options);
         ModelGraph graph = ModelGraph.of(prepared);
         clock.lap("load");
 

@@ -14,6 +14,7 @@ import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,19 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
             }
         }
         histogramPoints.sort(Comparator.comparing(QuantizationPoint::tensor));
+        return build(specs, histogramPoints, graph, inplace);
+    }
+
+    /**
+     * A request for exactly {@code wanted} (no histograms), e.g. SmoothQuant's per-channel abs-max pass; MIN, MAX
+     * and ABS_MAX statistics are reduced in the graph when {@code inplace}.
+     */
+    static StatisticsRequest ofStatistics(Collection<StatisticSpec> wanted, ModelGraph graph, boolean inplace) {
+        return build(new TreeSet<>(wanted), new ArrayList<>(), graph, inplace);
+    }
+
+    private static StatisticsRequest build(Set<StatisticSpec> specs, List<QuantizationPoint> histogramPoints,
+                                           ModelGraph graph, boolean inplace) {
         Set<String> tensors = new TreeSet<>();
         specs.forEach(s -> tensors.add(s.tensor()));
         Set<String> graphInputs = new TreeSet<>();

@@ -3,6 +3,7 @@ package dev.sparkptq.plan;
 import dev.sparkptq.config.CompressionSection.ModelType;
 import dev.sparkptq.config.CompressionSection.TargetDevice;
 import dev.sparkptq.config.QuantizationParams.ActivationGates;
+import dev.sparkptq.config.QuantizationParams.ActivationMatMuls;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
 
@@ -19,7 +20,9 @@ import java.util.Set;
  * SiLU's {@code x} and {@code σ(x)} are quantized per {@code activation_gates} (see
  * {@link ActivationGates}): without a quantizer on {@code x} the Conv before it cannot fuse into QLinearConv.
  * Transformers keep element-wise ops in float
- * (NNCF's transformer patterns: LayerNorm/GELU internals stay FP32) and quantize only MatMul/Gemm and pooling.
+ * (NNCF's transformer patterns: LayerNorm/GELU internals stay FP32) and quantize only MatMul/Gemm and pooling;
+ * by default ({@code activation_matmuls: float}) not the MatMuls of two activations, see
+ * {@link ActivationMatMuls}.
  */
 final class OpRules {
     /** Op types whose presence means the model is already quantized. */
@@ -38,9 +41,15 @@ final class OpRules {
     record QuantInput(int index, PointKind kind, int weightAxis) {
     }
 
+    /** The inputs of {@code node} to quantize; {@code activationMatMuls} FLOAT leaves attention's MatMuls alone. */
     static List<QuantInput> quantizedInputs(Node node, ModelGraph graph, ModelType modelType,
-                                            TargetDevice device, ActivationGates gates) {
+                                            TargetDevice device, ActivationGates gates,
+                                            ActivationMatMuls activationMatMuls) {
         List<String> in = node.inputs();
+        if (activationMatMuls == ActivationMatMuls.FLOAT && node.opType().equals("MatMul") && in.size() == 2
+                && !graph.isConstant(in.get(0)) && !graph.isConstant(in.get(1))) {
+            return List.of();
+        }
         return switch (node.opType()) {
             case "Conv" -> inputs(graph, in, new int[]{0, 1}, 0);
             case "ConvTranspose" -> inputs(graph, in, new int[]{0, 1}, 1);

@@ -37,7 +37,7 @@ public final class QuantizationPlanner {
                 continue;
             }
             for (OpRules.QuantInput qi : OpRules.quantizedInputs(node, graph, compression.modelType(),
-                    compression.targetDevice(), params.activationGates())) {
+                    compression.targetDevice(), params.activationGates(), params.activationMatMuls())) {
                 String tensor = node.inputs().get(qi.index());
                 if (!isFloat(graph, tensor)) {
                     continue;

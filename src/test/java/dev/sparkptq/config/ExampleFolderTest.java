@@ -33,7 +33,7 @@ class ExampleFolderTest {
     private static final Path DEMO = Path.of("target/demo").toAbsolutePath();
     /** Examples whose model or text is prepared by the demo under target/demo. */
     private static final Set<String> STRUCTURE_ONLY = Set.of("demo-minilm.json", "minilm-stsb-text.json",
-            "minilm-sts.json");
+            "minilm-sts.json", "minilm-smoothquant.json");
 
     static Stream<String> everyExample() throws IOException {
         try (Stream<Path> files = Files.list(EXAMPLES)) {
@@ -117,5 +117,15 @@ class ExampleFolderTest {
         assertTrue(load("demo-minilm.json").compression().inplaceStatistics());
         assertEquals(QuantScheme.ASYMMETRIC, c.compression().algorithms().get(0).params().activations().mode());
         assertTrue(c.compression().algorithms().get(0).params().shuffleData());
+    }
+
+    @Test
+    void smoothQuantExampleSmoothsMatMulsOnly() {
+        QuantizationParams p = params("minilm-smoothquant.json");
+        assertEquals(new SmoothQuantSpec(0.75, -1), p.smoothQuant());
+        assertEquals(QuantizationParams.ActivationMatMuls.FLOAT, p.activationMatMuls());
+        PtqConfig c = load("minilm-smoothquant.json");
+        assertEquals(CompressionSection.ModelType.TRANSFORMER, c.compression().modelType());
+        assertEquals(DEMO.resolve("all-minilm-l6-v2.onnx"), c.model().model());
     }
 }

@@ -23,7 +23,7 @@ class ActivationGatesPlanTest {
     static QuantizationParams params(ActivationGates gates) {
         QuantizationParams p = Specs.params();
         return new QuantizationParams(p.preset(), p.statSubsetSize(), p.statBatchSize(), p.shuffleData(), p.seed(),
-                p.ignored(), p.weights(), p.activations(), p.weightStorage(), p.biasCorrection(), p.adjustments(), gates);
+                p.ignored(), p.weights(), p.activations(), p.weightStorage(), p.biasCorrection(), p.adjustments(), gates, p.smoothQuant(), p.activationMatMuls());
     }
 
     /** x → Conv conv1 → c; σ(c) = s; c·s = m → Conv conv2 → y. */

@@ -1,12 +1,13 @@
 package dev.sparkptq.graph.edit;
 
 import dev.sparkptq.core.QuantParams;
+import dev.sparkptq.core.Tensor;
 import java.util.List;
 import java.util.Objects;
 
 /** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
 public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata,
-        GraphEdit.AddReduction {
+        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput {
 
     /**
      * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
@@ -80,6 +81,43 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
         public SetMetadata {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /**
+     * Multiplies {@code tensor} by a constant {@code factor} for the listed consumer inputs only (SmoothQuant's
+     * {@code X·diag(1/s)}); other consumers and a graph output of the same name keep the original tensor.
+     *
+     * <pre>
+     *   before:  P ──t──► A          after:  P ──t──► Mul(t, t_smooth_factor) ──t_smoothed──► A
+     *              └─t──► B                  └──t──► B                  (B not listed: untouched)
+     * </pre>
+     *
+     * {@code factor} must broadcast against the tensor (e.g. shape {@code [C]} scales the last axis).
+     */
+    record ScaleInput(String tensor, List<InputRef> consumers, Tensor factor) implements GraphEdit {
+        public ScaleInput {
+            Objects.requireNonNull(tensor, "tensor");
+            Objects.requireNonNull(factor, "factor");
+            consumers = List.copyOf(consumers);
+            if (consumers.isEmpty()) {
+                throw new IllegalArgumentException("ScaleInput on '" + tensor + "' lists no consumer");
+            }
+        }
+    }
+
+    /**
+     * Gives input {@code input} of node {@code node} a new initializer holding {@code value}, in place of the
+     * constant it reads (SmoothQuant's scaled weights and folded scales). Other readers of the old constant keep it;
+     * an old initializer is dropped when nothing reads it any more (an unused Constant node is left to ORT).
+     */
+    record ReplaceConstantInput(String node, int input, Tensor value) implements GraphEdit {
+        public ReplaceConstantInput {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(value, "value");
+            if (input < 0) {
+                throw new IllegalArgumentException("input must be >= 0, got " + input);
+            }
         }
     }
 }

@@ -29,6 +29,10 @@ public final class GraphRewriter {
                 addOutput(draft, a.tensor());
             } else if (edit instanceof GraphEdit.AddReduction r) {
                 Reductions.apply(draft, r);
+            } else if (edit instanceof GraphEdit.ScaleInput si) {
+                InputScaling.scale(draft, si);
+            } else if (edit instanceof GraphEdit.ReplaceConstantInput rc) {
+                InputScaling.replaceConstant(draft, rc);
             } else if (edit instanceof GraphEdit.SetMetadata m) {
                 draft.setMetadata(m.key(), m.value());
             } else {

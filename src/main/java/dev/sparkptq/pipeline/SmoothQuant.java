@@ -1,0 +1,99 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.config.SmoothQuantSpec;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.edit.GraphEdit;
+import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.SmoothQuantGroups;
+import dev.sparkptq.plan.SmoothQuantScales;
+import dev.sparkptq.plan.SmoothingGroup;
+import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.stats.StatResult;
+import dev.sparkptq.stats.StatisticsSet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * NNCF's SmoothQuant step, run before MinMax on the prepared FP32 model: finds the weighted MatMul/Gemm groups
+ * ({@link SmoothQuantGroups}), collects each group activation's per-channel abs-max in one statistics pass over the
+ * calibration samples, and returns the smoothed model ({@link SmoothQuantScales}), whose FP32 outputs equal the
+ * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it.
+ */
+final class SmoothQuant {
+    private final StatisticsBackend backend;
+    private final Consumer<String> log;
+
+    /** Samples given in code (the Java API) instead of the config's reader; null for the config's. */
+    private final dev.sparkptq.data.DataSource data;
+
+    SmoothQuant(StatisticsBackend backend, Consumer<String> log) {
+        this(backend, log, null);
+    }
+
+    SmoothQuant(StatisticsBackend backend, Consumer<String> log, dev.sparkptq.data.DataSource data) {
+        this.data = data;
+        this.backend = backend;
+        this.log = log;
+    }
+
+    /** The smoothed model, or {@code prepared} itself when the params switch SmoothQuant off or nothing fits. */
+    OnnxMl.ModelProto apply(OnnxMl.ModelProto prepared, PtqConfig config, QuantizationParams params,
+                            RunOptions options) {
+        SmoothQuantSpec spec = params.smoothQuant();
+        if (spec == null || spec.matmul() < 0) {
+            return prepared;
+        }
+        ModelGraph graph = ModelGraph.of(prepared);
+        List<SmoothingGroup> groups = SmoothQuantGroups.find(graph, params.ignored());
+        if (groups.isEmpty()) {
+            log.accept("smooth quant: no MatMul/Gemm with a constant weight to smooth");
+            return prepared;
+        }
+        Map<String, double[]> absMax = absMax(prepared, graph, groups, config, params, options);
+        List<GraphEdit> edits = new ArrayList<>();
+        for (SmoothingGroup g : groups) {
+            edits.addAll(SmoothQuantScales.edits(g, SmoothQuantScales.scales(g, absMax.get(g.activation()),
+                    spec.matmul())));
+        }
+        long folded = groups.stream().filter(g -> g.fold() != null).count();
+        log.accept("smooth quant (alpha " + spec.matmul() + "): " + groups.size() + " activations of "
+                + groups.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
+                + folded + " folded into their producer, " + (groups.size() - folded) + " by a Mul)");
+        return GraphRewriter.apply(prepared, edits);
+    }
+
+    /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */
+    private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, ModelGraph graph, List<SmoothingGroup> groups,
+                                         PtqConfig config, QuantizationParams params, RunOptions options) {
+        OnnxMl.ModelProto probed = SmoothQuantProbes.add(prepared, groups);
+        StatisticsRequest request = StatisticsRequest.ofStatistics(
+                groups.stream().map(SmoothingGroup::statistic).toList(), ModelGraph.of(probed),
+                config.compression().inplaceStatistics());
+        QuantizationPipeline.Samples samples = QuantizationPipeline.Samples.select(params, data != null ? data
+                : dev.sparkptq.data.DataSources.create(config.engine().reader(), config.engine().dataSource(),
+                graph.inputs()));
+        List<SampleRef> calib = samples.selected();
+        int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
+        ModelBlob blob = Blobs.of(GraphRewriter.apply(probed, request.exposeEdits()),
+                options.workDir().resolve("smooth-quant"));
+        log.accept("smooth quant: collecting per-channel abs-max of " + groups.size() + " activations over "
+                + calib.size() + " samples");
+        StatisticsJob job = new StatisticsJob(blob, request.outputs(), request.specs(), samples.source(),
+                params.statBatchSize(), options.threadsPerTask());
+        StatisticsSet stats = backend.collect(job, calib, partitions);
+        stats.requireComplete();
+        Map<String, double[]> out = new java.util.HashMap<>();
+        for (SmoothingGroup g : groups) {
+            StatResult r = stats.results().get(g.statistic());
+            out.put(g.activation(), r.values());
+        }
+        return out;
+    }
+}
