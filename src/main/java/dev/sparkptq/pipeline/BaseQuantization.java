@@ -36,7 +36,10 @@ public final class BaseQuantization {
         return inputs;
     }
 
-    /** The FP32 model after preparation (what quantizers were inserted into). */
+    /**
+     * The FP32 reference: the model as loaded and prepared (opset upgrade, constant folding), before the FP32-exact
+     * rewrites SmoothQuant and channel alignment make, so evaluation compares against what the user gave.
+     */
     public OnnxMl.ModelProto prepared() {
         return prepared;
     }

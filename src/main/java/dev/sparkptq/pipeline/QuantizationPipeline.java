@@ -85,8 +85,8 @@ public final class QuantizationPipeline {
         log.accept("loading model " + modelPath);
         String fp32Sha = ModelIo.sha256(modelPath);
         OnnxMl.ModelProto original = ModelIo.load(modelPath);
-        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log, data).apply(ModelIo.prepareForQuantization(original),
-                config, params, options);
+        OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
+        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log, data).apply(reference, config, params, options);
         ModelGraph graph = ModelGraph.of(prepared);
         clock.lap("load");
 
@@ -138,7 +138,7 @@ public final class QuantizationPipeline {
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
                 Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels);
         CandidateRecipe recipe = new CandidateRecipe(prepared, plan, qparams, params, configSha, fp32Sha, bias);
-        return new BaseQuantization(inputs, prepared, quantized, recipe, clock);
+        return new BaseQuantization(inputs, reference, quantized, recipe, clock);
     }
 
     /**
