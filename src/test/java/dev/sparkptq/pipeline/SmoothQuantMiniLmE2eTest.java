@@ -25,7 +25,6 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SmoothQuant on the real all-MiniLM-L6-v2 (prepared by {@code bin/spark-ptq demo} under target/demo): the smoothed
@@ -37,7 +36,7 @@ class SmoothQuantMiniLmE2eTest {
     @Test
     void smoothedMiniLmKeepsTheFp32Outputs(@TempDir Path tmp) throws Exception {
         Path example = Path.of("conf/examples/minilm-smoothquant.json");
-        assumeTrue(Files.isRegularFile(Path.of("target/demo/all-minilm-l6-v2.onnx")), "run bin/spark-ptq demo");
+        dev.sparkptq.cli.DemoInputs.prepare(Path.of("").toAbsolutePath()); // the demo's files, as the demo makes them
         PtqConfig base = ConfigLoader.load(example, ConfigOverrides.none());
         // 40 calibration sentences are enough for this check (the scales need not be good, only exact)
         String json = Files.readString(example).replace("\"stat_subset_size\": 300", "\"stat_subset_size\": 40");
