@@ -20,15 +20,18 @@ public final class BaseQuantization {
     private final QuantizationPipeline.ReportInputs inputs;
     private final OnnxMl.ModelProto prepared;
     private final OnnxMl.ModelProto quantized;
-    private final CandidateRecipe recipe;
+    /** Built on first use: only AccuracyAwareQuantization needs it, and it serializes the FP32 model (≤ 2 GB). */
+    private final java.util.function.Supplier<CandidateRecipe> recipeMaker;
+    private CandidateRecipe recipe;
     private final Stopwatch clock;
 
     BaseQuantization(QuantizationPipeline.ReportInputs inputs, OnnxMl.ModelProto prepared,
-                     OnnxMl.ModelProto quantized, CandidateRecipe recipe, Stopwatch clock) {
+                     OnnxMl.ModelProto quantized, java.util.function.Supplier<CandidateRecipe> recipe,
+                     Stopwatch clock) {
         this.inputs = inputs;
         this.prepared = prepared;
         this.quantized = quantized;
-        this.recipe = recipe;
+        this.recipeMaker = recipe;
         this.clock = clock;
     }
 
@@ -48,7 +51,10 @@ public final class BaseQuantization {
         return quantized;
     }
 
-    public CandidateRecipe recipe() {
+    public synchronized CandidateRecipe recipe() {
+        if (recipe == null) {
+            recipe = recipeMaker.get();
+        }
         return recipe;
     }
 

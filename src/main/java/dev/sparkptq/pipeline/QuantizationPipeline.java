@@ -137,8 +137,9 @@ public final class QuantizationPipeline {
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
                 Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels);
-        CandidateRecipe recipe = new CandidateRecipe(prepared, plan, qparams, params, configSha, fp32Sha, bias);
-        return new BaseQuantization(inputs, reference, quantized, recipe, clock);
+        OnnxMl.ModelProto smoothed = prepared;
+        return new BaseQuantization(inputs, reference, quantized,
+                () -> new CandidateRecipe(smoothed, plan, qparams, params, configSha, fp32Sha, bias), clock);
     }
 
     /**
