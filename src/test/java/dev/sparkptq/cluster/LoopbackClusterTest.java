@@ -88,10 +88,14 @@ class LoopbackClusterTest {
                 report.get("provenance").get("backend").asText());
         assertOneExecutorPerWorker(state);
 
+        // separate JVMs really ran: a master, the workers, a driver and at least one executor per worker (the
+        // standalone master may relaunch an executor that failed to register on a loaded machine; the report above
+        // already says both workers' executors served the job)
         assertTrue(jvms.seen(Role.MASTER) == 1 && jvms.seen(Role.WORKER) == WORKERS
-                        && jvms.seen(Role.EXECUTOR) == WORKERS && jvms.seen(Role.DRIVER) == 1,
-                "expected 1 master, " + WORKERS + " workers, " + WORKERS + " executors and 1 driver JVM, saw "
-                        + jvms.roles());
+                        && jvms.seen(Role.EXECUTOR) >= WORKERS && jvms.seen(Role.DRIVER) == 1,
+                "expected 1 master, " + WORKERS + " workers, at least " + WORKERS + " executors and 1 driver JVM, "
+                        + "saw " + jvms.roles());
+        System.out.println("executor JVMs seen: " + jvms.seen(Role.EXECUTOR));
         List<Long> alive = jvms.pids().stream().filter(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive)
                 .orElse(false)).toList();
         assertEquals(List.of(), alive, "JVMs of the cluster still alive after stop: " + jvms.roles());
@@ -282,6 +286,7 @@ class LoopbackClusterTest {
             while (running) {
                 ProcessHandle.allProcesses().forEach(p -> p.info().commandLine()
                         .filter(c -> c.contains(marker) && p.info().command().orElse("").endsWith("java"))
+                        .filter(c -> !forkOfSameRole(p, role(c)))
                         .ifPresent(c -> seen.putIfAbsent(p.pid(), role(c))));
                 try {
                     Thread.sleep(100);
@@ -289,6 +294,15 @@ class LoopbackClusterTest {
                     return;
                 }
             }
+        }
+
+        /**
+         * A JVM that forks a helper process (Hadoop's shell probes, for one) briefly has a child with its own command
+         * line before the child execs; such a child's parent has the same role, a real JVM's parent does not (an
+         * executor's parent is its worker).
+         */
+        private static boolean forkOfSameRole(ProcessHandle p, Role role) {
+            return p.parent().flatMap(q -> q.info().commandLine()).map(c -> role(c) == role).orElse(false);
         }
 
         private static Role role(String commandLine) {
