@@ -1,19 +1,14 @@
 package dev.sparkptq.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.ExitCode;
-import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.Tensor;
 
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -99,8 +94,7 @@ final class BenchmarkCommand {
                 : InferenceBenchmark.randomInputs(models.get(0), samples, 0L);
         InferenceBenchmark.Result r = InferenceBenchmark.run(models, inputs, threads, a.positiveInt("--rounds", 5));
         String json = toJson(r);
-        out.print(json);
-        write(a.get("--output"), json);
+        BenchmarkJson.emit(json, out, a.get("--output"));
         return ExitCode.OK.code();
     }
 
@@ -125,15 +119,12 @@ final class BenchmarkCommand {
         EvaluateBenchmark.Result r = EvaluateBenchmark.run(config, models, max, a.positiveInt("--samples", 50),
                 a.positiveInt("--threads", 1), a.positiveInt("--rounds", 5));
         String json = evaluateJson(r);
-        out.print(json);
-        write(a.get("--output"), json);
+        BenchmarkJson.emit(json, out, a.get("--output"));
         return ExitCode.OK.code();
     }
 
     static String evaluateJson(EvaluateBenchmark.Result r) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("benchmark", "evaluate");
+        ObjectNode root = BenchmarkJson.root("evaluate");
         root.put("data_source", r.dataSource().toString());
         root.put("samples", r.samples());
         root.put("latency_samples", r.latencySamples());
@@ -152,11 +143,7 @@ final class BenchmarkCommand {
             m.put("ms_per_sample", r.msPerSample().get(i));
             m.put("speedup_vs_first", first / r.msPerSample().get(i));
         }
-        try {
-            return mapper.writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new InternalException("cannot format the benchmark result", e);
-        }
+        return BenchmarkJson.format(root);
     }
 
     static int calibration(List<String> argv, PrintStream out, PrintStream err) {
@@ -173,8 +160,7 @@ final class BenchmarkCommand {
             var r = CalibrationBenchmark.run(config, CalibrationBenchmark.variants(config),
                     a.positiveInt("--samples", 200), work, err);
             String json = calibrationJson(r);
-            out.print(json);
-            write(a.get("--output"), json);
+                BenchmarkJson.emit(json, out, a.get("--output"));
             return ExitCode.OK.code();
         } finally {
             dev.sparkptq.pipeline.Scratch.delete(work);
@@ -182,9 +168,7 @@ final class BenchmarkCommand {
     }
 
     static String calibrationJson(CalibrationBenchmark.Result r) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("benchmark", "calibration");
+        ObjectNode root = BenchmarkJson.root("calibration");
         root.put("samples", r.samples());
         root.put("partitions", r.partitions());
         ObjectNode ratios = root.putObject("stats_over_inference");
@@ -197,28 +181,11 @@ final class BenchmarkCommand {
         root.put("heap_ratio_10n_over_n", r.heapRatio10nOverN());
         root.put("heap_peak_live_bytes_n", r.heapPeakN());
         root.put("heap_peak_live_bytes_10n", r.heapPeak10n());
-        try {
-            return mapper.writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new InternalException("cannot format the benchmark result", e);
-        }
-    }
-
-    private static void write(String file, String json) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.writeString(Path.of(file), json);
-        } catch (IOException e) {
-            throw new InternalException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        return BenchmarkJson.format(root);
     }
 
     static String toJson(InferenceBenchmark.Result r) {
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("benchmark", "inference");
+        ObjectNode root = BenchmarkJson.root("inference");
         root.put("threads", r.threads());
         root.put("samples", r.samples());
         root.put("rounds", r.rounds());
@@ -230,11 +197,7 @@ final class BenchmarkCommand {
             m.put("ms_per_sample", r.msPerSample().get(i));
             m.put("speedup_vs_first", first / r.msPerSample().get(i));
         }
-        try {
-            return mapper.writeValueAsString(root) + "\n";
-        } catch (IOException e) {
-            throw new InternalException("cannot format the benchmark result", e);
-        }
+        return BenchmarkJson.format(root);
     }
 
 }

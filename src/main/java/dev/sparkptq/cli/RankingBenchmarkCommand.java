@@ -1,7 +1,5 @@
 package dev.sparkptq.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sparkptq.aaq.RankingBenchmark;
 import dev.sparkptq.config.ConfigLoader;
@@ -9,7 +7,6 @@ import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.ExitCode;
-import dev.sparkptq.core.InternalException;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.Scratch;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
@@ -18,7 +15,6 @@ import dev.sparkptq.spark.SparkSessions;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,7 +23,7 @@ import java.util.Set;
 
 /**
  * {@code spark-ptq benchmark ranking --config AAQ.json}: one accuracy-aware ranking round on local[1], then on
- * local[2], in this process, each starting cold; prints both wall times and their ratio (the issue's target: ≤ 0.55).
+ * local[2], in this process, each in the state a search reaches it (FP32 outputs cached, candidates cold); prints both wall times and their ratio (the issue's target: ≤ 0.55).
  */
 final class RankingBenchmarkCommand {
     static final String HELP = """
@@ -55,24 +51,14 @@ final class RankingBenchmarkCommand {
         int samples = a.positiveInt("--samples", 100);
         RankingBenchmark one = round("local[1]", config, samples, err);
         RankingBenchmark two = round("local[2]", config, samples, err);
-        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-        ObjectNode root = mapper.createObjectNode();
-        root.put("benchmark", "ranking");
+        ObjectNode root = BenchmarkJson.root("ranking");
         root.put("groups", one.groups());
         root.put("samples", one.samples());
         root.put("tasks", one.tasks());
         root.put("local1_ms", one.millis());
         root.put("local2_ms", two.millis());
         root.put("local2_over_local1", (double) two.millis() / one.millis());
-        try {
-            String json = mapper.writeValueAsString(root) + "\n";
-            out.print(json);
-            if (a.get("--output") != null) {
-                java.nio.file.Files.writeString(Path.of(a.get("--output")), json);
-            }
-        } catch (IOException e) {
-            throw new InternalException("cannot write the benchmark result: " + e.getMessage(), e);
-        }
+        BenchmarkJson.emit(BenchmarkJson.format(root), out, a.get("--output"));
         return ExitCode.OK.code();
     }
 
