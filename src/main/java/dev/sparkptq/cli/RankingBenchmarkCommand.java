@@ -23,7 +23,8 @@ import java.util.Set;
 
 /**
  * {@code spark-ptq benchmark ranking --config AAQ.json}: one accuracy-aware ranking round on local[1], then on
- * local[2], in this process, each in the state a search reaches it (FP32 outputs cached, candidates cold); prints both wall times and their ratio (the issue's target: ≤ 0.55).
+ * local[2], in this process, each in the state a search reaches it (FP32 outputs cached, candidates cold); prints
+ * both wall times and their ratio (the issue's target: ≤ 0.55).
  */
 final class RankingBenchmarkCommand {
     static final String HELP = """
