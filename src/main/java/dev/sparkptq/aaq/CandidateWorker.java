@@ -1,5 +1,6 @@
 package dev.sparkptq.aaq;
 
+import dev.sparkptq.accuracy.OutputDistance;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.accuracy.EvalSample;
 import dev.sparkptq.accuracy.EvaluationAccumulator;

@@ -1,5 +1,6 @@
 package dev.sparkptq.aaq;
 
+import dev.sparkptq.accuracy.OutputDistance;
 import dev.sparkptq.config.AccuracyAwareSpec.Distance;
 import dev.sparkptq.core.Tensor;
 import org.junit.jupiter.api.Test;

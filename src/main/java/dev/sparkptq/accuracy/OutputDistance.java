@@ -1,4 +1,4 @@
-package dev.sparkptq.aaq;
+package dev.sparkptq.accuracy;
 
 import dev.sparkptq.config.AccuracyAwareSpec.Distance;
 import dev.sparkptq.core.DType;
@@ -7,26 +7,27 @@ import dev.sparkptq.core.Tensor;
 /**
  * POT's distances between the FP32 and the quantized outputs of one sample, used to pick the ranking subset when a
  * metric has no per-sample value: cosine distance (1 − cosine), KL divergence of the softmaxes, or mean squared
- * error. Larger means the quantized model strayed further.
+ * error. Larger means the quantized model strayed further (AccuracyAwareQuantization's ranking subset).
  */
-final class OutputDistance {
+public final class OutputDistance {
     private OutputDistance() {
     }
 
-    static double of(Distance kind, Tensor reference, Tensor output) {
+    public static double of(Distance kind, Tensor reference, Tensor output) {
         double[] a = doubles(reference);
         double[] b = doubles(output);
         if (a.length != b.length || a.length == 0) {
             return 0;
         }
         return switch (kind) {
-            case COSINE -> 1 - cosine(a, b);
+            case COSINE -> 1 - Vectors.cosine(a, b);
             case KL -> kl(softmax(a), softmax(b));
             case MSE -> mse(a, b);
         };
     }
 
-    static double[] doubles(Tensor t) {
+    /** The tensor as doubles (FLOAT or DOUBLE; empty for other types). */
+    public static double[] doubles(Tensor t) {
         if (t.dtype() == DType.DOUBLE) {
             return ((double[]) t.data()).clone();
         }
@@ -41,7 +42,7 @@ final class OutputDistance {
         return d;
     }
 
-    static double[] softmax(double[] v) {
+    public static double[] softmax(double[] v) {
         double max = Double.NEGATIVE_INFINITY;
         for (double x : v) {
             max = Math.max(max, x);
@@ -56,18 +57,6 @@ final class OutputDistance {
             out[i] /= sum;
         }
         return out;
-    }
-
-    private static double cosine(double[] a, double[] b) {
-        double ab = 0;
-        double aa = 0;
-        double bb = 0;
-        for (int i = 0; i < a.length; i++) {
-            ab += a[i] * b[i];
-            aa += a[i] * a[i];
-            bb += b[i] * b[i];
-        }
-        return aa == 0 || bb == 0 ? (aa == bb ? 1 : 0) : ab / Math.sqrt(aa * bb);
     }
 
     private static double kl(double[] p, double[] q) {
