@@ -41,8 +41,7 @@ final class TailSelection {
             return Double.NaN;
         }
         float[] heap = new float[tail];
-        boolean finite = upper ? largest(data, from, to, abs, heap) : smallest(data, from, to, abs, heap);
-        if (!finite) {
+        if (!fillTail(data, from, to, abs, heap, upper)) {
             return Double.NaN;
         }
         Arrays.sort(heap);
@@ -54,8 +53,12 @@ final class TailSelection {
         return OrderStatistics.interpolate(heap[lo - offset], heap[lo + 1 - offset], h - lo);
     }
 
-    /** Fills {@code heap} (a min-heap) with the largest values; false as soon as a non-finite value is met. */
-    private static boolean largest(float[] data, int from, int to, boolean abs, float[] heap) {
+    /**
+     * Fills {@code heap} with the {@code heap.length} most extreme values — the largest when {@code upper} (a
+     * min-heap: its root is the smallest value kept), else the smallest (a max-heap); false as soon as a non-finite
+     * value is met.
+     */
+    private static boolean fillTail(float[] data, int from, int to, boolean abs, float[] heap, boolean upper) {
         int t = heap.length;
         for (int i = 0; i < t; i++) {
             float v = data[from + i];
@@ -65,7 +68,7 @@ final class TailSelection {
             heap[i] = abs ? Math.abs(v) : v;
         }
         for (int i = t / 2 - 1; i >= 0; i--) {
-            siftDownMin(heap, i);
+            siftDown(heap, i, upper);
         }
         float root = heap[0];
         for (int i = from + t; i < to; i++) {
@@ -74,45 +77,17 @@ final class TailSelection {
                 return false;
             }
             float x = abs ? Math.abs(v) : v;
-            if (x > root) {
+            if (upper ? x > root : x < root) {
                 heap[0] = x;
-                siftDownMin(heap, 0);
+                siftDown(heap, 0, upper);
                 root = heap[0];
             }
         }
         return true;
     }
 
-    /** Fills {@code heap} (a max-heap) with the smallest values; false as soon as a non-finite value is met. */
-    private static boolean smallest(float[] data, int from, int to, boolean abs, float[] heap) {
-        int t = heap.length;
-        for (int i = 0; i < t; i++) {
-            float v = data[from + i];
-            if (!(Math.abs(v) <= Float.MAX_VALUE)) {
-                return false;
-            }
-            heap[i] = abs ? Math.abs(v) : v;
-        }
-        for (int i = t / 2 - 1; i >= 0; i--) {
-            siftDownMax(heap, i);
-        }
-        float root = heap[0];
-        for (int i = from + t; i < to; i++) {
-            float v = data[i];
-            if (!(Math.abs(v) <= Float.MAX_VALUE)) {
-                return false;
-            }
-            float x = abs ? Math.abs(v) : v;
-            if (x < root) {
-                heap[0] = x;
-                siftDownMax(heap, 0);
-                root = heap[0];
-            }
-        }
-        return true;
-    }
-
-    private static void siftDownMin(float[] h, int i) {
+    /** Restores the heap below {@code i}: a min-heap when {@code upper}, else a max-heap. */
+    private static void siftDown(float[] h, int i, boolean upper) {
         int n = h.length;
         float x = h[i];
         while (true) {
@@ -120,30 +95,10 @@ final class TailSelection {
             if (c >= n) {
                 break;
             }
-            if (c + 1 < n && h[c + 1] < h[c]) {
+            if (c + 1 < n && (upper ? h[c + 1] < h[c] : h[c + 1] > h[c])) {
                 c++;
             }
-            if (!(h[c] < x)) {
-                break;
-            }
-            h[i] = h[c];
-            i = c;
-        }
-        h[i] = x;
-    }
-
-    private static void siftDownMax(float[] h, int i) {
-        int n = h.length;
-        float x = h[i];
-        while (true) {
-            int c = 2 * i + 1;
-            if (c >= n) {
-                break;
-            }
-            if (c + 1 < n && h[c + 1] > h[c]) {
-                c++;
-            }
-            if (!(h[c] > x)) {
+            if (!(upper ? h[c] < x : h[c] > x)) {
                 break;
             }
             h[i] = h[c];
