@@ -28,6 +28,25 @@ final class E2e {
         return p;
     }
 
+    /**
+     * The command line of a child JVM running {@code mainClass} on this test's classpath, with its own JVM options
+     * plus the module openings and Netty/JDK flags Spark needs (copied from this JVM's arguments).
+     */
+    static List<String> childJvm(List<String> jvmOptions, String mainClass, String... args) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(jvmOptions);
+        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
+                    || arg.startsWith("-XX:+IgnoreUnrecognized")) {
+                cmd.add(arg);
+            }
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
     record CliRun(int code, String out, String err) {
     }
 

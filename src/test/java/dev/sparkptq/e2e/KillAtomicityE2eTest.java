@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,17 +93,9 @@ class KillAtomicityE2eTest {
     }
 
     private Process child(Path config, boolean overwrite) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-XX:TieredStopAtLevel=1", "-Djava.io.tmpdir="
-                + Files.createDirectories(tmp.resolve("jvm-tmp"))));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("-XX:+IgnoreUnrecognized")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sparkptq.cli.Main", "quantize", "-c",
-                config.toString(), "--output-dir", out.toString(), "--master", "local[1]"));
+        List<String> cmd = new ArrayList<>(E2e.childJvm(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1",
+                        "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jvm-tmp"))), "dev.sparkptq.cli.Main",
+                "quantize", "-c", config.toString(), "--output-dir", out.toString(), "--master", "local[1]"));
         if (overwrite) {
             cmd.add("--overwrite");
         }

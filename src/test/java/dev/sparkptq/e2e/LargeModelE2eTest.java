@@ -15,8 +15,6 @@ import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.lang.management.ManagementFactory;
-import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,16 +64,9 @@ class LargeModelE2eTest {
         long t0 = System.nanoTime();
         // a child JVM with its own heap: the weights live in the heap (2.4 GB, plus the int8 copy and the staged
         // statistics model) and once more in ONNX Runtime
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx10g", "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("-XX:+IgnoreUnrecognized")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sparkptq.cli.Main", "quantize", "-c",
-                config.toString(), "--output-dir", out.toString(), "--master", "local[1]"));
+        List<String> cmd = E2e.childJvm(List.of("-Xmx10g", "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp),
+                "dev.sparkptq.cli.Main", "quantize", "-c", config.toString(), "--output-dir", out.toString(),
+                "--master", "local[1]");
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         System.out.println(log);

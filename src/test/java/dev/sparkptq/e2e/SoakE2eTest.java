@@ -4,10 +4,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,16 +36,8 @@ class SoakE2eTest {
 
     /** Runs SoakMain in a child JVM; returns its VmHWM in kB. */
     private long soak(int samples) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx512m", "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("-XX:+IgnoreUnrecognized")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.sparkptq.pipeline.SoakMain",
-                Integer.toString(samples), "8", tmp.resolve("w" + samples).toString()));
+        List<String> cmd = E2e.childJvm(List.of("-Xmx512m", "-XX:+UseParallelGC", "-Djava.io.tmpdir=" + tmp),
+                "dev.sparkptq.pipeline.SoakMain", Integer.toString(samples), "8", tmp.resolve("w" + samples).toString());
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), out);
