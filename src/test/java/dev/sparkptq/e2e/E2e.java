@@ -74,6 +74,27 @@ final class E2e {
     }
 
     /** A folder of symlinks to the given files (a calibration/evaluation split without copying data). */
+    /**
+     * The ImageNet sample split as the SqueezeNet tests use it: 2 of every 5 images (in name order) calibrate, the
+     * other 3 evaluate, so no evaluation image is ever seen in calibration; both as folders of symlinks in tmp.
+     */
+    record ImageSplit(Path calibration, Path evaluation, int calibrationImages, int evaluationImages) {
+    }
+
+    static ImageSplit imagenetSplit(Path shared, Path tmp) throws IOException {
+        List<Path> images;
+        try (java.util.stream.Stream<Path> s = Files.list(shared.resolve("data/imagenet-sample"))) {
+            images = s.sorted().toList();
+        }
+        List<Path> calib = new java.util.ArrayList<>();
+        List<Path> eval = new java.util.ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            (i % 5 < 2 ? calib : eval).add(images.get(i));
+        }
+        return new ImageSplit(linkFolder(tmp.resolve("calib"), calib), linkFolder(tmp.resolve("eval"), eval),
+                calib.size(), eval.size());
+    }
+
     static Path linkFolder(Path dir, List<Path> files) throws IOException {
         Files.createDirectories(dir);
         for (Path f : files) {

@@ -5,11 +5,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,17 +22,9 @@ class SqueezeNetBiasCorrectionE2eTest {
     @Test
     void fullBiasCorrectionIsNoWorseThanFastOnUnseenImages(@TempDir Path tmp) throws Exception {
         Path shared = E2e.shared();
-        List<Path> images;
-        try (Stream<Path> s = Files.list(shared.resolve("data/imagenet-sample"))) {
-            images = s.sorted().toList();
-        }
-        List<Path> calib = new ArrayList<>();
-        List<Path> eval = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            (i % 5 < 2 ? calib : eval).add(images.get(i));
-        }
-        Path calibDir = E2e.linkFolder(tmp.resolve("calib"), calib);
-        Path evalDir = E2e.linkFolder(tmp.resolve("eval"), eval);
+        E2e.ImageSplit split = E2e.imagenetSplit(shared, tmp);
+        Path calibDir = split.calibration();
+        Path evalDir = split.evaluation();
         JsonNode fast = run("squeezenet-imagenet.json", calibDir, evalDir, tmp.resolve("fast"));
         JsonNode full = run("squeezenet-full-bias-correction.json", calibDir, evalDir, tmp.resolve("full"));
 

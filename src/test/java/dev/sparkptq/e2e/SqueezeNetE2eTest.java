@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,17 +22,9 @@ class SqueezeNetE2eTest {
     @Test
     void performancePresetKeepsTop1WithinOneAndAHalfPointsOnUnseenImages(@TempDir Path tmp) throws Exception {
         Path shared = E2e.shared();
-        List<Path> images;
-        try (Stream<Path> s = Files.list(shared.resolve("data/imagenet-sample"))) {
-            images = s.sorted().toList();
-        }
-        List<Path> calib = new ArrayList<>();
-        List<Path> eval = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            (i % 5 < 2 ? calib : eval).add(images.get(i));
-        }
-        Path calibDir = E2e.linkFolder(tmp.resolve("calib"), calib);
-        Path evalDir = E2e.linkFolder(tmp.resolve("eval"), eval);
+        E2e.ImageSplit split = E2e.imagenetSplit(shared, tmp);
+        Path calibDir = split.calibration();
+        Path evalDir = split.evaluation();
         Path out = tmp.resolve("out");
         E2e.cliOk("quantize", "--config", "conf/examples/squeezenet-imagenet.json", "--data-source",
                 calibDir.toString(), "--eval-data-source", evalDir.toString(), "--evaluate", "--output-dir",
@@ -41,7 +32,7 @@ class SqueezeNetE2eTest {
 
         JsonNode report = E2e.report(out);
         JsonNode m = report.get("metrics");
-        assertEquals(eval.size(), m.get("samples").asInt());
+        assertEquals(split.evaluationImages(), m.get("samples").asInt());
         assertEquals(0, m.get("samples_also_used_for_calibration").asInt());
         double drop = m.get("drop").get("top1").asDouble();
         System.out.printf("SqueezeNet top1 fp32 %.4f int8 %.4f drop %.4f; size ratio %.3f%n",
@@ -57,7 +48,7 @@ class SqueezeNetE2eTest {
         assertEquals(26, k.get("integer_mac_ops").asInt(), "every Conv fuses into QLinearConv: " + k);
         assertEquals(k.get("total_macs").asLong(), k.get("integer_macs").asLong(), "100 % of Conv MACs");
         assertTrue(k.get("total_macs").asLong() > 300_000_000L, "SqueezeNet 1.1 has ~0.35 GMACs: " + k);
-        assertEquals(calib.size(), report.get("calibration").get("samples_used").asInt());
+        assertEquals(split.calibrationImages(), report.get("calibration").get("samples_used").asInt());
         assertTrue(Files.exists(out.resolve("model.onnx")));
         try (Stream<Path> s = Files.list(out)) {
             assertEquals(List.of("model.onnx", "report.html", "report.json", "statistics.json"),
