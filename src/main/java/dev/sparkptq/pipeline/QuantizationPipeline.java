@@ -124,11 +124,8 @@ public final class QuantizationPipeline {
         OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
         clock.lap("quantize");
-        FastBiasCorrection.Outcome bias = params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FULL
-                && biasCorrects(config, params)
-                ? new FullBiasCorrection(backend, log).run(biasTargets, graph, prepared, quantized,
-                        params.biasCorrection(), passes)
-                : biasCorrection(config, params, biasTargets, graph, plan, qparams, stats, warnings);
+        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, graph, plan, qparams, stats,
+                prepared, quantized, passes);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
         RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
@@ -137,9 +134,9 @@ public final class QuantizationPipeline {
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
                 Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels);
-        OnnxMl.ModelProto smoothed = prepared;
+        OnnxMl.ModelProto quantizedFrom = prepared; // after SmoothQuant and channel alignment
         return new BaseQuantization(inputs, reference, quantized,
-                () -> new CandidateRecipe(smoothed, plan, qparams, params, configSha, fp32Sha, bias), clock);
+                () -> new CandidateRecipe(quantizedFrom, plan, qparams, params, configSha, fp32Sha, bias), clock);
     }
 
     /**
@@ -244,12 +241,22 @@ public final class QuantizationPipeline {
                 && params.biasCorrection().enabled();
     }
 
+    /**
+     * DefaultQuantization's last step: POT's full BiasCorrection ({@code use_fast_bias: false}, distributed passes
+     * over the quantized model) or FastBiasCorrection (closed form, from the statistics already collected); nothing
+     * for MinMaxQuantization.
+     */
     private FastBiasCorrection.Outcome biasCorrection(PtqConfig config, QuantizationParams params,
                                                       List<BiasTarget> targets, ModelGraph graph,
                                                       QuantizationPlan plan, QuantizerParameters qparams,
-                                                      StatisticsCache.Content stats, List<String> warnings) {
+                                                      StatisticsCache.Content stats, OnnxMl.ModelProto prepared,
+                                                      OnnxMl.ModelProto quantized, PassInputs passes) {
         if (!biasCorrects(config, params)) {
             return FastBiasCorrection.none(params.biasCorrection());
+        }
+        if (params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FULL) {
+            return new FullBiasCorrection(backend, log).run(targets, graph, prepared, quantized,
+                    params.biasCorrection(), passes);
         }
         FastBiasCorrection.Outcome out = FastBiasCorrection.run(targets, graph, plan, qparams, stats.results(),
                 params.biasCorrection());
