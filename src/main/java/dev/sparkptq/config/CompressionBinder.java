@@ -31,7 +31,10 @@ final class CompressionBinder {
             .value("DefaultQuantization", Name.DefaultQuantization)
             .value("MinMaxQuantization", Name.MinMaxQuantization)
             .value("AccuracyAwareQuantization", Name.AccuracyAwareQuantization)
-            .notYet("ActivationChannelAlignment", "FastBiasCorrection", "BiasCorrection", "AccuracyAwareCommon",
+            .reject("runs inside DefaultQuantization: use DefaultQuantization (activation_channel_alignment, "
+                    + "use_fast_bias: true for FastBiasCorrection, false for BiasCorrection)",
+                    "ActivationChannelAlignment", "FastBiasCorrection", "BiasCorrection")
+            .notYet("AccuracyAwareCommon",
                     "AccuracyAwareGNA", "INT4MixedQuantization", "TunableQuantization", "ParamsGridSearchAlgorithm",
                     "RangeOptimization", "DataFreeQuantization", "QuantNoiseEstimator", "OutlierChannelSplitting",
                     "WeightBiasCorrection", "OverflowCorrection", "Ranger", "RangeSupervision", "WeightSparsity",

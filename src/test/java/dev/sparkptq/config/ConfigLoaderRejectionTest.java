@@ -46,6 +46,8 @@ class ConfigLoaderRejectionTest {
                 arguments("{\"modle\": {}, \"model\": {\"model\": \"model.onnx\"}, \"engine\": {\"data_source\": "
                         + "\"data\"}}", "modle: unknown key — did you mean 'model'?"),
                 params("\"use_layerwise_tuning\": true", PARAMS + "use_layerwise_tuning: POT option not supported yet"),
+                arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"BiasCorrection\"}]"),
+                        "compression.algorithms[0].name: 'BiasCorrection' runs inside DefaultQuantization"),
                 params("\"threshold\": -1", PARAMS + "threshold: must be a positive finite number"),
                 params("\"use_fast_bias\": \"yes\"", PARAMS + "use_fast_bias: expected true or false"),
                 engine("\"reader\": {\"max_length\": 64}",
