@@ -6,10 +6,8 @@ import dev.sparkptq.config.ChannelAlignment;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
-import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.AlignmentPair;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.stats.Aggregation;
@@ -90,9 +88,8 @@ final class ActivationChannelAlignment {
             specs.add(low(p));
             specs.add(high(p));
         }
-        StatisticsJob job = new StatisticsJob(Blobs.of(GraphRewriter.apply(model, edits),
-                in.workDir().resolve("aca")), outputs, specs, in.source(), in.batchSize(), in.threads());
-        StatisticsSet stats = backend.collect(job, in.calibration(), in.partitions());
+        StatisticsSet stats = in.collect(backend, model, edits, outputs, specs, in.calibration(), in.partitions(),
+                "aca");
         stats.requireComplete();
         Map<String, double[][]> ranges = new HashMap<>();
         for (AlignmentPair p : pairs) {

@@ -7,11 +7,9 @@ import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
-import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
-import dev.sparkptq.stats.StatisticsSet;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -125,10 +123,7 @@ final class FullBiasCorrection {
             outputs.add(t.output());
             specs.add(BiasTarget.outputMean(t));
         }
-        StatisticsJob job = new StatisticsJob(Blobs.of(GraphRewriter.apply(model, edits),
-                in.workDir().resolve(stage)), outputs, specs, in.source(), in.batchSize(), in.threads());
-        StatisticsSet stats = backend.collect(job, subset, partitions);
-        return stats.results();
+        return in.collect(backend, model, edits, outputs, specs, subset, partitions, stage).results();
     }
 
     private static boolean finite(double[] v) {

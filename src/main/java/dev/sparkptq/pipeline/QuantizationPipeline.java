@@ -27,7 +27,6 @@ import ai.onnx.proto.OnnxMl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -86,7 +85,14 @@ public final class QuantizationPipeline {
         String fp32Sha = ModelIo.sha256(modelPath);
         OnnxMl.ModelProto original = ModelIo.load(modelPath);
         OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
-        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log, data).apply(reference, config, params, options);
+        Samples samples = Samples.select(params, source(config, config.engine().dataSource(),
+                ModelGraph.of(reference)));
+        PassInputs passes = PassInputs.of(config, params, samples, options);
+        DataSource calibration = passes.source();
+        List<SampleRef> calib = passes.calibration();
+        int partitions = passes.partitions();
+        List<String> warnings = samples.warnings();
+        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log).apply(reference, config, params, passes);
         ModelGraph graph = ModelGraph.of(prepared);
         clock.lap("load");
 
@@ -94,16 +100,9 @@ public final class QuantizationPipeline {
                 QuantizationPlanner.plan(graph, params, config.compression()), graph,
                 params.adjustments().overflowFix());
         QuantizationPlan plan = sevenBit.plan();
-        Samples samples = Samples.select(params, source(config, config.engine().dataSource(), graph));
-        DataSource calibration = samples.source();
-        List<SampleRef> calib = samples.selected();
-        List<String> warnings = samples.warnings();
         logPlan(plan);
         clock.lap("plan");
 
-        int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        PassInputs passes = new PassInputs(calibration, calib, partitions, params.statBatchSize(),
-                options.threadsPerTask(), options.workDir());
         ActivationChannelAlignment.Outcome aligned = new ActivationChannelAlignment(backend, log)
                 .runIfEnabled(config, params, prepared, graph, passes);
         if (!aligned.aligned().isEmpty()) {

@@ -4,14 +4,12 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.config.SmoothQuantSpec;
-import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothQuantScales;
 import dev.sparkptq.plan.SmoothingGroup;
-import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticsSet;
 
@@ -30,22 +28,14 @@ final class SmoothQuant {
     private final StatisticsBackend backend;
     private final Consumer<String> log;
 
-    /** Samples given in code (the Java API) instead of the config's reader; null for the config's. */
-    private final dev.sparkptq.data.DataSource data;
-
     SmoothQuant(StatisticsBackend backend, Consumer<String> log) {
-        this(backend, log, null);
-    }
-
-    SmoothQuant(StatisticsBackend backend, Consumer<String> log, dev.sparkptq.data.DataSource data) {
-        this.data = data;
         this.backend = backend;
         this.log = log;
     }
 
     /** The smoothed model, or {@code prepared} itself when the params switch SmoothQuant off or nothing fits. */
     OnnxMl.ModelProto apply(OnnxMl.ModelProto prepared, PtqConfig config, QuantizationParams params,
-                            RunOptions options) {
+                            PassInputs passes) {
         SmoothQuantSpec spec = params.smoothQuant();
         if (spec == null || spec.matmul() < 0) {
             return prepared;
@@ -56,7 +46,7 @@ final class SmoothQuant {
             log.accept("smooth quant: no MatMul/Gemm with a constant weight to smooth");
             return prepared;
         }
-        Map<String, double[]> absMax = absMax(prepared, graph, groups, config, params, options);
+        Map<String, double[]> absMax = absMax(prepared, groups, config, passes);
         List<GraphEdit> edits = new ArrayList<>();
         for (SmoothingGroup g : groups) {
             edits.addAll(SmoothQuantScales.edits(g, SmoothQuantScales.scales(g, absMax.get(g.activation()),
@@ -70,24 +60,16 @@ final class SmoothQuant {
     }
 
     /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */
-    private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, ModelGraph graph, List<SmoothingGroup> groups,
-                                         PtqConfig config, QuantizationParams params, RunOptions options) {
+    private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, List<SmoothingGroup> groups, PtqConfig config,
+                                         PassInputs passes) {
         OnnxMl.ModelProto probed = SmoothQuantProbes.add(prepared, groups);
         StatisticsRequest request = StatisticsRequest.ofStatistics(
                 groups.stream().map(SmoothingGroup::statistic).toList(), ModelGraph.of(probed),
                 config.compression().inplaceStatistics());
-        QuantizationPipeline.Samples samples = QuantizationPipeline.Samples.select(params, data != null ? data
-                : dev.sparkptq.data.DataSources.create(config.engine().reader(), config.engine().dataSource(),
-                graph.inputs()));
-        List<SampleRef> calib = samples.selected();
-        int partitions = Math.max(1, Math.min(config.engine().numPartitions(), calib.size()));
-        ModelBlob blob = Blobs.of(GraphRewriter.apply(probed, request.exposeEdits()),
-                options.workDir().resolve("smooth-quant"));
         log.accept("smooth quant: collecting per-channel abs-max of " + groups.size() + " activations over "
-                + calib.size() + " samples");
-        StatisticsJob job = new StatisticsJob(blob, request.outputs(), request.specs(), samples.source(),
-                params.statBatchSize(), options.threadsPerTask());
-        StatisticsSet stats = backend.collect(job, calib, partitions);
+                + passes.calibration().size() + " samples");
+        StatisticsSet stats = passes.collect(backend, probed, request.exposeEdits(), request.outputs(),
+                request.specs(), passes.calibration(), passes.partitions(), "smooth-quant");
         stats.requireComplete();
         Map<String, double[]> out = new java.util.HashMap<>();
         for (SmoothingGroup g : groups) {

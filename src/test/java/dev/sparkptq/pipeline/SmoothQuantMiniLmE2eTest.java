@@ -5,7 +5,6 @@ import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
-import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
@@ -44,8 +43,7 @@ class SmoothQuantMiniLmE2eTest {
         QuantizationParams params = config.compression().algorithms().get(0).params();
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(base.model().model()));
         OnnxMl.ModelProto smoothed = new SmoothQuant(new InProcessBackend(new OrtEngineFactory()), m -> { })
-                .apply(prepared, config, params, new RunOptions(tmp.resolve("out"), RunOptions.Evaluation.SKIP, 1,
-                        Files.createDirectories(tmp.resolve("work"))));
+                .apply(prepared, config, params, SmoothQuantTest.passes(config, params, prepared, tmp));
         long muls = ModelGraph.of(smoothed).nodes().stream().filter(n -> n.name().contains("SmoothMul")).count();
         assertTrue(muls > 0 && muls <= 25, "smoothing Muls: " + muls);
 

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
@@ -77,10 +78,19 @@ class SmoothQuantTest {
 
     private static OnnxMl.ModelProto smooth(Path dir, PtqConfig config) throws Exception {
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(dir.resolve("block.onnx")));
+        QuantizationParams params = config.compression().algorithms().get(0).params();
         return new SmoothQuant(new InProcessBackend(new OrtEngineFactory()), m -> { }).apply(prepared, config,
-                config.compression().algorithms().get(0).params(),
-                new RunOptions(dir.resolve("out"), RunOptions.Evaluation.SKIP, 1,
-                        Files.createDirectories(dir.resolve("work"))));
+                params, passes(config, params, prepared, dir));
+    }
+
+    /** The run's calibration samples, as the pipeline hands them to SmoothQuant. */
+    static PassInputs passes(PtqConfig config, QuantizationParams params, OnnxMl.ModelProto prepared, Path dir)
+            throws Exception {
+        QuantizationPipeline.Samples samples = QuantizationPipeline.Samples.select(params,
+                dev.sparkptq.data.DataSources.create(config.engine().reader(), config.engine().dataSource(),
+                        ModelGraph.of(prepared).inputs()));
+        return PassInputs.of(config, params, samples, new RunOptions(dir.resolve("out"), RunOptions.Evaluation.SKIP,
+                1, Files.createDirectories(dir.resolve("work"))));
     }
 
     private static List<float[]> run(OnnxMl.ModelProto m, Tensor x) {
