@@ -8,9 +8,11 @@ import dev.sparkptq.runtime.ModelBlob;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Opens ORT engines, one session per (model digest, options) per JVM. The instance is stateless so it can be
@@ -19,11 +21,24 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Creation runs inside {@link ConcurrentHashMap#computeIfAbsent}, so concurrent first opens of the same key
  * create exactly one session; a failed creation caches nothing and the next open retries.
+ *
+ * <p>The cache is bounded: a run opens short-lived models (one per extra statistics pass, per bias-correction depth,
+ * per accuracy-aware candidate), and an executor JVM that serves many runs would otherwise keep every one of them.
+ * Past {@link #capacity()} sessions the least recently opened one without a run in flight is parked (its native
+ * session freed; a task still holding it is served by a fresh session, see {@link OrtInferenceEngine}). The bound is
+ * {@value #CAPACITY_PROPERTY} when set (e.g. through {@code spark.executor.extraJavaOptions}), otherwise
+ * {@code max(8, 2 × cores + 2)} — enough for the FP32 reference plus one candidate per concurrent task.
  */
 public final class OrtEngineFactory implements EngineFactory {
     private static final long serialVersionUID = 1L;
 
+    /** System property overriding the session bound. */
+    public static final String CAPACITY_PROPERTY = "sparkptq.ort.maxSessions";
+
     private static final Map<Key, OrtInferenceEngine> CACHE = new ConcurrentHashMap<>();
+    private static final Map<Key, Long> LAST_OPENED = new ConcurrentHashMap<>();
+    private static final AtomicLong CLOCK = new AtomicLong();
+    private static volatile int capacityOverride;
 
     /** Cache key: the same model under different options (threads, optimization level) is a different session. */
     private record Key(String digest, EngineOptions options) {
@@ -31,7 +46,59 @@ public final class OrtEngineFactory implements EngineFactory {
 
     @Override
     public InferenceEngine open(ModelBlob model, EngineOptions options) {
-        return CACHE.computeIfAbsent(new Key(model.digest(), options), k -> OrtSessions.open(model, options));
+        Key key = new Key(model.digest(), options);
+        LAST_OPENED.put(key, CLOCK.incrementAndGet());
+        OrtInferenceEngine engine = CACHE.get(key);
+        if (engine != null) {
+            return engine;
+        }
+        try {
+            engine = CACHE.computeIfAbsent(key, k -> OrtSessions.open(model, options, () -> open(model, options)));
+        } catch (RuntimeException e) {
+            LAST_OPENED.remove(key);
+            throw e;
+        }
+        trim(key);
+        return engine;
+    }
+
+    /** The session bound in force (see the class comment). */
+    public static int capacity() {
+        if (capacityOverride > 0) {
+            return capacityOverride;
+        }
+        Integer configured = Integer.getInteger(CAPACITY_PROPERTY);
+        if (configured != null && configured > 0) {
+            return configured;
+        }
+        return Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 2);
+    }
+
+    /** For tests: a bound below the default; 0 restores the default. */
+    static void capacityForTests(int capacity) {
+        capacityOverride = capacity;
+    }
+
+    /** Parks least recently opened idle sessions (never {@code keep}) until the cache is within its bound. */
+    private static void trim(Key keep) {
+        int capacity = capacity();
+        if (CACHE.size() <= capacity) {
+            return;
+        }
+        synchronized (CACHE) {
+            List<Key> oldestFirst = new ArrayList<>(CACHE.keySet());
+            oldestFirst.sort(Comparator.comparingLong(k -> LAST_OPENED.getOrDefault(k, 0L)));
+            for (Key key : oldestFirst) {
+                if (CACHE.size() <= capacity) {
+                    return;
+                }
+                OrtInferenceEngine engine = CACHE.get(key);
+                if (!key.equals(keep) && engine != null && engine.park()) {
+                    CACHE.remove(key, engine);
+                    LAST_OPENED.remove(key);
+                }
+            }
+        }
     }
 
     /** Closes and forgets every session of this model digest (all options). Runs in flight finish first. */
@@ -41,6 +108,7 @@ public final class OrtEngineFactory implements EngineFactory {
         for (Key key : List.copyOf(CACHE.keySet())) {
             if (key.digest().equals(digest)) {
                 OrtInferenceEngine engine = CACHE.remove(key);
+                LAST_OPENED.remove(key);
                 if (engine != null) {
                     removed.add(engine);
                 }
@@ -57,6 +125,7 @@ public final class OrtEngineFactory implements EngineFactory {
         List<OrtInferenceEngine> removed = new ArrayList<>();
         for (Key key : List.copyOf(CACHE.keySet())) {
             OrtInferenceEngine engine = CACHE.remove(key);
+            LAST_OPENED.remove(key);
             if (engine != null) {
                 removed.add(engine);
             }

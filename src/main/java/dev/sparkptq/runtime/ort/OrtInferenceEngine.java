@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
@@ -28,6 +29,11 @@ import java.util.stream.Collectors;
  * One ORT session behind the {@link InferenceEngine} seam. Runs may be concurrent (ORT sessions are thread-safe);
  * a read-write lock keeps {@link #close} from freeing the native session under a run in flight, which would crash
  * the JVM rather than throw.
+ *
+ * <p>An engine the factory {@linkplain #park parked} to bound its cache has freed its native session but stays
+ * usable: its runs go to whatever engine the factory holds for the same model and options now (re-opening one if
+ * needed), so a task that kept a reference across the eviction still gets correct results. An engine closed by an
+ * explicit {@code evict}/{@code closeAll} refuses further runs instead.
  */
 public final class OrtInferenceEngine implements InferenceEngine {
     private final OrtEnvironment env;
@@ -35,11 +41,15 @@ public final class OrtInferenceEngine implements InferenceEngine {
     private final List<TensorInfo> inputs;
     private final List<TensorInfo> outputs;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private final Supplier<InferenceEngine> current;
     private boolean closed;
+    private boolean parked;
 
-    OrtInferenceEngine(OrtEnvironment env, OrtSession session) throws OrtException {
+    OrtInferenceEngine(OrtEnvironment env, OrtSession session, Supplier<InferenceEngine> current)
+            throws OrtException {
         this.env = env;
         this.session = session;
+        this.current = current;
         this.inputs = describe(session.getInputInfo());
         this.outputs = describe(session.getOutputInfo());
     }
@@ -59,6 +69,12 @@ public final class OrtInferenceEngine implements InferenceEngine {
         checkOutputNames(outputNames);
         lock.readLock().lock();
         try {
+            if (parked) {
+                InferenceEngine now = current.get();
+                if (now != this) {
+                    return now.run(given, outputNames);
+                }
+            }
             if (closed) {
                 throw new InternalException("the ONNX Runtime session was closed (evicted) while still in use; "
                         + "open the engine again from the factory instead of keeping a reference across evictions");
@@ -111,10 +127,34 @@ public final class OrtInferenceEngine implements InferenceEngine {
     public void close() {
         lock.writeLock().lock();
         try {
+            parked = false;
             if (!closed) {
                 closed = true;
                 session.close();
             }
+        } catch (OrtException e) {
+            throw new InternalException("closing the ONNX Runtime session failed: " + OrtMessages.oneLine(e), e);
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Frees the native session to bound the factory's cache, unless a run is in flight right now (then nothing
+     * happens and false is returned, so the factory picks another engine). Later runs are delegated, see the class
+     * comment.
+     */
+    boolean park() {
+        if (!lock.writeLock().tryLock()) {
+            return false;
+        }
+        try {
+            if (!closed) {
+                closed = true;
+                parked = true;
+                session.close();
+            }
+            return true;
         } catch (OrtException e) {
             throw new InternalException("closing the ONNX Runtime session failed: " + OrtMessages.oneLine(e), e);
         } finally {

@@ -9,21 +9,23 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.ModelException;
 import dev.sparkptq.runtime.EngineOptions;
+import dev.sparkptq.runtime.InferenceEngine;
 import dev.sparkptq.runtime.ModelBlob;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /** Builds ORT sessions from typed options; the only place that knows how spark-ptq sets ORT's knobs. */
 final class OrtSessions {
     private OrtSessions() {
     }
 
-    static OrtInferenceEngine open(ModelBlob blob, EngineOptions options) {
+    static OrtInferenceEngine open(ModelBlob blob, EngineOptions options, Supplier<InferenceEngine> current) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (SessionOptions so = sessionOptions(options)) {
             OrtSession session = create(env, blob, so);
             try {
-                return new OrtInferenceEngine(env, session);
+                return new OrtInferenceEngine(env, session, current);
             } catch (OrtException | RuntimeException e) {
                 closeQuietly(session, e);
                 throw e;

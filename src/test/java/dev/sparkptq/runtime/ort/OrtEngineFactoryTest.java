@@ -212,4 +212,51 @@ class OrtEngineFactoryTest {
         }
         assertSame(engine, copy.open(blob, EngineOptions.forStatistics(1)));
     }
+
+    @Test
+    void pastTheBoundTheOldestIdleSessionIsParkedAndAHolderStillGetsCorrectResults() {
+        OrtEngineFactory.closeAll();
+        OrtEngineFactory.capacityForTests(2);
+        try {
+            ModelBlob first = ModelBlob.ofBytes(digest(), TinyModels.addOne());
+            OrtInferenceEngine held = (OrtInferenceEngine) factory.open(first, EngineOptions.forInference(1));
+            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            assertEquals(2, OrtEngineFactory.cachedSessions());
+            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+
+            assertEquals(2, OrtEngineFactory.cachedSessions());
+            assertTrue(held.isClosed(), "the least recently opened session is freed");
+            assertArrayEquals(new float[] {2f, 2f, 2f}, held.run(ONES_1x3, List.of("y")).get("y").floats());
+            InferenceEngine reopened = factory.open(first, EngineOptions.forInference(1));
+            assertNotSame(held, reopened, "the holder's run re-opened the model in the cache");
+            assertEquals(2, OrtEngineFactory.cachedSessions());
+        } finally {
+            OrtEngineFactory.capacityForTests(0);
+        }
+    }
+
+    @Test
+    void reopeningRefreshesRecencySoTheSessionInUseIsKept() {
+        OrtEngineFactory.closeAll();
+        OrtEngineFactory.capacityForTests(2);
+        try {
+            ModelBlob hot = ModelBlob.ofBytes(digest(), TinyModels.addOne());
+            OrtInferenceEngine hotEngine = (OrtInferenceEngine) factory.open(hot, EngineOptions.forInference(1));
+            OrtInferenceEngine cold = (OrtInferenceEngine) factory.open(
+                    ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            assertSame(hotEngine, factory.open(hot, EngineOptions.forInference(1)));
+            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+
+            assertFalse(hotEngine.isClosed());
+            assertTrue(cold.isClosed());
+        } finally {
+            OrtEngineFactory.capacityForTests(0);
+        }
+    }
+
+    @Test
+    void theDefaultBoundLeavesRoomForOneCandidatePerCoreAndTheReference() {
+        assertTrue(OrtEngineFactory.capacity() >= 8);
+        assertTrue(OrtEngineFactory.capacity() >= 2 * Runtime.getRuntime().availableProcessors() + 2);
+    }
 }
