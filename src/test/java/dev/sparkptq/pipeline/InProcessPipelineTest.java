@@ -19,7 +19,7 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class InProcessPipelineTest {
+public class InProcessPipelineTest {
     private static RunResult run(TinyRun t, int partitions, String preset, Path out, RunOptions.Evaluation eval)
             throws Exception {
         return new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
@@ -90,7 +90,7 @@ class InProcessPipelineTest {
         assertSameScales(one, four);
     }
 
-    static void assertSameScales(RunReport a, RunReport b) {
+    public static void assertSameScales(RunReport a, RunReport b) {
         List<RunReport.TensorSummary> ta = a.quantization().tensors();
         List<RunReport.TensorSummary> tb = b.quantization().tensors();
         assertEquals(ta.size(), tb.size());
