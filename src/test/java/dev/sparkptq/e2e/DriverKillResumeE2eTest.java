@@ -1,0 +1,193 @@
+package dev.sparkptq.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkptq.graph.ModelIo;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code kill -9} of the driver (the real CLI in a child JVM) in the middle of an accuracy-aware search on MNIST-8,
+ * as soon as aaq-checkpoint.json records the first greedy iteration; {@code --resume} on the same folder must then
+ * finish the search with the exit code, the model bytes and the search outcome (ranking scores, iterations, reverted
+ * groups) of an undisturbed run, and no one may ever see a half-written model.onnx in the folder.
+ */
+@Tag("e2e")
+public class DriverKillResumeE2eTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void killedDriverResumedFromTheCheckpointGivesTheUndisturbedResult(@TempDir Path tmp) throws Exception {
+        Path shared = E2e.shared();
+        MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
+        Path config = Files.writeString(tmp.resolve("mnist-aaq.json"), aaqConfig(shared));
+        Path reference = tmp.resolve("reference");
+        E2e.CliRun undisturbed = E2e.cli("quantize", "-c", config.toString(), "--output-dir", reference.toString(),
+                "--master", "local[2]");
+        assertTrue(undisturbed.code() == 0 || undisturbed.code() == 5, "undisturbed run: " + undisturbed.err());
+        JsonNode expected = searchOutcome(E2e.report(reference));
+        assertTrue(expected.get("iterations").size() >= 2, "the search must take at least two iterations, so a kill "
+                + "after the first leaves work to resume: " + expected);
+
+        Path out = tmp.resolve("out");
+        try (ModelWatcher watcher = new ModelWatcher(out)) {
+            Process first = child(tmp, "first", "--output-dir", out.toString());
+            int seen = awaitIterations(first, out.resolve("aaq-checkpoint.json"));
+            assertTrue(first.isAlive(), "the first run ended before it could be killed; see " + tmp.resolve("first.log"));
+            first.destroyForcibly(); // SIGKILL on POSIX
+            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, first.exitValue(), "killed by SIGKILL");
+            System.out.println("killed the driver with " + seen + " iteration(s) checkpointed; folder: " + list(out));
+            assertFalse(Files.exists(out.resolve("model.onnx")), "the killed run had not written model.onnx yet");
+            assertFalse(Files.exists(out.resolve("report.json")), "nor report.json");
+
+            Process resumed = child(tmp, "resumed", "--resume", out.toString());
+            assertTrue(resumed.waitFor(3, TimeUnit.MINUTES), "the resumed run hangs");
+            String log = Files.readString(tmp.resolve("resumed.log"));
+            assertEquals(undisturbed.code(), resumed.exitValue(), "exit code of the resumed run; its log:\n" + log);
+            assertTrue(log.contains("resuming the accuracy-aware search after " + seen + " iterations"), log);
+
+            byte[] model = Files.readAllBytes(out.resolve("model.onnx"));
+            assertEquals(ModelIo.sha256(Files.readAllBytes(reference.resolve("model.onnx"))), ModelIo.sha256(model),
+                    "model.onnx of the resumed run differs from the undisturbed run's");
+            assertEquals(expected, searchOutcome(E2e.report(out)), "the search outcome differs after --resume");
+            watcher.close();
+            assertEquals(Set.of(ModelIo.sha256(model)), watcher.seen(),
+                    "every model.onnx that appeared in the folder is the final, complete one");
+            assertEquals(List.of(), watcher.unreadable(), "model.onnx never failed to parse while being watched");
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(out, ".spark-ptq-*")) {
+            assertFalse(s.iterator().hasNext(), "no staging folder left: " + list(out));
+        }
+    }
+
+    /**
+     * MNIST-8 (the NPY split of {@link MnistE2eTest}) with a harsh 3-bit base and {@code maximal_drop} 0: one ranking
+     * round of three groups on 1,000 of 2,000 evaluation digits, then three greedy iterations (about 10 s on
+     * {@code local[2]}). Public: the cluster fault test runs the same search.
+     */
+    public static String aaqConfig(Path shared) {
+        return MnistE2eTest.config(shared, 2)
+                .replace("\"name\": \"DefaultQuantization\"", "\"name\": \"AccuracyAwareQuantization\"")
+                .replace("\"seed\": 7 }", "\"seed\": 7, \"weights\": { \"bits\": 3 }, \"activations\": { \"bits\": 3 },"
+                        + " \"maximal_drop\": 0.0, \"ranking_subset_size\": 1000 }")
+                .replace("\"num_partitions\": 2", "\"num_partitions\": 2, \"eval_subset_size\": 2000");
+    }
+
+    /**
+     * report.json's accuracy_aware section without wall-clock times: what the search decided (baselines, ranking
+     * scores, iterations, reverted groups, evaluation counts), which a fault must not change.
+     */
+    public static JsonNode searchOutcome(JsonNode report) {
+        ObjectNode a = report.get("accuracy_aware").deepCopy();
+        a.remove("ranking_wall_ms");
+        for (JsonNode r : a.withArray("rankings")) {
+            ((ObjectNode) r).remove("wall_ms");
+        }
+        return a;
+    }
+
+    private static Process child(Path tmp, String name, String... args) throws IOException {
+        List<String> argv = new ArrayList<>(List.of("quantize", "-c", tmp.resolve("mnist-aaq.json").toString(),
+                "--master", "local[2]"));
+        argv.addAll(List.of(args));
+        List<String> cmd = E2e.childJvm(List.of("-Xmx1g", "-XX:TieredStopAtLevel=1",
+                "-Djava.io.tmpdir=" + Files.createDirectories(tmp.resolve("jvm-tmp-" + name))), "dev.sparkptq.cli.Main",
+                argv.toArray(String[]::new));
+        return new ProcessBuilder(cmd).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
+    }
+
+    /** Polls the checkpoint until it records a greedy iteration; returns how many (0 if the child ended first). */
+    private static int awaitIterations(Process p, Path checkpoint) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try {
+                int n = JSON.readTree(checkpoint.toFile()).path("iterations").size();
+                if (n > 0) {
+                    return n;
+                }
+            } catch (IOException e) {
+                // not written yet (it is replaced atomically, so never half-read)
+            }
+            Thread.sleep(10);
+        }
+        return 0;
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /**
+     * Reads {@code model.onnx} of a folder every few milliseconds while the runs go on, remembering the digest of
+     * every version that parsed and the errors of any that did not: a half-written file would show as either.
+     */
+    static final class ModelWatcher implements AutoCloseable {
+        private final Path model;
+        private final Set<String> seen = ConcurrentHashMap.newKeySet();
+        private final List<String> unreadable = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ModelWatcher(Path dir) {
+            this.model = dir.resolve("model.onnx");
+            this.thread = new Thread(this::loop, "model-watcher");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (running) {
+                try {
+                    byte[] bytes = Files.readAllBytes(model);
+                    ai.onnx.proto.OnnxMl.ModelProto.parseFrom(bytes);
+                    seen.add(ModelIo.sha256(bytes));
+                } catch (java.nio.file.NoSuchFileException e) {
+                    // not there yet
+                } catch (IOException | RuntimeException e) {
+                    unreadable.add(e.toString());
+                }
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        Set<String> seen() {
+            return Set.copyOf(seen);
+        }
+
+        List<String> unreadable() {
+            return List.copyOf(unreadable);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.join();
+        }
+    }
+}
