@@ -106,6 +106,10 @@ public final class AccuracyAwareRun {
         s.metric = targets.worst(s.base);
         int index = targets.index(s.metric);
         s.subset = RankingSubset.select(e, targets.metric(s.metric), index, spec.rankingSubsetSize());
+        // the first checkpoint is saved before the search loop stores the counters: a run resumed from it must not
+        // forget the baseline evaluation
+        s.subsetEvaluations = evaluator.subsetEvaluations();
+        s.fullEvaluations = evaluator.fullEvaluations();
         return s;
     }
 

@@ -49,6 +49,39 @@ class ResumeTest {
                 resumed.run().report().accuracyAware().iterations());
     }
 
+    /**
+     * A crash right after the first checkpoint (baseline evaluated, no ranking round yet): the resumed run must
+     * report what an uninterrupted one does, evaluation counts included — the first checkpoint once stored zero
+     * full evaluations although the baseline evaluation had run, so a resumed report counted one fewer.
+     */
+    @Test
+    void runResumedFromTheFirstCheckpointReportsTheSameSearchAndEvaluationCounts(@TempDir Path tmp)
+            throws Exception {
+        TinyRun t = TinyRun.create(tmp, 10, 8);
+        PtqConfig config = AaqFixture.config(t, "\"maximal_drop\": 0.0");
+        AccuracyAwareRun.Result full = AaqFixture.run(t, config, tmp.resolve("whole"), false);
+
+        Path cut = tmp.resolve("cut");
+        RunOptions options = new RunOptions(cut, RunOptions.Evaluation.RUN, 1,
+                Files.createDirectories(tmp.resolve("work2")));
+        AccuracyAwareRun crashing = new AccuracyAwareRun(new InProcessBackend(new OrtEngineFactory()), m -> {
+            if (m.contains("revert groups; base drop")) { // logged after the first checkpoint, before any ranking
+                throw new Interrupted();
+            }
+        });
+        assertThrows(Interrupted.class, () -> crashing.run(config, options, false));
+        assertTrue(Files.readString(cut.resolve(Checkpoint.FILE)).contains("\"rounds\" : [ ]"));
+
+        AccuracyAwareRun.Result resumed = AaqFixture.run(t, config, cut, true);
+        var expected = full.run().report().accuracyAware();
+        var actual = resumed.run().report().accuracyAware();
+        assertArrayEquals(Files.readAllBytes(full.run().model()), Files.readAllBytes(resumed.run().model()));
+        assertEquals(expected.iterations(), actual.iterations());
+        assertEquals(expected.revertedGroups(), actual.revertedGroups());
+        assertEquals(expected.fullEvaluations(), actual.fullEvaluations(), "full evaluations");
+        assertEquals(expected.subsetEvaluations(), actual.subsetEvaluations(), "subset evaluations");
+    }
+
     @Test
     void aCheckpointOfAnotherConfigIsRefused(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 6, 9);
