@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -25,8 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kill -9} of the driver (the real CLI in a child JVM) in the middle of an accuracy-aware search on MNIST-8,
- * as soon as aaq-checkpoint.json records the first greedy iteration; {@code --resume} on the same folder must then
- * finish the search with the exit code, the model bytes and the search outcome (ranking scores, iterations, reverted
+ * twice: during the first ranking round (as soon as aaq-checkpoint.json exists), then the {@code --resume}d run as
+ * soon as the checkpoint records a greedy iteration. A second {@code --resume} on the same folder must then finish
+ * the search with the exit code, the model bytes and the search outcome (ranking scores, iterations, reverted
  * groups) of an undisturbed run, and no one may ever see a half-written model.onnx in the folder.
  */
 @Tag("e2e")
@@ -48,22 +50,26 @@ public class DriverKillResumeE2eTest {
                 + "after the first leaves work to resume: " + expected);
 
         Path out = tmp.resolve("out");
+        Path checkpoint = out.resolve("aaq-checkpoint.json");
         try (ModelWatcher watcher = new ModelWatcher(out)) {
-            Process first = child(tmp, "first", "--output-dir", out.toString());
-            int seen = awaitIterations(first, out.resolve("aaq-checkpoint.json"));
-            assertTrue(first.isAlive(), "the first run ended before it could be killed; see " + tmp.resolve("first.log"));
-            first.destroyForcibly(); // SIGKILL on POSIX
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(137, first.exitValue(), "killed by SIGKILL");
-            System.out.println("killed the driver with " + seen + " iteration(s) checkpointed; folder: " + list(out));
-            assertFalse(Files.exists(out.resolve("model.onnx")), "the killed run had not written model.onnx yet");
-            assertFalse(Files.exists(out.resolve("report.json")), "nor report.json");
+            // 1st kill: as soon as the first checkpoint exists (baseline done), i.e. during the first ranking round
+            JsonNode atFirstKill = killWhen(child(tmp, "first", "--output-dir", out.toString()), checkpoint,
+                    c -> true, tmp.resolve("first.log"));
+            assertEquals(0, atFirstKill.path("rounds").size(), "the first kill landed before the ranking round "
+                    + "ended: " + atFirstKill);
+            // 2nd kill: the resumed run, once the checkpoint records a greedy iteration
+            JsonNode atSecondKill = killWhen(child(tmp, "second", "--resume", out.toString()), checkpoint,
+                    c -> c.path("iterations").size() > 0, tmp.resolve("second.log"));
+            int iterations = atSecondKill.path("iterations").size();
+            assertTrue(iterations < expected.get("iterations").size(), "work is left after the second kill");
+            assertTrue(Files.readString(tmp.resolve("second.log"))
+                    .contains("resuming the accuracy-aware search after 0 iterations"));
 
-            Process resumed = child(tmp, "resumed", "--resume", out.toString());
-            assertTrue(resumed.waitFor(3, TimeUnit.MINUTES), "the resumed run hangs");
-            String log = Files.readString(tmp.resolve("resumed.log"));
-            assertEquals(undisturbed.code(), resumed.exitValue(), "exit code of the resumed run; its log:\n" + log);
-            assertTrue(log.contains("resuming the accuracy-aware search after " + seen + " iterations"), log);
+            Process last = child(tmp, "last", "--resume", out.toString());
+            assertTrue(last.waitFor(3, TimeUnit.MINUTES), "the resumed run hangs");
+            String log = Files.readString(tmp.resolve("last.log"));
+            assertEquals(undisturbed.code(), last.exitValue(), "exit code of the resumed run; its log:\n" + log);
+            assertTrue(log.contains("resuming the accuracy-aware search after " + iterations + " iterations"), log);
 
             byte[] model = Files.readAllBytes(out.resolve("model.onnx"));
             assertEquals(ModelIo.sha256(Files.readAllBytes(reference.resolve("model.onnx"))), ModelIo.sha256(model),
@@ -116,21 +122,35 @@ public class DriverKillResumeE2eTest {
                 .redirectOutput(tmp.resolve(name + ".log").toFile()).start();
     }
 
-    /** Polls the checkpoint until it records a greedy iteration; returns how many (0 if the child ended first). */
-    private static int awaitIterations(Process p, Path checkpoint) throws InterruptedException {
+    /**
+     * Polls the checkpoint until {@code when} holds for it, then SIGKILLs the child and checks that it died mid-run,
+     * leaving neither model.onnx nor report.json; returns the checkpoint as the kill left it.
+     */
+    private static JsonNode killWhen(Process p, Path checkpoint, Predicate<JsonNode> when, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (p.isAlive() && System.nanoTime() < deadline) {
+        boolean hit = false;
+        while (!hit && p.isAlive() && System.nanoTime() < deadline) {
             try {
-                int n = JSON.readTree(checkpoint.toFile()).path("iterations").size();
-                if (n > 0) {
-                    return n;
-                }
+                hit = when.test(JSON.readTree(checkpoint.toFile()));
             } catch (IOException e) {
                 // not written yet (it is replaced atomically, so never half-read)
             }
-            Thread.sleep(10);
+            if (!hit) {
+                Thread.sleep(10);
+            }
         }
-        return 0;
+        assertTrue(hit && p.isAlive(), "the run ended (or never checkpointed) before it could be killed; its log:\n"
+                + Files.readString(log));
+        p.destroyForcibly(); // SIGKILL on POSIX
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, p.exitValue(), "killed by SIGKILL");
+        Path out = checkpoint.getParent();
+        JsonNode state = JSON.readTree(checkpoint.toFile());
+        System.out.println("killed the driver with " + state.path("rounds").size() + " ranking round(s) and "
+                + state.path("iterations").size() + " iteration(s) checkpointed; folder: " + list(out));
+        assertFalse(Files.exists(out.resolve("model.onnx")), "the killed run had not written model.onnx yet");
+        assertFalse(Files.exists(out.resolve("report.json")), "nor report.json");
+        return state;
     }
 
     private static List<String> list(Path dir) throws IOException {
