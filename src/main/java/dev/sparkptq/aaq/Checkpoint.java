@@ -7,6 +7,7 @@ import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.InternalException;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,10 +15,12 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The search state in {@code <output>/aaq-checkpoint.json}, written atomically (temporary file + rename) after
- * every iteration, so an interrupted run leaves either the previous or the new state, never half of one.
+ * every iteration, so an interrupted run leaves either the previous or the new state, never half of one; the next
+ * save removes a temporary file that a {@code kill -9} left behind.
  */
 final class Checkpoint {
     static final String FILE = "aaq-checkpoint.json";
+    static final String TMP_PREFIX = ".aaq-checkpoint-";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
@@ -27,7 +30,8 @@ final class Checkpoint {
     static void save(Path dir, SearchState state) {
         try {
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".aaq-checkpoint-", ".json");
+            removeStale(dir);
+            Path tmp = Files.createTempFile(dir, TMP_PREFIX, ".json");
             Files.write(tmp, JSON.writeValueAsBytes(state));
             try {
                 Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
@@ -38,6 +42,18 @@ final class Checkpoint {
         } catch (IOException e) {
             throw new InternalException("cannot write the accuracy-aware checkpoint to " + dir + ": "
                     + e.getMessage() + "; check that the output folder is writable", e);
+        }
+    }
+
+    /**
+     * Temporary checkpoints that a run killed between writing one and renaming it left behind: one run writes a
+     * folder at a time, so any such file is litter, never another run's checkpoint in progress.
+     */
+    private static void removeStale(Path dir) throws IOException {
+        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, TMP_PREFIX + "*.json")) {
+            for (Path p : stale) {
+                Files.deleteIfExists(p);
+            }
         }
     }
 

@@ -83,6 +83,22 @@ class ResumeTest {
     }
 
     @Test
+    void aTemporaryCheckpointLeftByAKilledRunIsRemovedByTheNextSave(@TempDir Path tmp) throws Exception {
+        Path stale = Files.writeString(tmp.resolve(".aaq-checkpoint-123.json"), "{\"recipe\": \"half writ");
+        Path unrelated = Files.writeString(tmp.resolve(".aaq-checkpoint-notes.txt"), "kept");
+        SearchState s = new SearchState();
+        s.recipe = "r";
+        Checkpoint.save(tmp, s);
+        assertFalse(Files.exists(stale), "the killed run's temporary checkpoint is gone");
+        assertTrue(Files.exists(unrelated), "only temporary checkpoints are removed");
+        assertEquals("r", Checkpoint.load(tmp, "r").recipe);
+        try (var files = Files.list(tmp)) {
+            assertEquals(java.util.Set.of(Checkpoint.FILE, ".aaq-checkpoint-notes.txt"),
+                    files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+    }
+
+    @Test
     void aCheckpointOfAnotherConfigIsRefused(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 6, 9);
         Path out = tmp.resolve("out");
