@@ -59,21 +59,32 @@ final class Checkpoint {
 
     /** The state saved in {@code dir}; refused when it belongs to another model or config. */
     static SearchState load(Path dir, String recipe) {
+        return requireRecipe(read(dir), dir, recipe);
+    }
+
+    /**
+     * The state saved in {@code dir}, not yet checked against the run's recipe: read before any job runs, so that a
+     * folder without a (readable) checkpoint fails at once instead of after calibration.
+     */
+    static SearchState read(Path dir) {
         Path file = dir.resolve(FILE);
         if (!Files.isRegularFile(file)) {
             throw new ConfigException("--resume " + dir + ": no " + FILE + " there; give the output folder of an "
                     + "interrupted accuracy-aware run");
         }
-        SearchState s;
         try {
-            s = JSON.readValue(file.toFile(), SearchState.class);
+            return JSON.readValue(file.toFile(), SearchState.class);
         } catch (IOException e) {
             throw new ConfigException("--resume: " + file + " is not a readable checkpoint (" + e.getMessage()
                     + "); remove it to start over");
         }
+    }
+
+    /** {@code s} (read from {@code dir}), refused when it belongs to another model or config than {@code recipe}. */
+    static SearchState requireRecipe(SearchState s, Path dir, String recipe) {
         if (!recipe.equals(s.recipe)) {
-            throw new ConfigException("--resume: " + file + " belongs to another model or config; resume with the "
-                    + "same config and model, or choose another output folder");
+            throw new ConfigException("--resume: " + dir.resolve(FILE) + " belongs to another model or config; "
+                    + "resume with the same config and model, or choose another output folder");
         }
         return s;
     }

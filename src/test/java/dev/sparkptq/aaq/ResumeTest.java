@@ -1,6 +1,7 @@
 package dev.sparkptq.aaq;
 
 import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.pipeline.InProcessBackend;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.TinyRun;
@@ -10,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -96,6 +98,19 @@ class ResumeTest {
             assertEquals(java.util.Set.of(Checkpoint.FILE, ".aaq-checkpoint-notes.txt"),
                     files.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
         }
+    }
+
+    @Test
+    void resumingAFolderWithoutACheckpointFailsBeforeAnyCalibration(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 6, 9);
+        PtqConfig config = AaqFixture.config(t, "\"maximal_drop\": 0.0");
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        List<String> log = new java.util.ArrayList<>();
+        AccuracyAwareRun run = new AccuracyAwareRun(new InProcessBackend(new OrtEngineFactory()), log::add);
+        ConfigException e = assertThrows(ConfigException.class, () -> run.run(config,
+                new RunOptions(empty, RunOptions.Evaluation.RUN, 1, Files.createDirectories(tmp.resolve("w"))), true));
+        assertTrue(e.getMessage().contains("no aaq-checkpoint.json there"), e.getMessage());
+        assertEquals(List.of(), log, "nothing ran (not even loading the model) before the missing checkpoint");
     }
 
     @Test
