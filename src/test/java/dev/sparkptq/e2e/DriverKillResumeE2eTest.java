@@ -26,10 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code kill -9} of the driver (the real CLI in a child JVM) in the middle of an accuracy-aware search on MNIST-8,
- * twice: during the first ranking round (as soon as aaq-checkpoint.json exists), then the {@code --resume}d run as
- * soon as the checkpoint records a greedy iteration. A second {@code --resume} on the same folder must then finish
- * the search with the exit code, the model bytes and the search outcome (ranking scores, iterations, reverted
- * groups) of an undisturbed run, and no one may ever see a half-written model.onnx in the folder.
+ * three times: during the first ranking round (as soon as aaq-checkpoint.json exists), the {@code --resume}d run as
+ * soon as the checkpoint records a greedy iteration, and the run resumed again while it writes its output (staging
+ * folder present). A last {@code --resume} on the same folder must then finish the search with the exit code, the
+ * model bytes and the search outcome (ranking scores, iterations, reverted groups, evaluation counts) of an
+ * undisturbed run, and no one may ever see a half-written model.onnx in the folder.
  */
 @Tag("e2e")
 public class DriverKillResumeE2eTest {
@@ -65,11 +66,23 @@ public class DriverKillResumeE2eTest {
             assertTrue(Files.readString(tmp.resolve("second.log"))
                     .contains("resuming the accuracy-aware search after 0 iterations"));
 
+            // 3rd kill: the run resumed again, once it stages its output (the search finished and checkpointed)
+            Process third = child(tmp, "third", "--resume", out.toString());
+            assertTrue(awaitStaging(third, out) && third.isAlive(), "the third run was caught writing its output; "
+                    + "its log:\n" + Files.readString(tmp.resolve("third.log")));
+            third.destroyForcibly();
+            assertTrue(third.waitFor(30, TimeUnit.SECONDS));
+            assertTrue(JSON.readTree(checkpoint.toFile()).path("finished").asBoolean(), "killed after the search");
+            System.out.println("killed the driver while it wrote its output; folder: " + list(out));
+
             Process last = child(tmp, "last", "--resume", out.toString());
             assertTrue(last.waitFor(3, TimeUnit.MINUTES), "the resumed run hangs");
             String log = Files.readString(tmp.resolve("last.log"));
             assertEquals(undisturbed.code(), last.exitValue(), "exit code of the resumed run; its log:\n" + log);
-            assertTrue(log.contains("resuming the accuracy-aware search after " + iterations + " iterations"), log);
+            assertTrue(Files.readString(tmp.resolve("third.log")).contains("resuming the accuracy-aware search after "
+                    + iterations + " iterations"));
+            assertTrue(log.contains("resuming the accuracy-aware search after " + expected.get("iterations").size()
+                    + " iterations"), log);
 
             byte[] model = Files.readAllBytes(out.resolve("model.onnx"));
             assertEquals(ModelIo.sha256(Files.readAllBytes(reference.resolve("model.onnx"))), ModelIo.sha256(model),
@@ -151,6 +164,20 @@ public class DriverKillResumeE2eTest {
         assertFalse(Files.exists(out.resolve("model.onnx")), "the killed run had not written model.onnx yet");
         assertFalse(Files.exists(out.resolve("report.json")), "nor report.json");
         return state;
+    }
+
+    /** Spins until the output folder holds a staging entry of {@code OutputSwap}; false if the child ended first. */
+    private static boolean awaitStaging(Process p, Path out) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && System.nanoTime() < deadline) {
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(out, ".spark-ptq-{tmp,new}-*")) {
+                if (s.iterator().hasNext()) {
+                    return true;
+                }
+            }
+            Thread.onSpinWait();
+        }
+        return false;
     }
 
     private static List<String> list(Path dir) throws IOException {
