@@ -51,36 +51,16 @@ public class DriverKillResumeE2eTest {
                 + "after the first leaves work to resume: " + expected);
 
         Path out = tmp.resolve("out");
-        Path checkpoint = out.resolve("aaq-checkpoint.json");
         try (ModelWatcher watcher = new ModelWatcher(out)) {
-            // 1st kill: as soon as the first checkpoint exists (baseline done), i.e. during the first ranking round
-            JsonNode atFirstKill = killWhen(child(tmp, "first", "--output-dir", out.toString()), checkpoint,
-                    c -> true, tmp.resolve("first.log"));
-            assertEquals(0, atFirstKill.path("rounds").size(), "the first kill landed before the ranking round "
-                    + "ended: " + atFirstKill);
-            // 2nd kill: the resumed run, once the checkpoint records a greedy iteration
-            JsonNode atSecondKill = killWhen(child(tmp, "second", "--resume", out.toString()), checkpoint,
-                    c -> c.path("iterations").size() > 0, tmp.resolve("second.log"));
-            int iterations = atSecondKill.path("iterations").size();
-            assertTrue(iterations < expected.get("iterations").size(), "work is left after the second kill");
-            assertTrue(Files.readString(tmp.resolve("second.log"))
-                    .contains("resuming the accuracy-aware search after 0 iterations"));
-
-            // 3rd kill: the run resumed again, once it stages its output (the search finished and checkpointed)
-            Process third = child(tmp, "third", "--resume", out.toString());
-            assertTrue(awaitStaging(third, out) && third.isAlive(), "the third run was caught writing its output; "
-                    + "its log:\n" + Files.readString(tmp.resolve("third.log")));
-            third.destroyForcibly();
-            assertTrue(third.waitFor(30, TimeUnit.SECONDS));
-            assertTrue(JSON.readTree(checkpoint.toFile()).path("finished").asBoolean(), "killed after the search");
-            System.out.println("killed the driver while it wrote its output; folder: " + list(out));
+            int iterations = killTwiceDuringTheSearch(tmp, out, expected.get("iterations").size());
+            killWhileWriting(child(tmp, "third", "--resume", out.toString()), out, tmp.resolve("third.log"));
+            assertTrue(Files.readString(tmp.resolve("third.log")).contains("resuming the accuracy-aware search after "
+                    + iterations + " iterations"));
 
             Process last = child(tmp, "last", "--resume", out.toString());
             assertTrue(last.waitFor(3, TimeUnit.MINUTES), "the resumed run hangs");
             String log = Files.readString(tmp.resolve("last.log"));
             assertEquals(undisturbed.code(), last.exitValue(), "exit code of the resumed run; its log:\n" + log);
-            assertTrue(Files.readString(tmp.resolve("third.log")).contains("resuming the accuracy-aware search after "
-                    + iterations + " iterations"));
             assertTrue(log.contains("resuming the accuracy-aware search after " + expected.get("iterations").size()
                     + " iterations"), log);
 
@@ -96,6 +76,36 @@ public class DriverKillResumeE2eTest {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(out, ".spark-ptq-*")) {
             assertFalse(s.iterator().hasNext(), "no staging folder left: " + list(out));
         }
+    }
+
+    /**
+     * The first run killed as soon as its first checkpoint exists (baseline done, first ranking round running), then
+     * the resumed run killed once the checkpoint records a greedy iteration; returns the iterations checkpointed.
+     */
+    private static int killTwiceDuringTheSearch(Path tmp, Path out, int undisturbedIterations) throws Exception {
+        Path checkpoint = out.resolve("aaq-checkpoint.json");
+        JsonNode atFirstKill = killWhen(child(tmp, "first", "--output-dir", out.toString()), checkpoint,
+                c -> true, tmp.resolve("first.log"));
+        assertEquals(0, atFirstKill.path("rounds").size(), "the first kill landed before the ranking round ended: "
+                + atFirstKill);
+        JsonNode atSecondKill = killWhen(child(tmp, "second", "--resume", out.toString()), checkpoint,
+                c -> c.path("iterations").size() > 0, tmp.resolve("second.log"));
+        assertTrue(Files.readString(tmp.resolve("second.log"))
+                .contains("resuming the accuracy-aware search after 0 iterations"));
+        int iterations = atSecondKill.path("iterations").size();
+        assertTrue(iterations < undisturbedIterations, "work is left after the second kill");
+        return iterations;
+    }
+
+    /** Kills {@code p} once it stages its output (the search finished and checkpointed before it writes). */
+    private static void killWhileWriting(Process p, Path out, Path log) throws Exception {
+        assertTrue(awaitStaging(p, out) && p.isAlive(), "the run was caught writing its output; its log:\n"
+                + Files.readString(log));
+        p.destroyForcibly(); // SIGKILL on POSIX
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertTrue(JSON.readTree(out.resolve("aaq-checkpoint.json").toFile()).path("finished").asBoolean(),
+                "killed after the search had finished");
+        System.out.println("killed the driver while it wrote its output; folder: " + list(out));
     }
 
     /**
