@@ -7,8 +7,8 @@ import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.InternalException;
 
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
