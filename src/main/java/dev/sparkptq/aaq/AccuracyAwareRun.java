@@ -46,6 +46,8 @@ public final class AccuracyAwareRun {
     /** @param resume continue from the checkpoint in {@code options.outputDir()} instead of starting over */
     public Result run(PtqConfig config, RunOptions options, boolean resume) {
         AccuracyAwareSpec spec = spec(config);
+        // a folder without a readable checkpoint fails now, not after calibration; the recipe is checked below
+        SearchState saved = resume ? Checkpoint.read(options.outputDir()) : null;
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
         ValidationData validation = ValidationData.of(config, base.graph(), base.calibration());
         List<RevertGroup> groups = RevertGroups.of(base.plan());
@@ -57,7 +59,7 @@ public final class AccuracyAwareRun {
         String recipe = base.recipe().digest() + "|" + config.sha256();
         SearchState state;
         if (resume) {
-            state = Checkpoint.load(options.outputDir(), recipe);
+            state = Checkpoint.requireRecipe(saved, options.outputDir(), recipe);
             evaluator.restoreCounts(state.subsetEvaluations, state.fullEvaluations);
             log.accept("resuming the accuracy-aware search after " + state.iterations.size() + " iterations");
         } else {
@@ -106,6 +108,10 @@ public final class AccuracyAwareRun {
         s.metric = targets.worst(s.base);
         int index = targets.index(s.metric);
         s.subset = RankingSubset.select(e, targets.metric(s.metric), index, spec.rankingSubsetSize());
+        // the first checkpoint is saved before the search loop stores the counters: a run resumed from it must not
+        // forget the baseline evaluation
+        s.subsetEvaluations = evaluator.subsetEvaluations();
+        s.fullEvaluations = evaluator.fullEvaluations();
         return s;
     }
 

@@ -115,6 +115,7 @@ public final class SparkBackend implements StatisticsBackend {
             List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(ids, n)
                     .mapPartitions(new IndexedTask<R>(b, engines), false).collect());
             parts.sort(Comparator.comparing(Tuple2::_1));
+            requireOnePerPartition(parts, n); // a ranking task re-run after an executor loss counts once
             return parts.stream().map(Tuple2::_2).toList();
         } finally {
             b.destroy();

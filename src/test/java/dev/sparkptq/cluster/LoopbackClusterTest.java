@@ -149,7 +149,7 @@ class LoopbackClusterTest {
     }
 
     /** Lines containing {@code fragment} in the cluster's log files (master, workers, executors). */
-    private static List<String> logLines(Path state, String fragment) throws IOException {
+    static List<String> logLines(Path state, String fragment) throws IOException {
         List<String> found = new ArrayList<>();
         try (Stream<Path> files = Files.walk(state)) {
             for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".log")
@@ -223,11 +223,11 @@ class LoopbackClusterTest {
         }
     }
 
-    private static ScriptRun script(Path project, Path state, String... args) throws Exception {
+    static ScriptRun script(Path project, Path state, String... args) throws Exception {
         return script(project, state, line -> { }, args);
     }
 
-    private static ScriptRun script(Path project, Path state, java.util.function.Consumer<String> onLine,
+    static ScriptRun script(Path project, Path state, java.util.function.Consumer<String> onLine,
                                     String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", project.resolve("jobs/loopback-cluster.sh").toString()));
         command.addAll(List.of(args));
@@ -247,19 +247,19 @@ class LoopbackClusterTest {
         return new ScriptRun(p.waitFor(), out.toString());
     }
 
-    private static boolean hasAppJar(Path target) throws IOException {
+    static boolean hasAppJar(Path target) throws IOException {
         try (Stream<Path> s = Files.list(target)) {
             return s.anyMatch(f -> f.getFileName().toString().matches("spark-ptq-.*-spark-app\\.jar"));
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    private static String sha256(byte[] bytes) throws Exception {
+    static String sha256(byte[] bytes) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
     }
 
