@@ -9,6 +9,10 @@ import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.pipeline.StatisticsBackend;
+import dev.sparkptq.pipeline.StatisticsJob;
+import dev.sparkptq.stats.StatResult;
+import dev.sparkptq.stats.StatisticSpec;
+import dev.sparkptq.stats.StatisticsSet;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
 import dev.sparkptq.runtime.ModelBlob;
@@ -19,9 +23,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.SortedMap;
 
 /**
  * POT's {@code Engine}: runs models on the items of a {@link DataLoader} with ONNX Runtime — inference, the
@@ -163,6 +168,39 @@ public final class Engine implements AutoCloseable {
         EvaluationAccumulator total = parts.get(0);
         parts.subList(1, parts.size()).forEach(total::merge);
         return total.values().values();
+    }
+
+    /**
+     * The smallest, largest, largest absolute and mean value of each of {@code tensors} (graph inputs or node
+     * outputs) over every sample: POT's {@code Engine.predict(stats_layout)}, measured by calibration's own
+     * statistics pass (in the engine's partitions, on Spark for a Spark engine), so these are the numbers a
+     * MinMax quantization of {@code model} starts from.
+     *
+     * @return the statistics by tensor, in the order asked
+     * @throws ConfigException for a tensor the model does not compute
+     */
+    public Map<String, TensorStatistics> statistics(OnnxModel model, String... tensors) {
+        List<String> names = List.copyOf(new java.util.LinkedHashSet<>(Arrays.asList(tensors)));
+        return StatisticsCall.summaries(names, statistics(model, StatisticsCall.summarySpecs(names)));
+    }
+
+    /**
+     * Any statistics of the calibration menu over every sample: per tensor or per channel, MIN/MAX/ABS_MAX/MEAN or
+     * quantiles of each sample, aggregated by MIN/MAX/MEAN/MEDIAN/… (see {@link StatisticSpec}); e.g. POT's default
+     * activation range of {@code t} is {@code (t, MIN, -1, MIN)} and {@code (t, MAX, -1, MAX)}.
+     *
+     * @return one result per spec, sorted as specs sort
+     * @throws ConfigException for a tensor the model does not compute
+     */
+    public SortedMap<StatisticSpec, StatResult> statistics(OnnxModel model, Collection<StatisticSpec> specs) {
+        StatisticsCall.Exposed exposed = StatisticsCall.expose(model, specs);
+        DataSource source = source(model);
+        List<SampleRef> refs = source.list();
+        StatisticsJob job = new StatisticsJob(blob(exposed.model()), exposed.outputs(), List.copyOf(specs), source,
+                1, threadsPerTask);
+        StatisticsSet stats = runner.backend().collect(job, refs, slices(refs.size()));
+        stats.requireComplete();
+        return stats.results();
     }
 
     /** Runs {@code model} on item {@code index} in this JVM and returns every model output by name. */

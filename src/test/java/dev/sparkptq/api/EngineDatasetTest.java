@@ -110,6 +110,17 @@ class EngineDatasetTest {
     }
 
     @Test
+    void statisticsOverADatasetEqualTheInProcessLoadersInTheSamePartitions() {
+        ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(14, 6);
+        Map<String, TensorStatistics> viaRows = Engine.spark(DatasetRows.session())
+                .withDataset(DatasetRows.of(loader, 3)).statistics(TINY, "x", "r1");
+        Map<String, TensorStatistics> inProcess = Engine.local().withDataLoader(loader).withPartitions(3)
+                .statistics(TINY, "x", "r1");
+        assertEquals(inProcess, viaRows);
+        assertEquals(14, viaRows.get("r1").samples());
+    }
+
+    @Test
     void inferOnTheDriverDecodesTheRowItsIndexNames() {
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(9, 2);
         Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 2));
