@@ -29,9 +29,10 @@ import java.util.Map;
 import java.util.SortedMap;
 
 /**
- * POT's {@code Engine}: runs models on the items of a {@link DataLoader} with ONNX Runtime — inference, the
- * statistics a {@link Pipeline} collects, and {@link Metric}s — either in this JVM ({@link #local()}) or as Spark
- * tasks ({@link #spark(SparkSession)}). Immutable: {@code with…} methods return a new engine on the same runner.
+ * POT's {@code Engine}: runs models on the items of a {@link DataLoader}, or on the rows of a Spark dataset
+ * ({@link #withDataset}), with ONNX Runtime — inference, the statistics a {@link Pipeline} collects (also on their
+ * own: {@link #statistics}), and {@link Metric}s — either in this JVM ({@link #local()}) or as Spark tasks
+ * ({@link #spark(SparkSession)}). Immutable: {@code with…} methods return a new engine on the same runner.
  *
  * <p>Work is split into {@link #withPartitions partitions} contiguous slices, each an ONNX Runtime session with
  * {@link #withThreadsPerTask} intra-op threads; partial results merge in slice order, so the local and the Spark

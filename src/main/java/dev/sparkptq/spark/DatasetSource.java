@@ -8,12 +8,14 @@ import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.TaskCompletionListener;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -152,6 +154,11 @@ public final class DatasetSource implements DataSource {
         return new SampleRef(new SampleId(id), "row " + row + " of partition " + partition, global, null);
     }
 
+    /** Drops whatever this thread still holds for the source {@code token}. */
+    private static void forget(String token) {
+        HANDOFF.get().keySet().removeIf(k -> k.startsWith(token + '/'));
+    }
+
     private static String key(String token, SampleId id) {
         return token + '/' + id.value();
     }
@@ -189,6 +196,10 @@ public final class DatasetSource implements DataSource {
 
         @Override
         public Iterator<SampleRef> call(Integer partition, Iterator<Row> rows) {
+            TaskContext task = TaskContext.get();
+            if (task != null) { // a worker that failed mid-batch must not leave decoded rows on the pooled thread
+                task.addTaskCompletionListener((TaskCompletionListener) c -> forget(token));
+            }
             long total = offsets[offsets.length - 1] + counts[counts.length - 1];
             int width = Long.toString(Math.max(0, total - 1)).length();
             return new Iterator<>() {
@@ -227,7 +238,7 @@ public final class DatasetSource implements DataSource {
                 }
 
                 private DataException changed(int p) {
-                    HANDOFF.get().clear();
+                    forget(token);
                     return new DataException("partition " + p + " of the dataset no longer has " + counts[p]
                             + " rows (it was recomputed differently); persist() the dataset and seed any sampling");
                 }
