@@ -165,7 +165,8 @@ public final class Engine implements AutoCloseable {
         List<SampleRef> refs = source.list();
         MetricTask task = new MetricTask(blob(model), reference == null ? null : blob(reference), source, metrics,
                 threadsPerTask, new OrtEngineFactory());
-        List<EvaluationAccumulator> parts = runner.map(source, refs, slices(refs.size()), task);
+        List<EvaluationAccumulator> parts = TaskFailures.unwrapped(
+                () -> runner.map(source, refs, slices(refs.size()), task));
         EvaluationAccumulator total = parts.get(0);
         parts.subList(1, parts.size()).forEach(total::merge);
         return total.values().values();
@@ -199,7 +200,7 @@ public final class Engine implements AutoCloseable {
         List<SampleRef> refs = source.list();
         StatisticsJob job = new StatisticsJob(blob(exposed.model()), exposed.outputs(), List.copyOf(specs), source,
                 1, threadsPerTask);
-        StatisticsSet stats = runner.backend().collect(job, refs, slices(refs.size()));
+        StatisticsSet stats = TaskFailures.unwrapped(() -> runner.backend().collect(job, refs, slices(refs.size())));
         stats.requireComplete();
         return stats.results();
     }

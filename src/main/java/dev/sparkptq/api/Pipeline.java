@@ -72,7 +72,8 @@ public final class Pipeline {
                     work.resolve("data-loader"), engine.partitions());
             RunOptions options = new RunOptions(outputDir, RunOptions.Evaluation.SKIP, engine.threadsPerTask(),
                     work);
-            return new QuantizationPipeline(engine.backend(), log, engine.source(model)).run(config, options);
+            return TaskFailures.unwrapped(
+                    () -> new QuantizationPipeline(engine.backend(), log, engine.source(model)).run(config, options));
         } finally {
             Scratch.delete(work);
         }

@@ -89,9 +89,13 @@ class EngineDatasetErrorsTest {
         Dataset<Row> rows = frame(List.of(RowFactory.create((Object) new float[192]),
                         RowFactory.create((Object) new float[5]), RowFactory.create((Object) new float[192])),
                 field("x", DataTypes.createArrayType(DataTypes.FloatType)));
-        Exception e = assertThrows(Exception.class, () -> evaluate(rows, null));
-        assertMessage(dataException(e), "column 'x' in row 1 of partition 0 holds 5 values",
-                "shape [1, 3, 8, 8] (192 values)");
+        // the task's DataException itself, not Spark's wrapper around it
+        DataException e = assertThrows(DataException.class, () -> evaluate(rows, null));
+        assertMessage(e, "column 'x' in row 1 of partition 0 holds 5 values", "shape [1, 3, 8, 8] (192 values)");
+        Pipeline pipeline = Pipeline.create(List.of(Algorithms.minMaxQuantization().build()),
+                Engine.spark(DatasetRows.session()).withDataset(rows));
+        assertMessage(assertThrows(DataException.class, () -> pipeline.run(TINY)),
+                "column 'x' in row 1 of partition 0 holds 5 values");
     }
 
     @Test
@@ -99,8 +103,8 @@ class EngineDatasetErrorsTest {
         Dataset<Row> rows = frame(List.of(RowFactory.create((Object) new float[192]),
                         RowFactory.create((Object) null)),
                 DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), true));
-        Exception e = assertThrows(Exception.class, () -> evaluate(rows, null));
-        assertMessage(dataException(e), "column 'x' is null in row 1 of partition 0");
+        DataException e = assertThrows(DataException.class, () -> evaluate(rows, null));
+        assertMessage(e, "column 'x' is null in row 1 of partition 0");
     }
 
     @Test
@@ -120,16 +124,6 @@ class EngineDatasetErrorsTest {
 
     private static StructField field(String name, DataType type) {
         return DataTypes.createStructField(name, type, false);
-    }
-
-    /** The DataException a task threw, wherever Spark wrapped it. */
-    private static DataException dataException(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof DataException d) {
-                return d;
-            }
-        }
-        throw new AssertionError("no DataException in the cause chain of " + t, t);
     }
 
     private static void assertMessage(Throwable e, String... parts) {
