@@ -46,6 +46,20 @@ class EngineDatasetTest {
     }
 
     @Test
+    void fullBiasCorrectionsExtraPassesOverADatasetGiveTheLoadersModel() {
+        SparkSession session = DatasetRows.session();
+        ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(24, 13);
+        Algorithm algorithm = Algorithms.defaultQuantization().param("use_fast_bias", false).build();
+
+        OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
+                Engine.spark(session).withDataLoader(loader).withPartitions(2)).run(TINY);
+        OnnxModel viaRows = Pipeline.create(List.of(algorithm),
+                Engine.spark(session).withDataset(DatasetRows.of(loader, 2))).run(TINY);
+
+        assertArrayEquals(viaLoader.proto().toByteArray(), viaRows.proto().toByteArray());
+    }
+
+    @Test
     void aShuffledSubsetOfADatasetGivesTheLoadersScalesWhateverItsPartitioning() {
         SparkSession session = DatasetRows.session();
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(40, 5);
