@@ -15,6 +15,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.TaskCompletionListener;
 
 import java.io.ByteArrayInputStream;
@@ -73,7 +74,7 @@ public final class DatasetSource implements DataSource {
     public static DatasetSource of(Dataset<Row> rows, List<TensorInfo> modelInputs, String annotationColumn) {
         RowColumns columns = RowColumns.of(rows.schema(), modelInputs, annotationColumn);
         rows.sparkSession().sparkContext().setJobDescription("counting the dataset's rows per partition");
-        List<Long> counts = rows.javaRDD().mapPartitions(new CountRows()).collect();
+        List<Long> counts = internal(rows).mapPartitions(new CountRows()).collect();
         return new DatasetSource(rows, columns, counts.stream().mapToLong(Long::longValue).toArray());
     }
 
@@ -135,7 +136,7 @@ public final class DatasetSource implements DataSource {
                 keep.set(Math.toIntExact(ref.index()));
             }
         }
-        return rows.javaRDD().mapPartitionsWithIndex(new DecodeRows(columns, token, counts, offsets, keep), true);
+        return internal(rows).mapPartitionsWithIndex(new DecodeRows(columns, token, counts, offsets, keep), true);
     }
 
     /** Driver side: decodes the referenced row on the executor that computes its partition, and brings it back. */
@@ -143,10 +144,18 @@ public final class DatasetSource implements DataSource {
         String[] at = ref.locator().split(" ");
         int partition = Integer.parseInt(at[at.length - 1]);
         long row = Long.parseLong(at[1]);
-        List<byte[]>[] parts = rows.javaRDD().mapPartitions(new PickRow(columns, ref, row), true)
+        List<byte[]>[] parts = internal(rows).mapPartitions(new PickRow(columns, ref, row), true)
                 .collectPartitions(new int[] {partition});
         Decoded d = (Decoded) fromBytes(parts[0].get(0));
         return new Sample(ref.id(), d.inputs(), d.label(), d.target());
+    }
+
+    /**
+     * The dataset's rows in Spark SQL's internal form, partitioned as {@code javaRDD()} would be (that is this RDD
+     * plus a conversion that boxes every array element).
+     */
+    private static JavaRDD<InternalRow> internal(Dataset<Row> rows) {
+        return rows.queryExecution().toRdd().toJavaRDD();
     }
 
     private static SampleRef ref(int width, long global, int partition, long row) {
@@ -164,11 +173,11 @@ public final class DatasetSource implements DataSource {
     }
 
     /** One row per partition count, in partition order. */
-    static final class CountRows implements FlatMapFunction<Iterator<Row>, Long> {
+    static final class CountRows implements FlatMapFunction<Iterator<InternalRow>, Long> {
         private static final long serialVersionUID = 1L;
 
         @Override
-        public Iterator<Long> call(Iterator<Row> it) {
+        public Iterator<Long> call(Iterator<InternalRow> it) {
             long n = 0;
             for (; it.hasNext(); it.next()) {
                 n++;
@@ -178,7 +187,7 @@ public final class DatasetSource implements DataSource {
     }
 
     /** The task side of {@link #refs}: walks a partition's rows, decoding and handing off the wanted ones. */
-    static final class DecodeRows implements Function2<Integer, Iterator<Row>, Iterator<SampleRef>> {
+    static final class DecodeRows implements Function2<Integer, Iterator<InternalRow>, Iterator<SampleRef>> {
         private static final long serialVersionUID = 1L;
         private final RowColumns columns;
         private final String token;
@@ -195,7 +204,7 @@ public final class DatasetSource implements DataSource {
         }
 
         @Override
-        public Iterator<SampleRef> call(Integer partition, Iterator<Row> rows) {
+        public Iterator<SampleRef> call(Integer partition, Iterator<InternalRow> rows) {
             TaskContext task = TaskContext.get();
             if (task != null) { // a worker that failed mid-batch must not leave decoded rows on the pooled thread
                 task.addTaskCompletionListener((TaskCompletionListener) c -> forget(token));
@@ -209,7 +218,7 @@ public final class DatasetSource implements DataSource {
                 @Override
                 public boolean hasNext() {
                     while (next == null && rows.hasNext()) {
-                        Row r = rows.next();
+                        InternalRow r = rows.next();
                         long global = offsets[partition] + row;
                         if (row >= counts[partition]) {
                             throw changed(partition);
@@ -247,7 +256,7 @@ public final class DatasetSource implements DataSource {
     }
 
     /** The one decoded row the driver asked for, Java-serialized (Spark's Kryo needs no registration for bytes). */
-    static final class PickRow implements FlatMapFunction<Iterator<Row>, byte[]> {
+    static final class PickRow implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
         private static final long serialVersionUID = 1L;
         private final RowColumns columns;
         private final SampleRef ref;
@@ -260,9 +269,9 @@ public final class DatasetSource implements DataSource {
         }
 
         @Override
-        public Iterator<byte[]> call(Iterator<Row> rows) {
+        public Iterator<byte[]> call(Iterator<InternalRow> rows) {
             for (long i = 0; rows.hasNext(); i++) {
-                Row r = rows.next();
+                InternalRow r = rows.next();
                 if (i == row) {
                     Sample s = RowDecoder.decode(columns, r, ref.id(), ref.locator());
                     return List.of(toBytes(new Decoded(new HashMap<>(s.inputs()), s.label(), s.target())))

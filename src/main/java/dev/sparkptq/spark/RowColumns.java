@@ -42,17 +42,20 @@ record RowColumns(List<InputColumn> inputs, Annotation annotation) implements Se
      * @param info        the model input (dtype and declared shape)
      * @param column      the values' column index in the schema
      * @param storage     how the values are stored
-     * @param shapeColumn index of the {@code <input>_shape} column, or -1 (the shape is the model's)
+     * @param shapeColumn  index of the {@code <input>_shape} column, or -1 (the shape is the model's)
+     * @param shapeStorage INT or LONG: how the shape column stores dimensions; null without one
      */
-    record InputColumn(TensorInfo info, int column, Storage storage, int shapeColumn) implements Serializable {
+    record InputColumn(TensorInfo info, int column, Storage storage, int shapeColumn, Storage shapeStorage)
+            implements Serializable {
     }
 
     /**
-     * @param name   the column's name (for messages)
-     * @param column its index in the schema
-     * @param kind   label or target
+     * @param name    the column's name (for messages)
+     * @param column  its index in the schema
+     * @param storage its numeric type
+     * @param kind    label or target
      */
-    record Annotation(String name, int column, AnnotationKind kind) implements Serializable {
+    record Annotation(String name, int column, Storage storage, AnnotationKind kind) implements Serializable {
     }
 
     private static final Set<DType> INTEGRAL = Set.of(DType.INT8, DType.UINT8, DType.INT16, DType.UINT16,
@@ -77,7 +80,9 @@ record RowColumns(List<InputColumn> inputs, Annotation annotation) implements Se
             }
             Storage storage = storage(schema.fields()[column], in);
             int shapeColumn = shapeColumn(schema, names, in);
-            inputs.add(new InputColumn(in, column, storage, shapeColumn));
+            Storage shapeStorage = shapeColumn < 0 ? null
+                    : element(((ArrayType) schema.fields()[shapeColumn].dataType()).elementType());
+            inputs.add(new InputColumn(in, column, storage, shapeColumn, shapeStorage));
         }
         return new RowColumns(inputs, annotation(schema, names, annotationColumn));
     }
@@ -173,7 +178,7 @@ record RowColumns(List<InputColumn> inputs, Annotation annotation) implements Se
             throw new ConfigException("annotation column '" + name + "' is " + type.simpleString() + "; it must hold "
                     + "an int class label or a double target (array annotations are not supported in this version)");
         }
-        return new Annotation(name, index,
+        return new Annotation(name, index, s,
                 s == Storage.FLOAT || s == Storage.DOUBLE ? AnnotationKind.TARGET : AnnotationKind.LABEL);
     }
 }
