@@ -42,7 +42,8 @@ import java.util.UUID;
  * statistics and evaluation workers are the DataLoader path's: {@link #rdd} gives them an RDD of refs with the
  * dataset's own partitioning instead of {@code parallelize(refs)}; while a task iterates it, each wanted row is
  * decoded and handed to {@link #load} on the same task thread (workers load every ref right after taking it, so at
- * most a batch of samples is held). {@link #load} on the driver (one sample for the integer-kernel report or
+ * most a batch of samples is held). A pass over a subset ({@code stat_subset_size}) reads each partition only up to
+ * its last selected row, and a partition without one not at all. {@link #load} on the driver (one sample for the integer-kernel report or
  * {@code Engine.infer}) runs a job on that row's partition and brings back that one decoded sample.
  *
  * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
@@ -211,47 +212,74 @@ public final class DatasetSource implements DataSource {
             }
             long total = offsets[offsets.length - 1] + counts[counts.length - 1];
             int width = Long.toString(Math.max(0, total - 1)).length();
-            return new Iterator<>() {
-                private long row;
-                private SampleRef next;
+            return new PartitionRows(this, partition, rows, width, end(partition));
+        }
 
-                @Override
-                public boolean hasNext() {
-                    while (next == null && rows.hasNext()) {
-                        InternalRow r = rows.next();
-                        long global = offsets[partition] + row;
-                        if (row >= counts[partition]) {
-                            throw changed(partition);
-                        }
-                        if (keep == null || keep.get(Math.toIntExact(global))) {
-                            next = ref(width, global, partition, row);
-                            Sample s = RowDecoder.decode(columns, r, next.id(), next.locator());
-                            HANDOFF.get().put(key(token, next.id()), s);
-                        }
-                        row++;
-                    }
-                    if (next == null && row != counts[partition]) {
-                        throw changed(partition);
-                    }
-                    return next != null;
-                }
+        /**
+         * How many of the partition's rows to read: all of them without a subset (so a changed count is caught),
+         * else up to its last wanted row — a partition without wanted rows is not read at all.
+         */
+        private long end(int partition) {
+            if (keep == null || counts[partition] == 0) {
+                return counts[partition];
+            }
+            int last = keep.previousSetBit(Math.toIntExact(offsets[partition] + counts[partition] - 1));
+            return last < offsets[partition] ? 0 : last - offsets[partition] + 1;
+        }
+    }
 
-                @Override
-                public SampleRef next() {
-                    if (!hasNext()) {
-                        throw new NoSuchElementException();
-                    }
-                    SampleRef out = next;
-                    next = null;
-                    return out;
-                }
+    /** A partition's wanted rows as refs, each decoded and handed off to {@link #load} as it is taken. */
+    private static final class PartitionRows implements Iterator<SampleRef> {
+        private final DecodeRows job;
+        private final int partition;
+        private final Iterator<InternalRow> rows;
+        private final int width;
+        private final long end;
+        private long row;
+        private SampleRef next;
 
-                private DataException changed(int p) {
-                    forget(token);
-                    return new DataException("partition " + p + " of the dataset no longer has " + counts[p]
-                            + " rows (it was recomputed differently); persist() the dataset and seed any sampling");
+        PartitionRows(DecodeRows job, int partition, Iterator<InternalRow> rows, int width, long end) {
+            this.job = job;
+            this.partition = partition;
+            this.rows = rows;
+            this.width = width;
+            this.end = end;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && row < end && rows.hasNext()) {
+                InternalRow r = rows.next();
+                long global = job.offsets[partition] + row;
+                if (job.keep == null || job.keep.get(Math.toIntExact(global))) {
+                    next = ref(width, global, partition, row);
+                    HANDOFF.get().put(key(job.token, next.id()),
+                            RowDecoder.decode(job.columns, r, next.id(), next.locator()));
                 }
-            };
+                row++;
+            }
+            boolean fullScan = end == job.counts[partition];
+            if (next == null && (row < end || fullScan && rows.hasNext())) {
+                throw changed();
+            }
+            return next != null;
+        }
+
+        @Override
+        public SampleRef next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SampleRef out = next;
+            next = null;
+            return out;
+        }
+
+        private DataException changed() {
+            forget(job.token);
+            return new DataException("partition " + partition + " of the dataset no longer has "
+                    + job.counts[partition] + " rows (it was recomputed differently); persist() the dataset and seed "
+                    + "any sampling");
         }
     }
 

@@ -48,17 +48,41 @@ final class DatasetRows {
         return session().createDataFrame(jsc.parallelize(indexes, partitions).map(new RowAt(rows)), schema);
     }
 
+    /** Like {@link #of(DataLoader, int)}, counting in {@code pulled} every row a task computes. */
+    static Dataset<Row> counted(DataLoader loader, int partitions, org.apache.spark.util.LongAccumulator pulled) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < loader.size(); i++) {
+            DataItem item = loader.get(i);
+            rows.add(RowFactory.create(item.inputs().get("x").floats().clone(), item.annotation()));
+        }
+        StructType schema = new StructType(new StructField[] {
+            DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), false),
+            DataTypes.createStructField("label", DataTypes.IntegerType, true)});
+        List<Integer> indexes = java.util.stream.IntStream.range(0, rows.size()).boxed().toList();
+        return session().createDataFrame(SparkTestSession.get().parallelize(indexes, partitions)
+                .map(new RowAt(rows, pulled)), schema);
+    }
+
     /** Row {@code i} of a list shipped with the task (Java-serialized). */
     static final class RowAt implements org.apache.spark.api.java.function.Function<Integer, Row> {
         private static final long serialVersionUID = 1L;
         private final ArrayList<Row> rows;
+        private final org.apache.spark.util.LongAccumulator pulled;
 
         RowAt(List<Row> rows) {
+            this(rows, null);
+        }
+
+        RowAt(List<Row> rows, org.apache.spark.util.LongAccumulator pulled) {
             this.rows = new ArrayList<>(rows);
+            this.pulled = pulled;
         }
 
         @Override
         public Row call(Integer i) {
+            if (pulled != null) {
+                pulled.add(1);
+            }
             return rows.get(i);
         }
     }

@@ -76,6 +76,24 @@ class EngineDatasetTest {
     }
 
     @Test
+    void aLeadingSubsetReadsOnlyTheRowsUpToItsLastSampleAndGivesTheLoadersScales() {
+        SparkSession session = DatasetRows.session();
+        ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(40, 21);
+        org.apache.spark.util.LongAccumulator pulled = session.sparkContext().longAccumulator("rows pulled");
+        Algorithm algorithm = Algorithms.minMaxQuantization().statSubsetSize(5).build();
+
+        OnnxModel viaRows = Pipeline.create(List.of(algorithm),
+                Engine.spark(session).withDataset(DatasetRows.counted(loader, 4, pulled))).run(TINY);
+        OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
+                Engine.spark(session).withDataLoader(loader).withPartitions(4)).run(TINY);
+
+        assertEquals(scales(viaLoader), scales(viaRows));
+        // 40 to count the rows, 5 for the statistics pass, 1 for the integer-kernel report's sample on the driver;
+        // partitions 1-3 hold no calibration sample and are not read again
+        assertEquals(46, pulled.value());
+    }
+
+    @Test
     void evaluatingADatasetGivesTheAccuracyRecountedByHand() {
         SparkSession session = DatasetRows.session();
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(30, 9);
