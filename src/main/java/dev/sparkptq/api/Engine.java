@@ -227,6 +227,11 @@ public final class Engine implements AutoCloseable {
         return data.source(model);
     }
 
+    /** Names the kind of data in the report: {@code data-loader} or {@code dataset}. */
+    String dataLabel() {
+        return data.label();
+    }
+
     /** The partitions work is split into (a dataset's own). */
     int partitions() {
         return data.partitions(partitions);

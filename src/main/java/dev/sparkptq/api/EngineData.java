@@ -17,6 +17,11 @@ interface EngineData {
     /** The partitions work is split into: {@code requested} for a loader, the dataset's own for a dataset. */
     int partitions(int requested);
 
+    /** What the report's {@code calibration.data_source} ends with: {@code data-loader} or {@code dataset}. */
+    default String label() {
+        return "data-loader";
+    }
+
     /** No data yet: every use says how to add some. */
     EngineData NONE = new EngineData() {
         @Override
@@ -66,6 +71,11 @@ interface EngineData {
         @Override
         public int partitions(int requested) {
             return Math.max(1, rows.rdd().getNumPartitions());
+        }
+
+        @Override
+        public String label() {
+            return "dataset";
         }
     }
 }

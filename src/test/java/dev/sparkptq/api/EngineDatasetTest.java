@@ -94,6 +94,21 @@ class EngineDatasetTest {
     }
 
     @Test
+    void aRunIntoAFolderReportsTheDatasetsSamplesAndPartitions(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(13, 2);
+        Pipeline.create(List.of(Algorithms.defaultQuantization().statSubsetSize(10).build()),
+                Engine.spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 3))).run(TINY, dir);
+        com.fasterxml.jackson.databind.JsonNode calibration = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(dir.resolve("report.json").toFile()).get("calibration");
+        assertTrue(calibration.get("data_source").asText().endsWith("dataset"), calibration.toString());
+        assertEquals(13, calibration.get("samples_available").asInt());
+        assertEquals(10, calibration.get("samples_used").asInt());
+        assertEquals(3, calibration.get("partitions").asInt());
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("model.onnx")));
+    }
+
+    @Test
     void evaluatingADatasetGivesTheAccuracyRecountedByHand() {
         SparkSession session = DatasetRows.session();
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(30, 9);
