@@ -70,7 +70,8 @@ interface EngineData {
 
         @Override
         public int partitions(int requested) {
-            return Math.max(1, rows.rdd().getNumPartitions());
+            // the RDD the tasks run over (the same lazily planned one on every pass, also under adaptive execution)
+            return Math.max(1, rows.queryExecution().toRdd().getNumPartitions());
         }
 
         @Override

@@ -135,6 +135,21 @@ class EngineDatasetTest {
     }
 
     @Test
+    void aDatasetBehindAShuffleIsCalibratedAndEvaluatedInItsOwnPartitions() {
+        SparkSession session = DatasetRows.session();
+        ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(20, 17);
+        Dataset<Row> shuffled = DatasetRows.of(loader, 2).repartition(3).persist();
+        Engine rows = Engine.spark(session).withDataset(shuffled).withMetrics(new ReadmeExample.MeanClassAccuracy());
+        Engine items = Engine.local().withDataLoader(loader).withMetrics(new ReadmeExample.MeanClassAccuracy());
+        Algorithm minMax = Algorithms.minMaxQuantization().build();
+
+        assertEquals(items.evaluate(TINY), rows.evaluate(TINY));
+        // min/max over the same 20 samples, in whatever order the shuffle put them
+        assertEquals(scales(Pipeline.create(List.of(minMax), items).run(TINY)),
+                scales(Pipeline.create(List.of(minMax), rows).run(TINY)));
+    }
+
+    @Test
     void aFloatingAnnotationColumnReachesMetricsAsTheTarget() {
         List<Row> rows = new ArrayList<>();
         double sum = 0;
