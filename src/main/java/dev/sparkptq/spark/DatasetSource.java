@@ -43,8 +43,9 @@ import java.util.UUID;
  * dataset's own partitioning instead of {@code parallelize(refs)}; while a task iterates it, each wanted row is
  * decoded and handed to {@link #load} on the same task thread (workers load every ref right after taking it, so at
  * most a batch of samples is held). A pass over a subset ({@code stat_subset_size}) reads each partition only up to
- * its last selected row, and a partition without one not at all. {@link #load} on the driver (one sample for the integer-kernel report or
- * {@code Engine.infer}) runs a job on that row's partition and brings back that one decoded sample.
+ * its last selected row, and a partition without one not at all. {@link #load} on the driver (one sample for the
+ * integer-kernel report or {@code Engine.infer}) runs a job on that row's partition and brings back that one
+ * decoded sample.
  *
  * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
  * ({@code persist()} it, and seed any sampling); a partition whose row count changed between passes fails the task.
@@ -74,8 +75,14 @@ public final class DatasetSource implements DataSource {
      */
     public static DatasetSource of(Dataset<Row> rows, List<TensorInfo> modelInputs, String annotationColumn) {
         RowColumns columns = RowColumns.of(rows.schema(), modelInputs, annotationColumn);
-        rows.sparkSession().sparkContext().setJobDescription("counting the dataset's rows per partition");
-        List<Long> counts = internal(rows).mapPartitions(new CountRows()).collect();
+        org.apache.spark.SparkContext sc = rows.sparkSession().sparkContext();
+        sc.setJobDescription("counting the dataset's rows per partition");
+        List<Long> counts;
+        try {
+            counts = internal(rows).mapPartitions(new CountRows()).collect();
+        } finally {
+            sc.setJobDescription(null);
+        }
         return new DatasetSource(rows, columns, counts.stream().mapToLong(Long::longValue).toArray());
     }
 

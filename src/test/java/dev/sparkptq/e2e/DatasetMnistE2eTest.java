@@ -85,7 +85,8 @@ public class DatasetMnistE2eTest {
      */
     private static Dataset<Row> digits(SparkSession spark, Path mnist) {
         // an explicit schema: inferring it is a job whose StructType result Kryo (registration required) refuses
-        return spark.read().schema("data array<double>").option("multiLine", true).json(mnist.resolve("*.json").toString())
+        return spark.read().schema("data array<double>").option("multiLine", true)
+                .json(mnist.resolve("*.json").toString())
                 .selectExpr("cast(regexp_extract(input_file_name(), '([0-9])\\\\.json$', 1) as int) as label",
                         "posexplode(transform(sequence(0, size(data) div 784 - 1), "
                                 + "i -> slice(data, i * 784 + 1, 784))) as (k, Input3)");
