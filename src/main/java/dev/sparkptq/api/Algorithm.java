@@ -46,6 +46,19 @@ public final class Algorithm {
         return ConfigLoader.fromJson(root.toString(), model.getParent(), ConfigOverrides.none(), FileChecks.SKIP);
     }
 
+    /**
+     * {@link #resolve} for a run on a model staged in a scratch folder, with a {@code config_sha256} that does not
+     * depend on that folder: it hashes the canonical config of the same algorithm and engine settings with the model
+     * named by its SHA-256 and the data by a fixed label. Two API runs of the same algorithm on the same model and
+     * partitions hash alike; a changed parameter, model or partition count changes the hash.
+     */
+    PtqConfig resolveForRun(Path model, String modelSha256, Path dataSource, int partitions) {
+        PtqConfig run = resolve(model, dataSource, partitions);
+        Path root = Path.of("/java-api");
+        PtqConfig named = resolve(root.resolve("model-" + modelSha256 + ".onnx"), root.resolve("data"), partitions);
+        return new PtqConfig(run.model(), run.engine(), run.compression(), named.sha256());
+    }
+
     @Override
     public String toString() {
         return "Algorithm" + compression;

@@ -1,5 +1,6 @@
 package dev.sparkptq.api;
 
+import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.InProcessBackend;
 import dev.sparkptq.pipeline.StatisticsBackend;
@@ -19,7 +20,8 @@ final class LocalRunner implements Runner {
     }
 
     @Override
-    public <R extends Serializable> List<R> map(List<SampleRef> refs, int partitions, SliceTask<R> task) {
+    public <R extends Serializable> List<R> map(DataSource source, List<SampleRef> refs, int partitions,
+                                                SliceTask<R> task) {
         return StatisticsJob.slices(refs, partitions).stream().map(slice -> task.apply(slice.iterator())).toList();
     }
 

@@ -39,7 +39,7 @@ record MetricTask(ModelBlob model, ModelBlob reference, DataSource source, List<
             Sample s = source.load(slice.next());
             Map<String, Tensor> out = engine.run(s.inputs(), outputs);
             Map<String, Tensor> ref = fp32 == null ? out : fp32.run(s.inputs(), outputs);
-            acc.add(new EvalSample(s.id(), out, ref, s.inputs(), s.label()));
+            acc.add(new EvalSample(s.id(), out, ref, s.inputs(), s.label(), s.target(), null));
         }
         return acc;
     }

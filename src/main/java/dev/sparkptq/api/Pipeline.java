@@ -68,10 +68,12 @@ public final class Pipeline {
         try {
             Path modelFile = work.resolve(model.name() + ".onnx");
             ModelIo.save(model, modelFile);
-            PtqConfig config = algorithm.resolve(modelFile, work.resolve("data-loader"), engine.partitions());
+            PtqConfig config = algorithm.resolveForRun(modelFile, dev.sparkptq.graph.ModelIo.sha256(modelFile),
+                    work.resolve(engine.dataLabel()), engine.partitions());
             RunOptions options = new RunOptions(outputDir, RunOptions.Evaluation.SKIP, engine.threadsPerTask(),
                     work);
-            return new QuantizationPipeline(engine.backend(), log, engine.source()).run(config, options);
+            return TaskFailures.unwrapped(
+                    () -> new QuantizationPipeline(engine.backend(), log, engine.source(model)).run(config, options));
         } finally {
             Scratch.delete(work);
         }

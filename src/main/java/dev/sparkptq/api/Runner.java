@@ -1,5 +1,6 @@
 package dev.sparkptq.api;
 
+import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.StatisticsBackend;
 
@@ -11,8 +12,11 @@ interface Runner extends AutoCloseable {
     /** The backend the quantization pipeline collects statistics with. */
     StatisticsBackend backend();
 
-    /** Runs {@code task} on each of {@code partitions} slices of {@code refs}; results in slice order. */
-    <R extends Serializable> List<R> map(List<SampleRef> refs, int partitions, SliceTask<R> task);
+    /**
+     * Runs {@code task} on each of {@code partitions} slices of {@code refs} (a dataset source's own partitions
+     * instead); results in slice order.
+     */
+    <R extends Serializable> List<R> map(DataSource source, List<SampleRef> refs, int partitions, SliceTask<R> task);
 
     /** Stops what this runner started (a Spark session it created); a no-op otherwise. */
     @Override

@@ -1,9 +1,11 @@
 package dev.sparkptq.api;
 
 import dev.sparkptq.core.InternalException;
+import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.StatisticsBackend;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import dev.sparkptq.spark.DatasetSource;
 import dev.sparkptq.spark.SparkBackend;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
@@ -43,9 +45,10 @@ final class SparkRunner implements Runner {
     }
 
     @Override
-    public <R extends Serializable> List<R> map(List<SampleRef> refs, int partitions, SliceTask<R> task) {
-        List<byte[]> parts = jsc.parallelize(refs, partitions).mapPartitionsWithIndex(new Slice<>(task), false)
-                .collect();
+    public <R extends Serializable> List<R> map(DataSource source, List<SampleRef> refs, int partitions,
+                                                SliceTask<R> task) {
+        List<byte[]> parts = DatasetSource.rdd(jsc, source, refs, partitions)
+                .mapPartitionsWithIndex(new Slice<>(task), false).collect();
         List<Indexed> results = new ArrayList<>();
         parts.forEach(bytes -> results.add((Indexed) fromBytes(bytes)));
         results.sort(Comparator.comparingInt(Indexed::partition));

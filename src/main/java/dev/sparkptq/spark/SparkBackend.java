@@ -1,6 +1,7 @@
 package dev.sparkptq.spark;
 
 import dev.sparkptq.core.InternalException;
+import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
@@ -15,6 +16,7 @@ import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
@@ -38,20 +40,20 @@ public final class SparkBackend implements StatisticsBackend {
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
         StatisticsSet total = StatisticsSet.empty(job.specs());
-        this.<StatisticsSet>run(Work.STATISTICS, job, refs, partitions).forEach(total::merge);
+        this.<StatisticsSet>run(Work.STATISTICS, job, job.source(), refs, partitions).forEach(total::merge);
         return total;
     }
 
     @Override
     public HistogramSet histograms(StatisticsJob job, List<SampleRef> refs, int partitions) {
         HistogramSet total = HistogramSet.empty(job.histograms());
-        this.<HistogramSet>run(Work.HISTOGRAMS, job, refs, partitions).forEach(total::merge);
+        this.<HistogramSet>run(Work.HISTOGRAMS, job, job.source(), refs, partitions).forEach(total::merge);
         return total;
     }
 
     @Override
     public EvaluationResult evaluate(EvaluationJob job, List<SampleRef> refs, int partitions) {
-        List<EvalAccumulators> parts = run(Work.EVALUATION, job, refs, partitions);
+        List<EvalAccumulators> parts = run(Work.EVALUATION, job, job.source(), refs, partitions);
         EvalAccumulators total = parts.get(0);
         parts.subList(1, parts.size()).forEach(total::merge);
         return total.result();
@@ -60,22 +62,25 @@ public final class SparkBackend implements StatisticsBackend {
     @Override
     public QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions) {
         QuantNoiseSums total = new QuantNoiseSums();
-        this.<QuantNoiseSums>run(Work.QUANT_NOISE, job, refs, partitions).forEach(total::merge);
+        this.<QuantNoiseSums>run(Work.QUANT_NOISE, job, job.source(), refs, partitions).forEach(total::merge);
         return total;
     }
 
     /**
      * One Spark job: broadcasts {@code job}, runs {@code work} on every partition, and returns the partition
-     * results in partition order (never in completion order, so merges are deterministic).
+     * results in partition order (never in completion order, so merges are deterministic). A
+     * {@link DatasetSource} brings its own partitions (its dataset's); other sources' refs are sliced in
+     * {@code partitions}.
      */
-    private <R> List<R> run(Work work, Object job, List<SampleRef> refs, int partitions) {
+    private <R> List<R> run(Work work, Object job, DataSource source, List<SampleRef> refs, int partitions) {
         describe(work.stage, refs.size());
         Broadcast<Object> b = jsc.broadcast(job);
         try {
-            List<Tuple2<Integer, R>> parts = new ArrayList<>(jsc.parallelize(refs, partitions)
+            JavaRDD<SampleRef> samples = DatasetSource.rdd(jsc, source, refs, partitions);
+            List<Tuple2<Integer, R>> parts = new ArrayList<>(samples
                     .mapPartitionsWithIndex(new PartitionTask<R>(b, engines, work), false).collect());
             parts.sort(Comparator.comparing(Tuple2::_1));
-            requireOnePerPartition(parts, partitions);
+            requireOnePerPartition(parts, samples.getNumPartitions());
             return parts.stream().map(Tuple2::_2).toList();
         } finally {
             b.destroy();

@@ -5,6 +5,10 @@
  * run's numbers do not depend on which task finished first (nor on task retries: a retried task replaces its
  * partition's result, it never adds to it).
  *
+ * <p>Samples that live in a Spark {@code Dataset<Row>} ({@link dev.sparkptq.spark.DatasetSource}, the Java API's
+ * {@code Engine.withDataset}) are never collected: the same workers run over an RDD of refs with the dataset's own
+ * partitioning, each task decoding its partition's rows.
+ *
  * <p>Every class shipped to executors is registered in {@link dev.sparkptq.spark.PtqKryoRegistrator}; sessions run
  * with {@code spark.kryo.registrationRequired=true}.
  */

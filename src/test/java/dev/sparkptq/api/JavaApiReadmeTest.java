@@ -44,22 +44,61 @@ class JavaApiReadmeTest {
 
         assertQuantizedAndMetricRecounted(spark.resolve("model.onnx"), onSpark);
         assertEquals(inProcess, onSpark);
-        // statistics merge in partition order, so both engines must write the same graph (the metadata's
-        // config_sha256 differs: it hashes the run's scratch paths)
-        assertEquals(dev.sparkptq.graph.ModelIo.load(local.resolve("model.onnx")).getGraph(),
-                dev.sparkptq.graph.ModelIo.load(spark.resolve("model.onnx")).getGraph());
+        // statistics merge in partition order, so both engines must write the same model, metadata included (an API
+        // run's config_sha256 hashes the settings and the model's SHA-256, not the run's scratch paths)
+        assertEquals(dev.sparkptq.graph.ModelIo.load(local.resolve("model.onnx")),
+                dev.sparkptq.graph.ModelIo.load(spark.resolve("model.onnx")));
+    }
+
+    @Test
+    void readmeDatasetExampleQuantizesOnSparkLikeTheLoaderExampleAndItsMetricMatchesAnIndependentCount()
+            throws IOException {
+        Path model = tinyModel();
+        Path rows = Files.createDirectories(dir.resolve("rows"));
+        Path items = Files.createDirectories(dir.resolve("items"));
+        SparkSession session = DatasetRows.session();
+        Map<String, Double> after = ReadmeExample.quantizeDataset(session,
+                DatasetRows.of(new ReadmeExample.RandomImages(64, 7), 2), model, rows);
+        ReadmeExample.quantize(Engine.spark(session), model, items);
+
+        assertQuantizedAndMetricRecounted(rows.resolve("model.onnx"), after);
+        // the same 32 calibration samples: the loader splits them 16 + 16, the dataset holds them in its first
+        // partition; min/max do not depend on the split, so both write the same quantizers
+        assertEquals(quantizers(items.resolve("model.onnx")), quantizers(rows.resolve("model.onnx")));
     }
 
     @Test
     void readmeHoldsTheExampleVerbatim() throws IOException {
+        assertReadmeHolds("readme");
+    }
+
+    @Test
+    void readmeHoldsTheDatasetExampleVerbatim() throws IOException {
+        assertReadmeHolds("readme-dataset");
+    }
+
+    private static void assertReadmeHolds(String marker) throws IOException {
         String source = Files.readString(EXAMPLE);
-        String block = source.substring(source.indexOf("// readme:begin\n") + "// readme:begin\n".length(),
-                source.indexOf("    // readme:end"));
+        String begin = "// " + marker + ":begin\n";
+        String block = source.substring(source.indexOf(begin) + begin.length(),
+                source.indexOf("    // " + marker + ":end"));
         String unindented = block.lines().map(l -> l.startsWith("    ") ? l.substring(4) : l)
                 .reduce("", (a, l) -> a + l + "\n");
         assertTrue(Files.readString(README).contains("```java\n" + unindented + "```\n"),
                 "README.md's Java API example differs from ReadmeExample.java; copy the lines between the "
-                        + "readme markers (one indent level removed) into README.md");
+                        + marker + " markers (one indent level removed) into README.md");
+    }
+
+    /** The model's QuantizeLinear/DequantizeLinear scale and zero-point initializers, by name. */
+    private static Map<String, OnnxMl.TensorProto> quantizers(Path model) {
+        OnnxMl.ModelProto proto = dev.sparkptq.graph.ModelIo.load(model);
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        proto.getGraph().getNodeList().stream().filter(n -> n.getOpType().endsWith("QuantizeLinear"))
+                .forEach(n -> names.addAll(n.getInputList().subList(1, n.getInputCount())));
+        Map<String, OnnxMl.TensorProto> out = new java.util.TreeMap<>();
+        proto.getGraph().getInitializerList().stream().filter(t -> names.contains(t.getName()))
+                .forEach(t -> out.put(t.getName(), t));
+        return out;
     }
 
     /** The saved model has Q/DQ nodes, runs in ONNX Runtime, and its accuracy recounted by hand is the returned one. */

@@ -3,6 +3,9 @@ package dev.sparkptq.api;
 import dev.sparkptq.accuracy.EvalSample;
 import dev.sparkptq.config.QuantizationParams.Preset;
 import dev.sparkptq.core.Tensor;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -82,4 +85,30 @@ public final class ReadmeExample {
         return after;
     }
     // readme:end
+
+    // readme-dataset:begin
+    /**
+     * The same with samples in a Spark Dataset, e.g. spark.read().parquet(...): a row per sample, a column per model
+     * input holding its values flattened (here x: array<float> of 3*8*8) and an int label column. The rows stay on
+     * the executors: each task decodes its own partition.
+     */
+    public static Map<String, Double> quantizeDataset(SparkSession spark, Dataset<Row> rows, Path modelFile,
+                                                      Path outputDir) {
+        Engine engine = Engine.spark(spark)
+                .withDataset(rows.persist()) // every pass re-reads the rows
+                .withMetrics(new MeanClassAccuracy());
+        Algorithm algorithm = Algorithms.defaultQuantization()
+                .preset(Preset.MIXED)
+                .statSubsetSize(32)
+                .build();
+        Pipeline pipeline = Pipeline.create(List.of(algorithm), engine);
+
+        OnnxModel model = ModelIo.load(modelFile);
+        TensorStatistics x = engine.statistics(model, "x").get("x");
+        System.out.println("x in [" + x.min() + ", " + x.max() + "]");
+        OnnxModel quantized = pipeline.run(model);
+        ModelIo.save(quantized, outputDir.resolve("model.onnx"));
+        return pipeline.evaluate(quantized);
+    }
+    // readme-dataset:end
 }

@@ -1,0 +1,342 @@
+package dev.sparkptq.spark;
+
+import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.SampleId;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.data.DataSource;
+import dev.sparkptq.data.Sample;
+import dev.sparkptq.data.SampleRef;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.api.java.function.Function2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.util.TaskCompletionListener;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+
+/**
+ * Samples that live in a Spark {@code Dataset<Row>} (one row per sample, columns as {@link RowColumns} describes)
+ * and stay there: executors decode their own partitions' rows, the driver only ever sees row counts.
+ *
+ * <p>Sample ids are the rows' global positions (partition by partition), zero-padded as the Java API's DataLoader
+ * ids are, so a dataset and a DataLoader holding the same samples in the same order list the same refs. The
+ * statistics and evaluation workers are the DataLoader path's: {@link #rdd} gives them an RDD of refs with the
+ * dataset's own partitioning instead of {@code parallelize(refs)}; while a task iterates it, each wanted row is
+ * decoded and handed to {@link #load} on the same task thread (workers load every ref right after taking it, so at
+ * most a batch of samples is held). A pass over a subset ({@code stat_subset_size}) reads each partition only up to
+ * its last selected row, and a partition without one not at all. {@link #load} on the driver (one sample for the
+ * integer-kernel report or {@code Engine.infer}) runs a job on that row's partition and brings back that one
+ * decoded sample.
+ *
+ * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
+ * ({@code persist()} it, and seed any sampling); a partition whose row count changed between passes fails the task.
+ */
+public final class DatasetSource implements DataSource {
+    private static final long serialVersionUID = 1L;
+    /** Decoded rows on their way from the RDD's iterator to {@link #load}, per task thread. */
+    private static final ThreadLocal<Map<String, Sample>> HANDOFF = ThreadLocal.withInitial(HashMap::new);
+
+    private final transient Dataset<Row> rows;
+    private final RowColumns columns;
+    private final long[] counts;
+    private final String token = UUID.randomUUID().toString();
+
+    private DatasetSource(Dataset<Row> rows, RowColumns columns, long[] counts) {
+        this.rows = rows;
+        this.columns = columns;
+        this.counts = counts;
+    }
+
+    /**
+     * The samples of {@code rows} for a model with {@code modelInputs}: checks the columns against the schema
+     * (driver, no job), then counts the rows of each partition (one job; nothing but counts reaches the driver).
+     *
+     * @param annotationColumn the annotation's column; {@code null} uses {@code label} when present, {@code ""} none
+     * @throws dev.sparkptq.core.ConfigException naming a missing or mistyped column
+     */
+    public static DatasetSource of(Dataset<Row> rows, List<TensorInfo> modelInputs, String annotationColumn) {
+        RowColumns columns = RowColumns.of(rows.schema(), modelInputs, annotationColumn);
+        org.apache.spark.SparkContext sc = rows.sparkSession().sparkContext();
+        sc.setJobDescription("counting the dataset's rows per partition");
+        List<Long> counts;
+        try {
+            counts = internal(rows).mapPartitions(new CountRows()).collect();
+        } finally {
+            sc.setJobDescription(null);
+        }
+        return new DatasetSource(rows, columns, counts.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** How many partitions the dataset has: one Spark task each. */
+    public int partitions() {
+        return counts.length;
+    }
+
+    /**
+     * The RDD a backend runs its per-partition work over: for a {@link DatasetSource} the dataset's rows restricted to
+     * {@code refs}, in the dataset's partitions; for any other source {@code refs} in {@code partitions} slices.
+     */
+    public static JavaRDD<SampleRef> rdd(JavaSparkContext jsc, DataSource source, List<SampleRef> refs,
+                                         int partitions) {
+        return source instanceof DatasetSource d ? d.refs(refs) : jsc.parallelize(refs, partitions);
+    }
+
+    @Override
+    public List<SampleRef> list() {
+        long total = java.util.Arrays.stream(counts).sum();
+        if (total == 0) {
+            throw new DataException("the dataset has no rows; give it at least one sample");
+        }
+        int width = Long.toString(total - 1).length();
+        List<SampleRef> refs = new ArrayList<>();
+        long global = 0;
+        for (int p = 0; p < counts.length; p++) {
+            for (long r = 0; r < counts[p]; r++, global++) {
+                refs.add(ref(width, global, p, r));
+            }
+        }
+        return refs;
+    }
+
+    @Override
+    public Sample load(SampleRef ref) {
+        Sample s = HANDOFF.get().remove(key(token, ref.id()));
+        if (s != null) {
+            return s;
+        }
+        if (rows == null) {
+            throw new InternalException("sample " + ref.id() + " was not read from its dataset row before loading; "
+                    + "dataset samples load only inside the task that iterates their partition");
+        }
+        return fetch(ref);
+    }
+
+    /** The dataset's rows as refs, only those of {@code wanted}, decoding each for {@link #load} as it is taken. */
+    private JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
+        long[] offsets = new long[counts.length];
+        for (int p = 1; p < counts.length; p++) {
+            offsets[p] = offsets[p - 1] + counts[p - 1];
+        }
+        long total = offsets.length == 0 ? 0 : offsets[offsets.length - 1] + counts[counts.length - 1];
+        BitSet keep = null;
+        if (wanted.size() != total) {
+            keep = new BitSet();
+            for (SampleRef ref : wanted) {
+                keep.set(Math.toIntExact(ref.index()));
+            }
+        }
+        return internal(rows).mapPartitionsWithIndex(new DecodeRows(columns, token, counts, offsets, keep), true);
+    }
+
+    /** Driver side: decodes the referenced row on the executor that computes its partition, and brings it back. */
+    private Sample fetch(SampleRef ref) {
+        String[] at = ref.locator().split(" ");
+        int partition = Integer.parseInt(at[at.length - 1]);
+        long row = Long.parseLong(at[1]);
+        List<byte[]>[] parts = internal(rows).mapPartitions(new PickRow(columns, ref, row), true)
+                .collectPartitions(new int[] {partition});
+        Decoded d = (Decoded) fromBytes(parts[0].get(0));
+        return new Sample(ref.id(), d.inputs(), d.label(), d.target());
+    }
+
+    /**
+     * The dataset's rows in Spark SQL's internal form, partitioned as {@code javaRDD()} would be (that is this RDD
+     * plus a conversion that boxes every array element).
+     */
+    private static JavaRDD<InternalRow> internal(Dataset<Row> rows) {
+        return rows.queryExecution().toRdd().toJavaRDD();
+    }
+
+    private static SampleRef ref(int width, long global, int partition, long row) {
+        String id = String.format("%0" + width + "d", global);
+        return new SampleRef(new SampleId(id), "row " + row + " of partition " + partition, global, null);
+    }
+
+    /** Drops whatever this thread still holds for the source {@code token}. */
+    private static void forget(String token) {
+        HANDOFF.get().keySet().removeIf(k -> k.startsWith(token + '/'));
+    }
+
+    private static String key(String token, SampleId id) {
+        return token + '/' + id.value();
+    }
+
+    /** One row per partition count, in partition order. */
+    static final class CountRows implements FlatMapFunction<Iterator<InternalRow>, Long> {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Iterator<Long> call(Iterator<InternalRow> it) {
+            long n = 0;
+            for (; it.hasNext(); it.next()) {
+                n++;
+            }
+            return List.of(n).iterator();
+        }
+    }
+
+    /** The task side of {@link #refs}: walks a partition's rows, decoding and handing off the wanted ones. */
+    static final class DecodeRows implements Function2<Integer, Iterator<InternalRow>, Iterator<SampleRef>> {
+        private static final long serialVersionUID = 1L;
+        private final RowColumns columns;
+        private final String token;
+        private final long[] counts;
+        private final long[] offsets;
+        private final BitSet keep;
+
+        DecodeRows(RowColumns columns, String token, long[] counts, long[] offsets, BitSet keep) {
+            this.columns = columns;
+            this.token = token;
+            this.counts = counts;
+            this.offsets = offsets;
+            this.keep = keep;
+        }
+
+        @Override
+        public Iterator<SampleRef> call(Integer partition, Iterator<InternalRow> rows) {
+            TaskContext task = TaskContext.get();
+            if (task != null) { // a worker that failed mid-batch must not leave decoded rows on the pooled thread
+                task.addTaskCompletionListener((TaskCompletionListener) c -> forget(token));
+            }
+            long total = offsets[offsets.length - 1] + counts[counts.length - 1];
+            int width = Long.toString(Math.max(0, total - 1)).length();
+            return new PartitionRows(this, partition, rows, width, end(partition));
+        }
+
+        /**
+         * How many of the partition's rows to read: all of them without a subset (so a changed count is caught),
+         * else up to its last wanted row — a partition without wanted rows is not read at all.
+         */
+        private long end(int partition) {
+            if (keep == null || counts[partition] == 0) {
+                return counts[partition];
+            }
+            int last = keep.previousSetBit(Math.toIntExact(offsets[partition] + counts[partition] - 1));
+            return last < offsets[partition] ? 0 : last - offsets[partition] + 1;
+        }
+    }
+
+    /** A partition's wanted rows as refs, each decoded and handed off to {@link #load} as it is taken. */
+    private static final class PartitionRows implements Iterator<SampleRef> {
+        private final DecodeRows job;
+        private final int partition;
+        private final Iterator<InternalRow> rows;
+        private final int width;
+        private final long end;
+        private long row;
+        private SampleRef next;
+
+        PartitionRows(DecodeRows job, int partition, Iterator<InternalRow> rows, int width, long end) {
+            this.job = job;
+            this.partition = partition;
+            this.rows = rows;
+            this.width = width;
+            this.end = end;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && row < end && rows.hasNext()) {
+                InternalRow r = rows.next();
+                long global = job.offsets[partition] + row;
+                if (job.keep == null || job.keep.get(Math.toIntExact(global))) {
+                    next = ref(width, global, partition, row);
+                    HANDOFF.get().put(key(job.token, next.id()),
+                            RowDecoder.decode(job.columns, r, next.id(), next.locator()));
+                }
+                row++;
+            }
+            boolean fullScan = end == job.counts[partition];
+            if (next == null && (row < end || fullScan && rows.hasNext())) {
+                throw changed();
+            }
+            return next != null;
+        }
+
+        @Override
+        public SampleRef next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            SampleRef out = next;
+            next = null;
+            return out;
+        }
+
+        private DataException changed() {
+            forget(job.token);
+            return new DataException("partition " + partition + " of the dataset no longer has "
+                    + job.counts[partition] + " rows (it was recomputed differently); persist() the dataset and seed "
+                    + "any sampling");
+        }
+    }
+
+    /** The one decoded row the driver asked for, Java-serialized (Spark's Kryo needs no registration for bytes). */
+    static final class PickRow implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
+        private static final long serialVersionUID = 1L;
+        private final RowColumns columns;
+        private final SampleRef ref;
+        private final long row;
+
+        PickRow(RowColumns columns, SampleRef ref, long row) {
+            this.columns = columns;
+            this.ref = ref;
+            this.row = row;
+        }
+
+        @Override
+        public Iterator<byte[]> call(Iterator<InternalRow> rows) {
+            for (long i = 0; rows.hasNext(); i++) {
+                InternalRow r = rows.next();
+                if (i == row) {
+                    Sample s = RowDecoder.decode(columns, r, ref.id(), ref.locator());
+                    return List.of(toBytes(new Decoded(new HashMap<>(s.inputs()), s.label(), s.target())))
+                            .iterator();
+                }
+            }
+            throw new DataException("the dataset no longer has " + ref.locator() + " (it was recomputed "
+                    + "differently); persist() the dataset and seed any sampling");
+        }
+    }
+
+    /** A decoded sample's contents without its id, for the trip back to the driver. */
+    record Decoded(Map<String, Tensor> inputs, Integer label, Double target) implements Serializable {
+    }
+
+    private static byte[] toBytes(Serializable value) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (IOException e) {
+            throw new InternalException("cannot serialize a decoded dataset row: " + e.getMessage(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object fromBytes(byte[] data) {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new InternalException("cannot read a decoded dataset row: " + e.getMessage(), e);
+        }
+    }
+}
