@@ -74,10 +74,11 @@ public final class Engine implements AutoCloseable {
 
     /**
      * An engine on a new Spark session for {@code master} (e.g. {@code local[4]}, {@code spark://host:7077}), with
-     * spark-ptq's settings (Kryo with its registrator); {@link #close()} stops the session.
+     * spark-ptq's settings (Kryo with its registrator, registration not required so your own Spark SQL on the session
+     * works); {@link #close()} stops the session.
      */
     public static Engine spark(String master) {
-        return new Engine(new SparkRunner(SparkSessions.start(master, null), true), EngineData.NONE, List.of(),
+        return new Engine(new SparkRunner(SparkSessions.startForLibrary(master), true), EngineData.NONE, List.of(),
                 DEFAULT_PARTITIONS, 1);
     }
 

@@ -29,6 +29,16 @@ public final class SparkSessions {
         return conf;
     }
 
+    /**
+     * A session for Java-API users, who also run their own Spark SQL on it (schema inference, joins): spark-ptq's
+     * settings, but Kryo does not require registration, because Spark SQL's own result classes are not registered.
+     */
+    public static SparkSession startForLibrary(String master) {
+        SparkConf conf = conf(master, null).set("spark.kryo.registrationRequired", "false");
+        conf.setIfMissing("spark.master", "local[*]");
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+
     /** A session for {@code master} (null: whatever spark-submit configured, else {@code local[*]}). */
     public static SparkSession start(String master, Path localDir) {
         SparkConf conf = conf(master, localDir);
