@@ -79,6 +79,19 @@ public final class HistogramRanges {
      * @param h        the pass-2 histogram built from {@link #histogramSpec}
      */
     public static Range range(String tensor, TensorQuantSpec spec, Range extremes, Histogram h) {
+        return range(tensor, spec, extremes, h, ConsumerFunction.IDENTITY, null);
+    }
+
+    /**
+     * The range for a tensor whose readers all apply {@code f}: on a value histogram (asymmetric levels) with
+     * {@code f} not the identity, the window minimising the error of {@code f(x)} ({@link HistogramFunctionMse})
+     * whatever the method — {@code kl} and {@code percentile} describe the shape of {@code x}, which no reader sees.
+     * Magnitude histograms (symmetric levels) cannot evaluate a non-odd {@code f} and use the method as configured.
+     *
+     * @param outputClip the range the readers' result is quantized to next (their output's quantizer), or null
+     */
+    public static Range range(String tensor, TensorQuantSpec spec, Range extremes, Histogram h,
+                              ConsumerFunction f, Range outputClip) {
         HistogramEstimatorSpec est = histogram(tensor, spec);
         if (h.total() == 0) {
             throw new DataException("the histogram of activation '" + tensor + "' counted no finite value; check the"
@@ -95,7 +108,7 @@ public final class HistogramRanges {
             return signed ? Range.of(-t, t) : Range.of(0.0, t);
         }
         Levels levels = Levels.of(spec, Levels.Kind.UNSIGNED);
-        double[] ab = window(est, h, levels);
+        double[] ab = f == ConsumerFunction.IDENTITY ? window(est, h, levels) : functionWindow(f, outputClip, h, levels);
         return Range.of(Math.min(ab[0], 0.0), Math.max(ab[1], 0.0));
     }
 
@@ -124,6 +137,14 @@ public final class HistogramRanges {
             throw new InternalException("no histogram window of " + klLevels(steps) + " bins encloses 0 in " + h
                     + "; validate() must have refused this bin count");
         }
+        return new double[] {h.edge(w.lo()), h.edge(w.hi())};
+    }
+
+    private static double[] functionWindow(ConsumerFunction f, Range clip, Histogram h, Levels levels) {
+        double zero = -h.low() / h.width();
+        int iMax = (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(zero)));
+        int jMin = (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(zero)));
+        HistogramWindow w = HistogramFunctionMse.values(h, f, clip, levels.high() - levels.low(), iMax, jMin);
         return new double[] {h.edge(w.lo()), h.edge(w.hi())};
     }
 
