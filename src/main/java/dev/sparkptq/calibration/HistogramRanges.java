@@ -126,9 +126,8 @@ public final class HistogramRanges {
             double tail = (1 - est.percentile() / 100) / 2;
             return new double[] {HistogramPercentile.quantile(h, tail), HistogramPercentile.quantile(h, 1 - tail)};
         }
-        double zero = -h.low() / h.width();
-        int iMax = (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(zero)));
-        int jMin = (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(zero)));
+        int iMax = lastEdgeBelowZero(h);
+        int jMin = firstEdgeAboveZero(h, iMax);
         int steps = levels.high() - levels.low();
         HistogramWindow w = est.method() == HistogramEstimatorSpec.Method.MSE
                 ? HistogramMse.values(h, steps, iMax, jMin)
@@ -141,11 +140,20 @@ public final class HistogramRanges {
     }
 
     private static double[] functionWindow(ConsumerFunction f, Range clip, Histogram h, Levels levels) {
-        double zero = -h.low() / h.width();
-        int iMax = (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(zero)));
-        int jMin = (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(zero)));
-        HistogramWindow w = HistogramFunctionMse.values(h, f, clip, levels.high() - levels.low(), iMax, jMin);
+        int iMax = lastEdgeBelowZero(h);
+        HistogramWindow w = HistogramFunctionMse.values(h, f, clip, levels.high() - levels.low(), iMax,
+                firstEdgeAboveZero(h, iMax));
         return new double[] {h.edge(w.lo()), h.edge(w.hi())};
+    }
+
+    /** The largest lower-edge index a window enclosing 0 may start at. */
+    private static int lastEdgeBelowZero(Histogram h) {
+        return (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(-h.low() / h.width())));
+    }
+
+    /** The smallest upper-edge index a window enclosing 0 and starting at or before {@code iMax} may end at. */
+    private static int firstEdgeAboveZero(Histogram h, int iMax) {
+        return (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(-h.low() / h.width())));
     }
 
     private static int klLevels(int steps) {

@@ -44,8 +44,10 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
         Map<String, QuantParams> params = new TreeMap<>();
         Map<String, Range> ranges = new TreeMap<>();
         // SiLU inputs last: their range search clamps to the range of the SiLU output's own quantizer
+        Map<String, ConsumerFunction> readers = new TreeMap<>();
+        plan.points().forEach(p -> readers.put(p.tensor(), ConsumerFunctions.of(graph, p.tensor())));
         List<QuantizationPoint> ordered = new ArrayList<>(plan.points());
-        ordered.sort(Comparator.comparing(p -> ConsumerFunctions.of(graph, p.tensor()) != ConsumerFunction.IDENTITY));
+        ordered.sort(Comparator.comparing(p -> readers.get(p.tensor()) != ConsumerFunction.IDENTITY));
         for (QuantizationPoint p : ordered) {
             if (p.tiedTo() != null) {
                 continue;
