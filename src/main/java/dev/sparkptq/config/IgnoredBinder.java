@@ -22,8 +22,7 @@ final class IgnoredBinder {
             .key("operations", "array of objects", "none", "op types left in float")
             .key("first_layers", "integer ≥ 0", "0", "the first N Conv/MatMul/Gemm layers from the model inputs "
                     + "(longest path) and the activations after them left in float: a stem fed raw pixels spans "
-                    + "hundreds per tensor (YOLOX-nano: 2 lifts the detection match from 0.72 to 0.87 for ~2 % "
-                    + "of the speed-up)");
+                    + "hundreds per tensor (YOLOX-nano, mse ranges: detection match 0.50 with 0, 0.96 with 3)");
     static final ConfigKeys.Section OP_DOCS = ConfigKeys.section(
                     "compression.algorithms[].params.ignored.operations[]", OP_KEYS)
             .key("type", "string", "required", "ONNX op type, e.g. `Add`")

@@ -16,9 +16,9 @@ import java.util.Set;
  *
  * <p>Why: detectors fed raw 0–255 pixels (YOLOX, YOLOv5) have stem activations spanning hundreds per tensor while
  * most channels stay within a few units; one per-tensor scale (the only kind ONNX Runtime's integer kernels take for
- * activations) wipes those channels out. On YOLOX-nano (100 COCO images, KL ranges) leaving the first two
- * conv+SiLU blocks in float raised the detection match from 0.72 to 0.87 for 2 % of the speed-up; the first block
- * alone gave 0.70, the second alone 0.65. Low-bit practice keeps first layers at higher precision for the same
+ * activations) wipes those channels out. Measured on YOLOX-nano (100 COCO images, mse histogram ranges, share of
+ * FP32 detections the INT8 model reproduces): 0 layers 0.50, 1: 0.67, 2: 0.93, 3: 0.96, 4: 0.95, the three
+ * float layers costing 15 % of the MACs. Low-bit practice keeps first layers at higher precision for the same
  * reason.
  */
 final class StemLayers {
