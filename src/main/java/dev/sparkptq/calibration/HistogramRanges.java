@@ -79,6 +79,19 @@ public final class HistogramRanges {
      * @param h        the pass-2 histogram built from {@link #histogramSpec}
      */
     public static Range range(String tensor, TensorQuantSpec spec, Range extremes, Histogram h) {
+        return range(tensor, spec, extremes, h, ConsumerFunction.IDENTITY, null);
+    }
+
+    /**
+     * The range for a tensor whose readers all apply {@code f}: on a value histogram (asymmetric levels) with
+     * {@code f} not the identity, the window minimising the error of {@code f(x)} ({@link HistogramFunctionMse})
+     * whatever the method — {@code kl} and {@code percentile} describe the shape of {@code x}, which no reader sees.
+     * Magnitude histograms (symmetric levels) cannot evaluate a non-odd {@code f} and use the method as configured.
+     *
+     * @param outputClip the range the readers' result is quantized to next (their output's quantizer), or null
+     */
+    public static Range range(String tensor, TensorQuantSpec spec, Range extremes, Histogram h,
+                              ConsumerFunction f, Range outputClip) {
         HistogramEstimatorSpec est = histogram(tensor, spec);
         if (h.total() == 0) {
             throw new DataException("the histogram of activation '" + tensor + "' counted no finite value; check the"
@@ -95,7 +108,7 @@ public final class HistogramRanges {
             return signed ? Range.of(-t, t) : Range.of(0.0, t);
         }
         Levels levels = Levels.of(spec, Levels.Kind.UNSIGNED);
-        double[] ab = window(est, h, levels);
+        double[] ab = f == ConsumerFunction.IDENTITY ? window(est, h, levels) : functionWindow(f, outputClip, h, levels);
         return Range.of(Math.min(ab[0], 0.0), Math.max(ab[1], 0.0));
     }
 
@@ -113,9 +126,8 @@ public final class HistogramRanges {
             double tail = (1 - est.percentile() / 100) / 2;
             return new double[] {HistogramPercentile.quantile(h, tail), HistogramPercentile.quantile(h, 1 - tail)};
         }
-        double zero = -h.low() / h.width();
-        int iMax = (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(zero)));
-        int jMin = (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(zero)));
+        int iMax = lastEdgeBelowZero(h);
+        int jMin = firstEdgeAboveZero(h, iMax);
         int steps = levels.high() - levels.low();
         HistogramWindow w = est.method() == HistogramEstimatorSpec.Method.MSE
                 ? HistogramMse.values(h, steps, iMax, jMin)
@@ -125,6 +137,23 @@ public final class HistogramRanges {
                     + "; validate() must have refused this bin count");
         }
         return new double[] {h.edge(w.lo()), h.edge(w.hi())};
+    }
+
+    private static double[] functionWindow(ConsumerFunction f, Range clip, Histogram h, Levels levels) {
+        int iMax = lastEdgeBelowZero(h);
+        HistogramWindow w = HistogramFunctionMse.values(h, f, clip, levels.high() - levels.low(), iMax,
+                firstEdgeAboveZero(h, iMax));
+        return new double[] {h.edge(w.lo()), h.edge(w.hi())};
+    }
+
+    /** The largest lower-edge index a window enclosing 0 may start at. */
+    private static int lastEdgeBelowZero(Histogram h) {
+        return (int) Math.max(0, Math.min(h.bins() - 1, Math.floor(-h.low() / h.width())));
+    }
+
+    /** The smallest upper-edge index a window enclosing 0 and starting at or before {@code iMax} may end at. */
+    private static int firstEdgeAboveZero(Histogram h, int iMax) {
+        return (int) Math.max(iMax + 1, Math.min(h.bins(), Math.ceil(-h.low() / h.width())));
     }
 
     private static int klLevels(int steps) {

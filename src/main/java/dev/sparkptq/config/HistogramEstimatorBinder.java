@@ -31,7 +31,8 @@ final class HistogramEstimatorBinder {
     static final ConfigKeys.Section DOCS = ConfigKeys.section(
                     "compression.algorithms[].params.activations.range_estimator.histogram", KEYS)
             .key("method", METHODS, "`mse`", "`mse`: minimise quantization MSE; `kl`: TensorRT's KL threshold; "
-                    + "`percentile`: a two-sided percentile")
+                    + "`percentile`: a two-sided percentile. With asymmetric levels, a tensor read only by a SiLU x·σ(x) "
+                    + "gets the range minimising the SiLU output's error, whatever the method")
             .key("bins", "integer in [" + HistogramEstimatorSpec.MIN_BINS + ", " + HistogramEstimatorSpec.MAX_BINS
                     + "]", Integer.toString(HistogramEstimatorSpec.DEFAULT_BINS), "histogram bins (kl needs more "
                     + "per level)")

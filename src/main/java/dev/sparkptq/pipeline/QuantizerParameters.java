@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.calibration.ConsumerFunction;
 import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.QuantParamsCalculator;
 import dev.sparkptq.calibration.Range;
@@ -8,6 +9,7 @@ import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.plan.ConsumerFunctions;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
@@ -15,6 +17,9 @@ import dev.sparkptq.stats.Histogram;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -38,7 +43,12 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
                                        Map<String, Histogram> histograms) {
         Map<String, QuantParams> params = new TreeMap<>();
         Map<String, Range> ranges = new TreeMap<>();
-        for (QuantizationPoint p : plan.points()) {
+        // SiLU inputs last: their range search clamps to the range of the SiLU output's own quantizer
+        Map<String, ConsumerFunction> readers = new TreeMap<>();
+        plan.points().forEach(p -> readers.put(p.tensor(), ConsumerFunctions.of(graph, p.tensor())));
+        List<QuantizationPoint> ordered = new ArrayList<>(plan.points());
+        ordered.sort(Comparator.comparing(p -> readers.get(p.tensor()) != ConsumerFunction.IDENTITY));
+        for (QuantizationPoint p : ordered) {
             if (p.tiedTo() != null) {
                 continue;
             }
@@ -50,7 +60,7 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
                 range = RangeEstimators.weightRange(p.tensor(), w, p.spec(), p.channelAxis());
                 q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
             } else {
-                range = activationRange(p, stats, histograms);
+                range = activationRange(p, graph, stats, histograms, ranges);
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
             params.put(p.id(), q);
@@ -65,8 +75,8 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
         return new QuantizerParameters(params, ranges);
     }
 
-    private static Range activationRange(QuantizationPoint p, Map<StatisticSpec, StatResult> stats,
-                                         Map<String, Histogram> histograms) {
+    private static Range activationRange(QuantizationPoint p, ModelGraph graph, Map<StatisticSpec, StatResult> stats,
+                                         Map<String, Histogram> histograms, Map<String, Range> known) {
         Range range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
         if (!HistogramRanges.applies(p.spec())) {
             return range;
@@ -76,6 +86,9 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
             throw new InternalException("activation '" + p.tensor() + "' has a histogram estimator but no histogram"
                     + " was collected; the pipeline must run the histogram pass for it");
         }
-        return HistogramRanges.range(p.tensor(), p.spec(), range, h);
+        ConsumerFunction f = ConsumerFunctions.of(graph, p.tensor());
+        List<String> outputs = ConsumerFunctions.outputs(graph, p.tensor());
+        Range clip = outputs.size() == 1 ? known.get(outputs.get(0)) : null;
+        return HistogramRanges.range(p.tensor(), p.spec(), range, h, f, clip);
     }
 }

@@ -16,10 +16,12 @@ import java.util.Set;
 final class IgnoredMatcher {
     private final Set<String> scope;
     private final List<IgnoredSpec.IgnoredOp> operations;
+    private final Set<String> stem;
 
-    private IgnoredMatcher(Set<String> scope, List<IgnoredSpec.IgnoredOp> operations) {
+    private IgnoredMatcher(Set<String> scope, List<IgnoredSpec.IgnoredOp> operations, Set<String> stem) {
         this.scope = scope;
         this.operations = operations;
+        this.stem = stem;
     }
 
     /** Every name in {@code ignored.scope} must be a node of the model; all misses are reported together. */
@@ -35,11 +37,12 @@ final class IgnoredMatcher {
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new IgnoredMatcher(Set.copyOf(spec.scope()), spec.operations());
+        return new IgnoredMatcher(Set.copyOf(spec.scope()), spec.operations(),
+                StemLayers.within(graph, spec.firstLayers()));
     }
 
     boolean matches(Node node) {
-        if (scope.contains(node.name())) {
+        if (scope.contains(node.name()) || stem.contains(node.name())) {
             return true;
         }
         for (IgnoredSpec.IgnoredOp op : operations) {

@@ -43,7 +43,9 @@ class YoloxE2eTest {
                 out.toString(), "--master", "local[2]");
         JsonNode report = E2e.report(out);
         JsonNode q = report.get("quantization");
-        assertEquals(113, q.get("quantized_op_types").get("Conv").asInt(), "every Conv quantized");
+        // ignored.first_layers 3: the stem's Conv_41, depthwise Conv_44 and pointwise Conv_47 (and their SiLUs) stay
+        // float, the other 110 of 113 Conv are quantized
+        assertEquals(110, q.get("quantized_op_types").get("Conv").asInt(), "every Conv after the stem quantized");
         assertEquals("mixed", q.get("preset").asText());
         boolean asymmetric = false;
         for (JsonNode t : q.get("tensors")) {
@@ -61,12 +63,13 @@ class YoloxE2eTest {
         JsonNode k = report.get("integer_kernels");
         System.out.printf("YOLOX-nano detection match %.4f; integer-kernel MACs %.4f (%s)%n", match,
                 k.get("integer_share").asDouble(), k.get("kernel_ops"));
-        // 104 of 113 Conv (all but the 9 head convs writing the float graph output) fuse into QLinearConv with the
-        // default activation_gates: integer
-        assertTrue(k.get("integer_share").asDouble() > 0.95, "integer-kernel MACs: " + k);
-        // issue #4 asks for >= 0.90; this layout measures 0.63 (float SiLU: 0.67), see BENCHMARKS.md. The floor
-        // guards against regressions until the accuracy work (channel alignment, mixed precision) lands.
-        assertTrue(match >= 0.58, "share of FP32 detections matched by INT8: " + match);
+        // 101 of 113 Conv (all but the 3 float stem convs and the 9 head convs writing the float graph output) fuse
+        // into QLinearConv with the default activation_gates: integer; the float stem is 15 % of the MACs
+        // (96.3 % integer with every Conv quantized)
+        assertTrue(k.get("integer_share").asDouble() > 0.78, "integer-kernel MACs: " + k);
+        // issue #4 asks for >= 0.90; measured 0.959 (417 of 435) with the 3-layer float stem and mse ranges (2
+        // layers: 0.926; every layer quantized with kl ranges: 0.697)
+        assertTrue(match >= 0.90, "share of FP32 detections matched by INT8: " + match);
 
         var model = ModelIo.load(out.resolve("model.onnx"));
         long qNodes = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("QuantizeLinear"))
