@@ -95,4 +95,31 @@ public final class SymmetricMatrices {
         }
         return total;
     }
+
+    /** {@code M v} for a row-major {@code n × n} matrix. */
+    public static double[] times(double[] m, int n, double[] v) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double r = 0;
+            for (int j = 0; j < n; j++) {
+                r += m[i * n + j] * v[j];
+            }
+            out[i] = r;
+        }
+        return out;
+    }
+
+    /** {@code Mᵀ v} for a row-major {@code n × n} matrix. */
+    public static double[] transposeTimes(double[] m, int n, double[] v) {
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double vi = v[i];
+            if (vi != 0) {
+                for (int j = 0; j < n; j++) {
+                    out[j] += m[i * n + j] * vi;
+                }
+            }
+        }
+        return out;
+    }
 }

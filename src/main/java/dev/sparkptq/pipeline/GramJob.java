@@ -18,20 +18,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Layer-wise tuning's statistics pass: task {@code i} runs the FP32 model (layer inputs exposed) on partition
- * {@code i} of the samples — the slices Spark's {@code parallelize} would make — one sample at a time, and adds each
- * layer input into its {@link GramAccumulator}. The driver merges the partials in task order, so a given partitioning
- * always gives the same bits.
+ * One layer-wise tuning statistics pass: task {@code i} runs the FP32 model (layer inputs exposed) and, when the specs
+ * are paired, the current quantized model (the layers' quantized-model inputs exposed) on partition {@code i} of the
+ * samples — the slices Spark's {@code parallelize} would make — one sample at a time, and adds each layer input pair
+ * into its {@link GramAccumulator}. The driver merges the partials in task order, so a given partitioning always gives
+ * the same bits.
  *
- * @param outputs     exposed tensors to fetch (layer inputs that are not graph inputs)
- * @param graphInputs layer inputs read from the sample itself
- * @param seed        POT's {@code random_seed}; a sample's position draw mixes it with the sample id and the spec
+ * @param outputs          exposed FP32 tensors to fetch (layer inputs that are not graph inputs)
+ * @param quantized        the quantized model with the paired tensors exposed, or null for unpaired specs
+ * @param quantizedOutputs exposed tensors of the quantized model to fetch
+ * @param graphInputs      tensors read from the sample itself
+ * @param seed             POT's {@code random_seed}; a sample's position draw mixes it with the sample id and the spec
  */
-record GramJob(ModelBlob model, List<String> outputs, List<String> graphInputs, List<GramSpec> specs,
-               DataSource source, List<SampleRef> refs, int partitions, long seed, int threads)
+record GramJob(ModelBlob model, List<String> outputs, ModelBlob quantized, List<String> quantizedOutputs,
+               List<String> graphInputs, List<GramSpec> specs, DataSource source, List<SampleRef> refs,
+               int partitions, long seed, int threads)
         implements IndexedJob<GramJob.Partial> {
     GramJob {
         outputs = List.copyOf(outputs);
+        quantizedOutputs = List.copyOf(quantizedOutputs);
         graphInputs = List.copyOf(graphInputs);
         specs = List.copyOf(specs);
         refs = List.copyOf(refs);
@@ -59,21 +64,33 @@ record GramJob(ModelBlob model, List<String> outputs, List<String> graphInputs, 
 
     @Override
     public Partial run(int task, EngineFactory engines) {
-        InferenceEngine engine = engines.open(model, EngineOptions.forInference(threads));
+        InferenceEngine fp32 = engines.open(model, EngineOptions.forInference(threads));
+        InferenceEngine q = quantized == null ? null : engines.open(quantized, EngineOptions.forInference(threads));
         ArrayList<GramAccumulator> acc = new ArrayList<>();
         specs.forEach(s -> acc.add(new GramAccumulator(s)));
         for (SampleRef ref : StatisticsJob.slices(refs, partitions).get(task)) {
             Sample s = source.load(ref);
-            Map<String, Tensor> values = new HashMap<>(outputs.isEmpty() ? Map.of() : engine.run(s.inputs(), outputs));
-            for (String in : graphInputs) {
-                values.put(in, s.inputs().get(in));
-            }
+            Map<String, Tensor> values = fetch(fp32, outputs, s);
+            Map<String, Tensor> qValues = q == null ? Map.of() : fetch(q, quantizedOutputs, s);
             for (GramAccumulator a : acc) {
                 Tensor t = values.get(a.spec().tensor());
-                a.add(t.toFloats(), t.shape(), sampleSeed(seed, ref.id().value(), a.spec()));
+                Tensor p = a.spec().pairedTensor() == null ? null : qValues.get(a.spec().pairedTensor());
+                a.add(t.toFloats(), p == null ? null : p.toFloats(), t.shape(),
+                        sampleSeed(seed, ref.id().value(), a.spec()));
             }
         }
         return new Partial(acc);
+    }
+
+    /** The exposed outputs of one model on one sample, plus the graph inputs the specs read. */
+    private Map<String, Tensor> fetch(InferenceEngine engine, List<String> names, Sample s) {
+        Map<String, Tensor> values = new HashMap<>(names.isEmpty() ? Map.of() : engine.run(s.inputs(), names));
+        for (String in : graphInputs) {
+            if (s.inputs().containsKey(in)) {
+                values.put(in, s.inputs().get(in));
+            }
+        }
+        return values;
     }
 
     /** The position draw of one sample for one spec: independent of partitioning and of the other specs. */

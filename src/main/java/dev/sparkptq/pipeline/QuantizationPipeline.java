@@ -117,8 +117,8 @@ public final class QuantizationPipeline {
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
                 options, fp32Sha, config, clock, warnings);
 
-        LayerwiseTuning.Outcome tuning = new LayerwiseTuning(backend, log).runIfEnabled(params.layerwiseTuning(),
-                prepared, graph, plan, QuantizerParameters.compute(plan, graph, stats.results(),
+        LayerwiseTuning.Outcome tuning = new LayerwiseTuning(backend, log).runIfEnabled(config, prepared, graph,
+                plan, QuantizerParameters.compute(plan, graph, stats.results(),
                         stats.histogramResults()), passes, warnings);
         if (tuning.summary() != null) {
             clock.lap("layerwise_tuning");

@@ -29,14 +29,21 @@ import java.util.List;
 record TuningTarget(QuantizationPoint point, Node node, Tensor weight, QuantParams params, GramSpec gram,
                     int channels, boolean rowsAreColumns) {
 
-    /** Layers whose input dimension (per group) exceeds this are skipped: H would take more than 32 MiB. */
+    /**
+     * Layers whose input dimension (per group) exceeds this are skipped: H, H̃ and C would take more than 64 MiB per
+     * task (2·d² doubles).
+     */
     static final int MAX_DIM = 2048;
 
     /** The targets of a plan, and the weights left alone with the reason. */
     record Selection(List<TuningTarget> targets, List<RunReport.SkippedLayer> skipped) {
     }
 
-    static Selection select(QuantizationPlan plan, ModelGraph graph, QuantizerParameters qparams, int maxPositions) {
+    /**
+     * @param positions input dimension (per group) → positions/rows to count per sample
+     */
+    static Selection select(QuantizationPlan plan, ModelGraph graph, QuantizerParameters qparams,
+                            java.util.function.IntUnaryOperator positions) {
         List<TuningTarget> targets = new ArrayList<>();
         List<RunReport.SkippedLayer> skipped = new ArrayList<>();
         for (QuantizationPoint p : plan.weights()) {
@@ -49,13 +56,14 @@ record TuningTarget(QuantizationPoint point, Node node, Tensor weight, QuantPara
                 continue;
             }
             String why = reason(p, node, graph, qparams);
-            TuningTarget t = why == null ? of(p, node, graph, qparams.params().get(p.id()), maxPositions) : null;
+            TuningTarget t = why == null ? of(p, node, graph, qparams.params().get(p.id()),
+                    positions) : null;
             if (t == null) {
                 skipped.add(new RunReport.SkippedLayer(node.name(), p.tensor(), why != null ? why
                         : "weight layout not supported (MatMul weights must be 2-D; Gemm without transA)"));
             } else if (t.gram.dim() > MAX_DIM) {
                 skipped.add(new RunReport.SkippedLayer(node.name(), p.tensor(), "input dimension " + t.gram.dim()
-                        + " per group exceeds " + MAX_DIM + " (H would exceed 32 MiB)"));
+                        + " per group exceeds " + MAX_DIM + " (H, H̃ and C would exceed 64 MiB)"));
             } else {
                 targets.add(t);
             }
@@ -77,7 +85,8 @@ record TuningTarget(QuantizationPoint point, Node node, Tensor weight, QuantPara
         return null;
     }
 
-    private static TuningTarget of(QuantizationPoint p, Node node, ModelGraph graph, QuantParams q, int maxPositions) {
+    private static TuningTarget of(QuantizationPoint p, Node node, ModelGraph graph, QuantParams q,
+                                   java.util.function.IntUnaryOperator positions) {
         Tensor w = graph.constantValue(p.tensor()).orElseThrow();
         long[] s = w.shape();
         String input = node.inputs().get(0);
@@ -92,7 +101,7 @@ record TuningTarget(QuantizationPoint point, Node node, Tensor weight, QuantPara
             long[] kernel = java.util.Arrays.copyOfRange(s, 2, s.length);
             GramSpec spec = new GramSpec(input, GramSpec.Layout.PATCHES, dim, group, kernel,
                     attr(node, "strides", n, 1), attr(node, "dilations", n, 1), attr(node, "pads", 2 * n, 0),
-                    node.stringAttr("auto_pad", "NOTSET"), maxPositions);
+                    node.stringAttr("auto_pad", "NOTSET"), positions.applyAsInt(dim), null);
             return oc % group == 0 ? new TuningTarget(p, node, w, q, spec, oc, false) : null;
         }
         boolean transB = node.opType().equals("Gemm") && node.intAttr("transB", 0) == 1;
@@ -104,7 +113,7 @@ record TuningTarget(QuantizationPoint point, Node node, Tensor weight, QuantPara
             return null;
         }
         int k = (int) s[1 - outAxis];
-        return new TuningTarget(p, node, w, q, GramSpec.rows(input, k, maxPositions), (int) s[outAxis], !transB);
+        return new TuningTarget(p, node, w, q, GramSpec.rows(input, k, positions.applyAsInt(k), null), (int) s[outAxis], !transB);
     }
 
     private static long[] attr(Node node, String name, int length, long dflt) {

@@ -234,18 +234,22 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
 
     /**
      * {@code use_layerwise_tuning}: each tuned layer's output MSE against FP32 before (nearest rounding on the MinMax
-     * grid) and after tuning, computed from the layer's input second moments {@code H} as {@code Σ_c e_cᵀ H e_c /
-     * (vectors · channels)} with {@code e_c} an output channel's weight error, i.e. the mean squared output error
-     * per output element over the counted input vectors.
+     * grid) and after tuning, {@code Σ (wᵀx − ŵᵀx̃)² / (vectors · channels)} over the counted input vectors, with
+     * {@code x} the FP32 input, {@code x̃} the layer's input in the quantized model (lower levels tuned) and {@code ŵ}
+     * the dequantized weights — the mean squared error per output element of the layer inside the quantized model.
      *
-     * @param solver            how the levels were chosen (closed form, no gradient descent)
-     * @param samples           calibration samples the H pass read
-     * @param positionsPerSample most Conv patch positions / MatMul rows counted per sample (seeded draw)
-     * @param maxInputDim       largest input dimension per group that was tuned; larger layers are skipped
-     * @param layers            tuned layers, in plan order
-     * @param skipped           layers left at nearest rounding, with the reason
+     * @param solver             how the levels were chosen (closed form, no gradient descent)
+     * @param samples            calibration samples each pass read
+     * @param levels             passes: layers are tuned level by level, each on the quantized model with the lower
+     *                           levels already tuned
+     * @param positionsPerSample most Conv patch positions / MatMul rows counted per sample (seeded draw; fewer for
+     *                           narrow inputs on many samples: about 24·d vectors per layer are aimed for)
+     * @param maxInputDim        largest input dimension per group that is tuned; wider layers are skipped
+     * @param layers             tuned layers, level by level
+     * @param skipped            layers left at nearest rounding, with the reason
      */
-    public record LayerwiseTuningSummary(String solver, int samples, int positionsPerSample, int maxInputDim,
+    public record LayerwiseTuningSummary(String solver, int samples, int levels, int positionsPerSample,
+                                         int maxInputDim,
                                          List<TunedLayer> layers, List<SkippedLayer> skipped) {
     }
 

@@ -224,4 +224,60 @@ class LayerwiseRoundingTest {
         assertEquals(0, sol.errorTuned());
         assertArrayEquals(nearest(w, s, 127)[0], sol.levels()[0]);
     }
+
+    @Test
+    void withQuantizedInputsTheErrorIsMeasuredAgainstTheQuantizedLayerAndStillNeverWorse() {
+        int d = 16;
+        int n = 400;
+        Random r = new Random(10);
+        double[][] x = new double[n][d];
+        double[][] xq = new double[n][d];
+        float step = 0.25f;
+        for (int s = 0; s < n; s++) {
+            double common = r.nextGaussian();
+            for (int i = 0; i < d; i++) {
+                x[s][i] = common + 0.5 * r.nextGaussian();
+                // an input quantizer that clips at ±1 (7 levels of 0.25 would reach 1.75: clip at 4 levels)
+                xq[s][i] = Math.max(-4, Math.min(4, Math.rint(x[s][i] / step))) * step;
+            }
+        }
+        double[] h = new double[d * d];
+        double[] hq = new double[d * d];
+        double[] c = new double[d * d];
+        for (int s = 0; s < n; s++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    h[i * d + j] += x[s][i] * x[s][j];
+                    hq[i * d + j] += xq[s][i] * xq[s][j];
+                    c[i * d + j] += x[s][i] * xq[s][j];
+                }
+            }
+        }
+        float[][] w = weights(4, d, 11);
+        float[] scale = minMaxScales(w, 7);
+        LayerwiseRounding.Solution sol = LayerwiseRounding.solve(new LayerwiseRounding.Layer(w, new double[][] {h},
+                new double[][] {hq}, new double[][] {c}, d, scale, new int[4], -7, 7, Granularity.PER_CHANNEL));
+        double nearest = directError(w, nearest(w, scale, 7), scale, x, xq);
+        double tuned = directError(w, sol.levels(), sol.scale(), x, xq);
+        assertEquals(nearest, sol.errorNearest(), 1e-6 * nearest);
+        assertEquals(tuned, sol.errorTuned(), 1e-6 * nearest);
+        assertTrue(tuned < 0.8 * nearest, "tuned " + tuned + " vs nearest " + nearest);
+    }
+
+    /** Σ over samples and channels of (wᵀx − ŵᵀx̃)², directly. */
+    static double directError(float[][] w, int[][] q, float[] s, double[][] x, double[][] xq) {
+        double total = 0;
+        for (int c = 0; c < w.length; c++) {
+            for (int k = 0; k < x.length; k++) {
+                double a = 0;
+                double b = 0;
+                for (int i = 0; i < w[c].length; i++) {
+                    a += w[c][i] * x[k][i];
+                    b += (double) (q[c][i] * s[c]) * xq[k][i];
+                }
+                total += (a - b) * (a - b);
+            }
+        }
+        return total;
+    }
 }

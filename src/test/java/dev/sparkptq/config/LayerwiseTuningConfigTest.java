@@ -28,16 +28,18 @@ class LayerwiseTuningConfigTest {
         assertFalse(spec.enabled());
         assertEquals(5000, spec.numSamples());
         assertEquals(0, spec.randomSeed());
+        assertEquals(LayerwiseTuningSpec.Inputs.FP32, spec.inputs(), "chosen by measurement (BENCHMARKS-style note)");
         assertEquals(List.of(), spec.ignoredKnobs());
     }
 
     @Test
     void potKeysAreBound() {
         LayerwiseTuningSpec spec = fx.params("\"use_layerwise_tuning\": true, \"num_samples_for_tuning\": 40, "
-                + "\"random_seed\": 3").layerwiseTuning();
+                + "\"random_seed\": 3, \"use_only_fp_inputs\": false").layerwiseTuning();
         assertTrue(spec.enabled());
         assertEquals(40, spec.numSamples());
         assertEquals(3, spec.randomSeed());
+        assertEquals(LayerwiseTuningSpec.Inputs.QUANTIZED, spec.inputs());
     }
 
     @Test

@@ -78,7 +78,7 @@ class GramAccumulatorTest {
 
     static GramSpec conv(int channels, int groups, int k, int stride, int dil, long[] pads, String autoPad) {
         return new GramSpec("x", GramSpec.Layout.PATCHES, channels / groups * k * k, groups, new long[] {k, k},
-                new long[] {stride, stride}, new long[] {dil, dil}, pads, autoPad, 1_000_000);
+                new long[] {stride, stride}, new long[] {dil, dil}, pads, autoPad, 1_000_000, null);
     }
 
     static void assertMatrices(double[][] expected, double[][] actual) {
@@ -134,7 +134,7 @@ class GramAccumulatorTest {
         int rows = 9;
         int d = 5;
         float[] x = random(rows * d, 4);
-        GramAccumulator acc = new GramAccumulator(GramSpec.rows("x", d, 1000));
+        GramAccumulator acc = new GramAccumulator(GramSpec.rows("x", d, 1000, null));
         acc.add(x, new long[] {1, rows, d}, 0);
         double[] h = new double[d * d];
         for (int r = 0; r < rows; r++) {
@@ -179,7 +179,7 @@ class GramAccumulatorTest {
     @Test
     void positionDrawIsBoundedSeededAndWithoutRepeats() {
         GramSpec spec = new GramSpec("x", GramSpec.Layout.PATCHES, 2 * 9, 1, new long[] {3, 3}, new long[] {1, 1},
-                new long[] {1, 1}, new long[] {1, 1, 1, 1}, "NOTSET", 20);
+                new long[] {1, 1}, new long[] {1, 1, 1, 1}, "NOTSET", 20, null);
         GramAccumulator acc = new GramAccumulator(spec);
         long[] a = acc.chosen(400, 42);
         long[] b = acc.chosen(400, 42);
@@ -197,15 +197,65 @@ class GramAccumulatorTest {
 
     @Test
     void aMatMulInputWithTheWrongFeatureCountIsADataError() {
-        GramAccumulator acc = new GramAccumulator(GramSpec.rows("hidden", 8, 10));
+        GramAccumulator acc = new GramAccumulator(GramSpec.rows("hidden", 8, 10, null));
         DataException e = assertThrows(DataException.class, () -> acc.add(new float[12], new long[] {2, 6}, 0));
         assertTrue(e.getMessage().contains("hidden") && e.getMessage().contains("8"), e.getMessage());
     }
 
     @Test
     void mergingDifferentSpecsIsRejected() {
-        GramAccumulator a = new GramAccumulator(GramSpec.rows("a", 4, 10));
-        GramAccumulator b = new GramAccumulator(GramSpec.rows("b", 4, 10));
+        GramAccumulator a = new GramAccumulator(GramSpec.rows("a", 4, 10, null));
+        GramAccumulator b = new GramAccumulator(GramSpec.rows("b", 4, 10, null));
         assertThrows(IllegalArgumentException.class, () -> a.merge(b));
+    }
+
+    @Test
+    void aPairedInputAddsTheQuantizedGramAndTheCrossTerm() {
+        int rows = 7;
+        int d = 4;
+        float[] x = random(rows * d, 6);
+        float[] xq = random(rows * d, 7); // the quantized model's tensor at the same positions
+        GramAccumulator acc = new GramAccumulator(GramSpec.rows("x", d, 1000, "x_dequantized"));
+        acc.add(x, xq, new long[] {1, rows, d}, 0);
+        double[] h = new double[d * d];
+        double[] hq = new double[d * d];
+        double[] c = new double[d * d];
+        for (int r = 0; r < rows; r++) {
+            for (int i = 0; i < d; i++) {
+                for (int j = 0; j < d; j++) {
+                    h[i * d + j] += (double) x[r * d + i] * x[r * d + j];
+                    hq[i * d + j] += (double) xq[r * d + i] * xq[r * d + j];
+                    c[i * d + j] += (double) x[r * d + i] * xq[r * d + j];
+                }
+            }
+        }
+        GramResult result = acc.result();
+        assertMatrices(new double[][] {h}, result.matrices());
+        assertMatrices(new double[][] {hq}, result.quantized());
+        assertMatrices(new double[][] {c}, result.cross());
+        GramAccumulator plain = new GramAccumulator(GramSpec.rows("x", d, 1000, null));
+        plain.add(x, new long[] {1, rows, d}, 0);
+        GramResult p = plain.result();
+        assertTrue(p.quantized()[0] == p.matrices()[0] && p.cross()[0] == p.matrices()[0],
+                "an unpaired input has H̃ = C = H");
+        assertThrows(DataException.class, () -> acc.add(x, null, new long[] {1, rows, d}, 0));
+    }
+
+    @Test
+    void pairedConvPatchesCutBothTensorsAtTheSamePositions() {
+        float[] x = random(3 * 6 * 6, 8);
+        float[] xq = random(3 * 6 * 6, 9);
+        GramSpec spec = new GramSpec("x", GramSpec.Layout.PATCHES, 27, 1, new long[] {3, 3}, new long[] {1, 1},
+                new long[] {1, 1}, new long[] {1, 1, 1, 1}, "NOTSET", 10, "xq");
+        GramAccumulator acc = new GramAccumulator(spec);
+        acc.add(x, xq, new long[] {1, 3, 6, 6}, 5);
+        GramAccumulator plainX = new GramAccumulator(new GramSpec("x", GramSpec.Layout.PATCHES, 27, 1,
+                new long[] {3, 3}, new long[] {1, 1}, new long[] {1, 1}, new long[] {1, 1, 1, 1}, "NOTSET", 10, null));
+        GramAccumulator plainQ = new GramAccumulator(plainX.spec());
+        plainX.add(x, new long[] {1, 3, 6, 6}, 5);
+        plainQ.add(xq, new long[] {1, 3, 6, 6}, 5);
+        assertMatrices(plainX.result().matrices(), acc.result().matrices());
+        assertMatrices(plainQ.result().matrices(), acc.result().quantized());
+        assertEquals(10, acc.result().vectors());
     }
 }
