@@ -48,10 +48,11 @@ final class LayerwiseTuning {
     static final int MIN_POSITIONS_PER_SAMPLE = 16;
     /**
      * Input vectors aimed for per input dimension over all samples: H of a d-wide input is estimated from about
-     * 24·d vectors (GPTQ's calibration uses ~20–60 per dimension), spread evenly over the samples. The pass costs
-     * about 2·d² multiply-adds per vector, so this keeps it bounded for wide layers on many samples.
+     * 96·d vectors, spread evenly over the samples (between 16 and 256 per sample). Measured on SqueezeNet INT8 (200
+     * calibration images): 24·d gave top-1 agreement with FP32 0.953, 96·d 0.960 (untuned 0.957) for about the same
+     * pass time, which inference dominates; the accumulation costs about d² (FP32 inputs) or 2·d² (paired) per vector.
      */
-    static final int VECTORS_PER_INPUT = 24;
+    static final int VECTORS_PER_INPUT = 96;
 
     private final StatisticsBackend backend;
     private final Consumer<String> log;

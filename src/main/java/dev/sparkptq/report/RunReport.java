@@ -243,7 +243,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param levels             passes: layers are tuned level by level, each on the quantized model with the lower
      *                           levels already tuned
      * @param positionsPerSample most Conv patch positions / MatMul rows counted per sample (seeded draw; fewer for
-     *                           narrow inputs on many samples: about 24·d vectors per layer are aimed for)
+     *                           narrow inputs on many samples: about 96·d vectors per layer are aimed for)
      * @param maxInputDim        largest input dimension per group that is tuned; wider layers are skipped
      * @param layers             tuned layers, level by level
      * @param skipped            layers left at nearest rounding, with the reason

@@ -103,7 +103,7 @@ class LayerwiseTuningPipelineTest {
 
     @Test
     void theStoredLevelsScalesAndInputQuantizerGiveExactlyTheReportedError(@TempDir Path tmp) throws Exception {
-        TinyRun t = TinyRun.create(tmp, 10, 22); // 10 samples: 24·27/10 ≥ 64, every position is counted
+        TinyRun t = TinyRun.create(tmp, 10, 22); // 10 samples: 96·27/10 ≥ 64, every position is counted
         RunResult on = run(t, ", \"use_layerwise_tuning\": true, \"use_only_fp_inputs\": false", 1,
                 tmp.resolve("on"));
         RunReport.TunedLayer conv1 = on.report().layerwiseTuning().layers().get(0);
