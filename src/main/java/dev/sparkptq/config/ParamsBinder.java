@@ -16,12 +16,11 @@ import java.util.Optional;
  * wins over the config.
  */
 final class ParamsBinder {
-    static final KeySpec KEYS = KeySpec.of("preset", "stat_subset_size", "stat_batch_size", "shuffle_data", "seed",
+    static final KeySpec KEYS = KeySpec.of(withLayerwiseTuning("preset", "stat_subset_size", "stat_batch_size",
+                    "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
-                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls")
-            .explain("POT option not supported yet (layer-wise fine-tuning is not implemented)",
-                    "use_layerwise_tuning")
+                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls"))
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
@@ -97,7 +96,18 @@ final class ParamsBinder {
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
                     + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
 
+    static {
+        LayerwiseTuningBinder.document(DOCS);
+    }
+
     private ParamsBinder() {
+    }
+
+    /** {@code keys} followed by the layer-wise tuning keys (bound by {@link LayerwiseTuningBinder}). */
+    private static String[] withLayerwiseTuning(String... keys) {
+        java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(keys));
+        all.addAll(LayerwiseTuningBinder.KEYS);
+        return all.toArray(new String[0]);
     }
 
 
@@ -133,7 +143,8 @@ final class ParamsBinder {
                 biasCorrection(p), adjustments(p), p.choice("activation_gates", GATES).orElse(ActivationGates.DEFAULT),
                 SmoothQuantBinder.bind(p, modelType),
                 p.choice("activation_matmuls", ACTIVATION_MATMULS).orElse(modelType == ModelType.TRANSFORMER
-                        ? QuantizationParams.ActivationMatMuls.FLOAT : QuantizationParams.ActivationMatMuls.QUANTIZED));
+                        ? QuantizationParams.ActivationMatMuls.FLOAT : QuantizationParams.ActivationMatMuls.QUANTIZED),
+                LayerwiseTuningBinder.bind(p));
     }
 
     /**

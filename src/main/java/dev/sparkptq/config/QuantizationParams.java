@@ -19,14 +19,26 @@ import java.io.Serializable;
  * @param activationGates how SiLU/Swish activations {@code x·σ(x)} are quantized (speed vs accuracy)
  * @param smoothQuant    NNCF's SmoothQuant alphas (run before MinMax; off unless model_type is transformer)
  * @param activationMatMuls whether MatMuls of two activations (attention's Q·Kᵀ and softmax·V) get quantizers
+ * @param layerwiseTuning POT's {@code use_layerwise_tuning} and its knobs (closed-form solver; off by default)
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
                                  BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments,
                                  ActivationGates activationGates, SmoothQuantSpec smoothQuant,
-                                 ActivationMatMuls activationMatMuls)
+                                 ActivationMatMuls activationMatMuls, LayerwiseTuningSpec layerwiseTuning)
         implements Serializable {
+
+    /** Params without layer-wise tuning (POT's default). */
+    public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
+                              long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
+                              WeightStorage weightStorage, BiasCorrectionSpec biasCorrection,
+                              ModelAdjustmentSpec adjustments, ActivationGates activationGates,
+                              SmoothQuantSpec smoothQuant, ActivationMatMuls activationMatMuls) {
+        this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
+                biasCorrection, adjustments, activationGates, smoothQuant, activationMatMuls,
+                LayerwiseTuningSpec.off());
+    }
 
     /**
      * Params with POT's default saturation fix and channel alignment, the default SiLU/Swish layout and no

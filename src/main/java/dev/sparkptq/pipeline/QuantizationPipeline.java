@@ -117,14 +117,19 @@ public final class QuantizationPipeline {
         StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
                 options, fp32Sha, config, clock, warnings);
 
-        QuantizerParameters qparams = QuantizerParameters.compute(plan, graph, stats.results(),
-                stats.histogramResults());
+        LayerwiseTuning.Outcome tuning = new LayerwiseTuning(backend, log).runIfEnabled(config, prepared, graph,
+                plan, QuantizerParameters.compute(plan, graph, stats.results(),
+                        stats.histogramResults()), passes, warnings);
+        if (tuning.summary() != null) {
+            clock.lap("layerwise_tuning");
+        }
+        QuantizerParameters qparams = tuning.qparams();
         String configSha = config.sha256();
-        OnnxMl.ModelProto quantized = GraphRewriter.apply(prepared,
+        OnnxMl.ModelProto quantized = GraphRewriter.apply(tuning.model(),
                 QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
         clock.lap("quantize");
-        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, graph, plan, qparams, stats,
-                prepared, quantized, passes);
+        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, tuning.graph(), plan, qparams,
+                stats, prepared, quantized, passes);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
         RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
@@ -132,8 +137,8 @@ public final class QuantizationPipeline {
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels);
-        OnnxMl.ModelProto quantizedFrom = prepared; // after SmoothQuant and channel alignment
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
+        OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
         return new BaseQuantization(inputs, reference, quantized,
                 () -> new CandidateRecipe(quantizedFrom, plan, qparams, params, configSha, fp32Sha, bias), clock);
     }
@@ -303,7 +308,8 @@ public final class QuantizationPipeline {
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
                         Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
-                        RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels) {
+                        RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
+                        RunReport.LayerwiseTuningSummary layerwiseTuning) {
     }
 
 }

@@ -41,7 +41,8 @@ final class Reports {
                 in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
-                in.biasCorrection(), quantizationError, in.adjustments(), in.integerKernels(), null);
+                in.biasCorrection(), quantizationError, in.adjustments(), in.integerKernels(), null)
+                .withLayerwiseTuning(in.layerwiseTuning());
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {

@@ -14,13 +14,32 @@ import java.util.Map;
  * @param accuracyAware the AccuracyAwareQuantization search; null for other algorithms
  * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
  *                       when not measured
+ * @param layerwiseTuning what {@code use_layerwise_tuning} changed, per layer; null when it was off
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
-                        AccuracyAwareSummary accuracyAware) {
+                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+
+    /** A report without the layer-wise tuning section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                     AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
+                     AccuracyAwareSummary accuracyAware) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware, null);
+    }
+
+    /** This report with the layer-wise tuning section set. */
+    public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, summary);
+    }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -45,7 +64,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary);
+                summary, layerwiseTuning);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -211,5 +230,41 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public record IntegerKernelSummary(long totalMacs, long integerMacs, double integerShare,
                                        int macOps, int integerMacOps, Map<String, Integer> kernelOps,
                                        List<String> floatOps) {
+    }
+
+    /**
+     * {@code use_layerwise_tuning}: each tuned layer's output MSE against FP32 before (nearest rounding on the MinMax
+     * grid) and after tuning, {@code Σ (wᵀx − ŵᵀx̃)² / (vectors · channels)} over the counted input vectors, with
+     * {@code x} the FP32 input, {@code x̃} the layer's input in the quantized model (lower levels tuned) and {@code ŵ}
+     * the dequantized weights — the mean squared error per output element of the layer inside the quantized model.
+     *
+     * @param solver             how the levels were chosen (closed form, no gradient descent)
+     * @param samples            calibration samples each pass read
+     * @param levels             passes: layers are tuned level by level, each on the quantized model with the lower
+     *                           levels already tuned
+     * @param positionsPerSample most Conv patch positions / MatMul rows counted per sample (seeded draw; fewer for
+     *                           narrow inputs on many samples: about 96·d vectors per layer are aimed for)
+     * @param maxInputDim        largest input dimension per group that is tuned; wider layers are skipped
+     * @param layers             tuned layers, level by level
+     * @param skipped            layers left at nearest rounding, with the reason
+     */
+    public record LayerwiseTuningSummary(String solver, int samples, int levels, int positionsPerSample,
+                                         int maxInputDim,
+                                         List<TunedLayer> layers, List<SkippedLayer> skipped) {
+    }
+
+    /**
+     * @param inputDim        input vector length per group ({@code Cin/group·kh·kw} for a Conv, K for a MatMul)
+     * @param vectors         input vectors counted into H
+     * @param mseNearest      output MSE with nearest rounding and the MinMax scales
+     * @param mseTuned        output MSE with the tuned levels and scales (never above {@code mseNearest})
+     * @param channelsNearest output channels where nearest rounding was kept because tuning did not beat it
+     * @param channelsRefit   output channels whose scale the least-squares refit changed
+     */
+    public record TunedLayer(String node, String weight, int inputDim, int groups, int channels, long vectors,
+                             double mseNearest, double mseTuned, int channelsNearest, int channelsRefit) {
+    }
+
+    public record SkippedLayer(String node, String weight, String reason) {
     }
 }

@@ -7,6 +7,7 @@ import dev.sparkptq.core.SampleId;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
+import dev.sparkptq.pipeline.LayerwiseTuningTasks;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
 import dev.sparkptq.pipeline.StatisticsJob;
@@ -28,7 +29,8 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
     public static final List<Class<?>> SHIPPED = List.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
-            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT);
+            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT,
+            LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);
 
     @Override
     public void registerClasses(Kryo kryo) {

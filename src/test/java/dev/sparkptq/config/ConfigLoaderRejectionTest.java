@@ -45,7 +45,7 @@ class ConfigLoaderRejectionTest {
                         PARAMS + "activations.range_estimator.max.agregator: unknown key — did you mean 'aggregator'?"),
                 arguments("{\"modle\": {}, \"model\": {\"model\": \"model.onnx\"}, \"engine\": {\"data_source\": "
                         + "\"data\"}}", "modle: unknown key — did you mean 'model'?"),
-                params("\"use_layerwise_tuning\": true", PARAMS + "use_layerwise_tuning: POT option not supported yet"),
+                params("\"use_layerwise_tuning\": \"yes\"", PARAMS + "use_layerwise_tuning: expected true or false"),
                 arguments(ConfigFixture.config("", "\"algorithms\": [{\"name\": \"BiasCorrection\"}]"),
                         "compression.algorithms[0].name: 'BiasCorrection' runs inside DefaultQuantization"),
                 params("\"threshold\": -1", PARAMS + "threshold: must be a positive finite number"),
