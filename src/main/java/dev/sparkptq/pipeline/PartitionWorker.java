@@ -29,10 +29,15 @@ public final class PartitionWorker {
     private PartitionWorker() {
     }
 
-    /** Statistics of one partition (pass 1). The engine comes from the factory's per-JVM cache. */
+    /**
+     * Statistics of one partition (pass 1), with the job's histograms counted in the same pass. The engine comes
+     * from the factory's per-JVM cache.
+     */
     public static StatisticsSet collect(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
-        StatisticsSet stats = StatisticsSet.empty(job.specs());
-        feed(job, refs, factory, stats.tensors(), stats::addBatch);
+        StatisticsSet stats = StatisticsSet.empty(job.specs(), job.histograms());
+        Set<String> wanted = new java.util.TreeSet<>(stats.tensors());
+        wanted.addAll(stats.histograms().tensors());
+        feed(job, refs, factory, wanted, stats::addBatch);
         return stats;
     }
 

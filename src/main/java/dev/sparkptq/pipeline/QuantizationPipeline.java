@@ -159,8 +159,8 @@ public final class QuantizationPipeline {
         log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
                 + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
                 + request.passes() + ")");
-        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), source,
-                params.statBatchSize(), options.threadsPerTask());
+        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(),
+                request.gridHistogramSpecs(), source, params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
         NonFiniteWarning.of(stats).ifPresent(warnings::add);
@@ -180,7 +180,7 @@ public final class QuantizationPipeline {
     private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
                                     List<SampleRef> calib, int partitions) {
         if (request.passes() == 1) {
-            return HistogramSet.empty(List.of());
+            return stats.histograms(); // grid histograms, counted in pass 1 (empty when none)
         }
         List<HistogramSpec> specs = request.histogramSpecs(stats.results());
         log.accept("counting histograms of " + specs.size() + " tensors over " + calib.size() + " samples (pass 2)");
@@ -188,7 +188,7 @@ public final class QuantizationPipeline {
                 pass1.source(), pass1.batchSize(), pass1.threads());
         HistogramSet histograms = backend.histograms(job, calib, partitions);
         histograms.requireComplete();
-        return histograms;
+        return stats.histograms().union(histograms);
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
