@@ -31,9 +31,12 @@ import dev.sparkptq.stats.HistogramSpec;
  * trimming further to the exact extremes would make the last bin narrower than the others, which the methods'
  * equal-width model does not describe, and it gains less than one bin of resolution.
  *
- * <p>The two edge choices give thresholds within about two bins of the coarser histogram of each other (each
- * method's answer is an edge, or an interpolation inside a bin, of its own histogram; on smooth error curves both
- * land next to the same optimum) — tested on seeded data in {@code GridHistogramRangesTest}.
+ * <p>How far the two edge choices' ranges are apart (tested on seeded data in {@code GridHistogramRangesTest}):
+ * {@code mse} and {@code percentile} within two bin widths of the coarser histogram (each answer is an edge, or an
+ * interpolation inside a bin, of its own histogram; on smooth error curves both land next to the same optimum);
+ * {@code kl} within the spread of the two-pass thresholds over {@code bins..2 × bins} bins, plus two bins — KL groups
+ * bins into levels, so its threshold moves with the bin count itself (measured: 13 % on a Gaussian between 2048 and
+ * 3500 fixed bins).
  *
  * <p>Methods ({@link HistogramEstimatorSpec.Method}): {@code mse} ({@link HistogramMse}), {@code kl}
  * ({@link HistogramKl}), {@code percentile} ({@link HistogramPercentile}: of {@code |x|} for symmetric schemes,

@@ -113,11 +113,11 @@ class HistogramPipelineTest {
     void histogramScalesDoNotDependOnThePartitioningAtAll(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 13, 9);
         HistogramRun.inject(t, 3, 9f);
-        for (String method : new String[] {"mse", "kl", "percentile"}) {
+        for (String method : new String[] {"mse", "kl", "percentile", "mse\", \"edges\": \"extremes"}) {
             String estimator = "{ \"preset\": \"histogram\", \"histogram\": { \"method\": \"" + method + "\" } }";
-            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(method + "1"),
+            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(method.hashCode() + "1"),
                     RunOptions.Evaluation.SKIP).report();
-            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(method + "4"),
+            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(method.hashCode() + "4"),
                     RunOptions.Evaluation.SKIP).report();
             assertEquals(one.quantization().tensors(), four.quantization().tensors(), method);
         }
