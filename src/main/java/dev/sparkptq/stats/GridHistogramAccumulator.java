@@ -58,27 +58,35 @@ public final class GridHistogramAccumulator implements HistogramCounter {
     @Override
     public void add(float[] values, int from, int to) {
         boolean magnitudes = domain == HistogramSpec.Domain.MAGNITUDES;
-        int mask = counts.length - 1;
+        // locals, so the JIT keeps them in registers; only the rare widening reloads them
+        long[] c = counts;
+        int mask = c.length - 1;
         double inv = Math.scalb(1.0, -exponent);
         double first = lo;
         double end = hi + 1.0;
+        long skipped = 0;
+        long zero = 0;
         for (int k = from; k < to; k++) {
             float f = values[k];
             if (!(Math.abs(f) <= Float.MAX_VALUE)) {
-                nonFinite++;
+                skipped++;
                 continue;
             }
-            zeros += f == 0 ? 1 : 0;
-            double pos = (magnitudes ? Math.abs(f) : f) * inv; // exact: a power-of-two scale
+            zero += f == 0 ? 1 : 0;
+            double x = magnitudes ? Math.abs(f) : f;
+            double pos = x * inv; // exact: a power-of-two scale
             if (!(pos >= first && pos < end)) {
                 widen(pos);
+                c = counts;
                 inv = Math.scalb(1.0, -exponent);
                 first = lo;
                 end = hi + 1.0;
-                pos = (magnitudes ? Math.abs(f) : f) * inv;
+                pos = x * inv;
             }
-            counts[(int) Math.floor(pos) & mask]++;
+            c[(int) Math.floor(pos) & mask]++;
         }
+        nonFinite += skipped;
+        zeros += zero;
     }
 
     /** Widens the window to hold position {@code pos} (in bins of the current width), coarsening as needed. */
