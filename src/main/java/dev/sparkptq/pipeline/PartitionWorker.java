@@ -41,7 +41,10 @@ public final class PartitionWorker {
         return stats;
     }
 
-    /** Histograms of one partition (pass 2): every element of every sample counted, nothing kept. */
+    /**
+     * Fixed-edge histograms of one partition (pass 2 of {@code edges: extremes}): every element of every sample
+     * counted, nothing kept.
+     */
     public static HistogramSet histograms(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
         HistogramSet histograms = HistogramSet.empty(job.histograms());
         feed(job, refs, factory, histograms.tensors(), histograms::addBatch);

@@ -139,8 +139,8 @@ public final class QuantizationPipeline {
     }
 
     /**
-     * The statistics the plan needs: pass 1 (per-sample statistics), plus pass 2 (histograms) when some activation
-     * range comes from a histogram — or, with {@code --statistics}, an earlier run's, checked against this model
+     * The statistics the plan needs: pass 1 (per-sample statistics and grid histograms), plus pass 2 (fixed-edge
+     * histograms) when some activation range comes from a histogram with {@code edges: extremes} — or, with {@code --statistics}, an earlier run's, checked against this model
      * and this request.
      */
     private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
