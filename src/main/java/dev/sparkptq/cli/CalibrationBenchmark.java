@@ -117,7 +117,10 @@ final class CalibrationBenchmark {
         }
     }
 
-    /** One calibration as a run does it: pass 1, then pass 2 when the estimator is histogram-based. */
+    /**
+     * One calibration as a run does it: the statistics pass (with grid histograms), then pass 2 when the estimator
+     * is histogram-based with {@code edges: extremes}.
+     */
     private static void calibrate(SparkBackend backend, OnnxMl.ModelProto prepared, PtqConfig config,
                                   QuantizationParams params, StatisticsJob pass1, List<SampleRef> refs,
                                   int partitions) {
@@ -186,16 +189,24 @@ final class CalibrationBenchmark {
     static List<Variant> variants(PtqConfig config) {
         QuantizationParams p = config.compression().algorithms().get(0).params();
         TensorQuantSpec a = p.activations();
-        var histogram = new RangeEstimatorSpec(new RangeEstimatorSpec.StatisticSpec(
-                RangeEstimatorSpec.StatType.MIN, RangeEstimatorSpec.Aggregator.MIN, null, null),
-                new RangeEstimatorSpec.StatisticSpec(RangeEstimatorSpec.StatType.MAX, RangeEstimatorSpec.Aggregator.MAX,
-                        null, null), new HistogramEstimatorSpec(HistogramEstimatorSpec.Method.MSE, 2048, 99.999));
+        var histogram = histogramEstimator(HistogramEstimatorSpec.Edges.GRID);
         return List.of(new Variant("default", p, true),
                 new Variant("default_extra_outputs", p, false),
                 new Variant("quantile", withActivationEstimator(p, RangeEstimatorDefaults.of(
                         RangeEstimatorDefaults.TensorRole.ACTIVATIONS, a.granularity(), a.mode(),
                         RangeEstimatorDefaults.EstimatorPreset.QUANTILE)), true),
-                new Variant("histogram_mse", withActivationEstimator(p, histogram), true));
+                new Variant("histogram_mse", withActivationEstimator(p, histogram), true),
+                new Variant("histogram_mse_extremes", withActivationEstimator(p,
+                        histogramEstimator(HistogramEstimatorSpec.Edges.EXTREMES)), true));
+    }
+
+    /** Histogram {@code mse} with 2048 bins: one pass on the grid, or two passes over the extremes. */
+    private static RangeEstimatorSpec histogramEstimator(HistogramEstimatorSpec.Edges edges) {
+        return new RangeEstimatorSpec(new RangeEstimatorSpec.StatisticSpec(
+                RangeEstimatorSpec.StatType.MIN, RangeEstimatorSpec.Aggregator.MIN, null, null),
+                new RangeEstimatorSpec.StatisticSpec(RangeEstimatorSpec.StatType.MAX, RangeEstimatorSpec.Aggregator.MAX,
+                        null, null), new HistogramEstimatorSpec(HistogramEstimatorSpec.Method.MSE, 2048, 99.999,
+                        edges));
     }
 
     static QuantizationParams withActivationEstimator(QuantizationParams p, RangeEstimatorSpec estimator) {

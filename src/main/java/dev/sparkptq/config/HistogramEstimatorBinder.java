@@ -19,10 +19,13 @@ import java.util.Optional;
  */
 final class HistogramEstimatorBinder {
     static final String KEY = "histogram";
-    static final KeySpec KEYS = KeySpec.of("method", "bins", "percentile");
+    static final KeySpec KEYS = KeySpec.of("method", "bins", "percentile", "edges");
 
     private static final Choices<Method> METHODS = Choices.<Method>builder()
             .value("mse", Method.MSE).value("kl", Method.KL).value("percentile", Method.PERCENTILE).build();
+    private static final Choices<HistogramEstimatorSpec.Edges> EDGES = Choices.<HistogramEstimatorSpec.Edges>builder()
+            .value("grid", HistogramEstimatorSpec.Edges.GRID).value("extremes", HistogramEstimatorSpec.Edges.EXTREMES)
+            .build();
 
     /** Pass 1 of a histogram estimator: the exact extremes. */
     static final StatisticSpec EXACT_MIN = new StatisticSpec(StatType.MIN, Aggregator.MIN, null, null);
@@ -37,7 +40,10 @@ final class HistogramEstimatorBinder {
                     + "]", Integer.toString(HistogramEstimatorSpec.DEFAULT_BINS), "histogram bins (kl needs more "
                     + "per level)")
             .key("percentile", "number in (50, 100]", Double.toString(HistogramEstimatorSpec.DEFAULT_PERCENTILE),
-                    "(method percentile) the percentile kept");
+                    "(method percentile) the percentile kept")
+            .key("edges", EDGES, "`grid`", "`grid`: one statistics pass, power-of-two bins anchored at 0 (between "
+                    + "bins + 1 and 2 × bins of them); `extremes`: a second pass with exactly `bins` bins over the "
+                    + "first pass's extremes (twice the inference)");
 
     private HistogramEstimatorBinder() {
     }
@@ -101,7 +107,8 @@ final class HistogramEstimatorBinder {
             h.problem("bins", "method kl needs at least " + needed + " bins (" + HistogramEstimatorSpec.KL_BINS_PER_LEVEL
                     + " per level, " + levels + " levels), got " + bins + "; raise bins or use method mse");
         }
-        return new HistogramEstimatorSpec(method, bins, percentile(h, method));
+        HistogramEstimatorSpec.Edges edges = h.choice("edges", EDGES).orElse(HistogramEstimatorSpec.Edges.GRID);
+        return new HistogramEstimatorSpec(method, bins, percentile(h, method), edges);
     }
 
     private static double percentile(ObjectView h, Method method) {

@@ -4,8 +4,10 @@ import java.io.Serializable;
 
 /**
  * The {@code histogram} block of {@code range_estimator} with {@code "preset": "histogram"}: an activation's range
- * is chosen on a fixed-edge histogram of every activation value (collected in a second statistics pass over the
- * extremes of the first), not from per-sample extremes.
+ * is chosen on a histogram of every activation value, not from per-sample extremes. By default
+ * ({@link Edges#GRID}) the histogram is counted in the same statistics pass as everything else, on power-of-two bins
+ * anchored at 0 that coarsen as the data grow; {@link Edges#EXTREMES} keeps the earlier design, a second pass with
+ * {@code bins} equal bins over the extremes found by the first (twice the inference, same resolution).
  *
  * <p>Rules (checked when the config is bound, before any job runs):
  * <ul>
@@ -25,8 +27,10 @@ import java.io.Serializable;
  * @param method     how the range is chosen on the histogram
  * @param bins       number of equal-width bins
  * @param percentile for {@link Method#PERCENTILE}: the share of values (in %) the range covers
+ * @param edges      how bin edges are chosen (one pass or two)
  */
-public record HistogramEstimatorSpec(Method method, int bins, double percentile) implements Serializable {
+public record HistogramEstimatorSpec(Method method, int bins, double percentile, Edges edges)
+        implements Serializable {
     public static final int MIN_BINS = 128;
     public static final int MAX_BINS = 65536;
     public static final int KL_BINS_PER_LEVEL = 8;
@@ -43,12 +47,29 @@ public record HistogramEstimatorSpec(Method method, int bins, double percentile)
         PERCENTILE
     }
 
+    /** How bin edges are chosen. */
+    public enum Edges {
+        /** One pass: power-of-two bins anchored at 0, between {@code bins + 1} and {@code 2 × bins} of them. */
+        GRID,
+        /** Two passes: the exact extremes first, then exactly {@code bins} equal bins over them. */
+        EXTREMES
+    }
+
+    /** The default edges ({@link Edges#GRID}). */
+    public HistogramEstimatorSpec(Method method, int bins, double percentile) {
+        this(method, bins, percentile, Edges.GRID);
+    }
+
+    public HistogramEstimatorSpec {
+        java.util.Objects.requireNonNull(edges, "edges");
+    }
+
     /** The fewest bins {@code kl} accepts for a scheme with {@code levels} quantization levels. */
     public static long minKlBins(long levels) {
         return KL_BINS_PER_LEVEL * levels;
     }
 
-    /** The defaults: method mse, 2048 bins. */
+    /** The defaults: method mse, 2048 bins, grid edges. */
     public static HistogramEstimatorSpec defaults() {
         return new HistogramEstimatorSpec(Method.MSE, DEFAULT_BINS, DEFAULT_PERCENTILE);
     }

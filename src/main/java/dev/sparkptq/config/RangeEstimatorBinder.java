@@ -37,8 +37,8 @@ final class RangeEstimatorBinder {
     static final ConfigKeys.Section DOCS = ConfigKeys.section(
                     "compression.algorithms[].params.<weights|activations>.range_estimator", KEYS)
             .key("preset", PRESETS, "`default`", "`default`: POT's min/max table; `quantile`: quantile "
-                    + "statistics with `outlier_prob` 1e-4; `histogram` (activations): a second pass picks the "
-                    + "range from histograms")
+                    + "statistics with `outlier_prob` 1e-4; `histogram` (activations): the range is picked on "
+                    + "histograms (counted in the statistics pass unless `histogram.edges` is `extremes`)")
             .key("min", "object", "from the preset", "the min side's statistic (not for symmetric weights)")
             .key("max", "object", "from the preset", "the max side's statistic")
             .key(HistogramEstimatorBinder.KEY, "object", "`method` mse, 2048 bins", "(preset histogram) the "

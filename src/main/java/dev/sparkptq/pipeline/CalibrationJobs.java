@@ -29,12 +29,13 @@ public final class CalibrationJobs {
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, compression);
         StatisticsRequest request = StatisticsRequest.of(plan, graph, compression.inplaceStatistics());
         ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()), stagingDir);
-        return new StatisticsJob(blob, request.outputs(), request.specs(), source, params.statBatchSize(), threads);
+        return new StatisticsJob(blob, request.outputs(), request.specs(), request.gridHistogramSpecs(), source,
+                params.statBatchSize(), threads);
     }
 
     /**
-     * Pass 2 of a histogram-based estimator, given pass 1's job and results; null when {@code params} needs no
-     * histogram.
+     * Pass 2 of a histogram-based estimator with {@code edges: extremes}, given pass 1's job and results; null when
+     * {@code params} needs no second pass (no histogram, or grid histograms counted in pass 1).
      */
     public static StatisticsJob histograms(OnnxMl.ModelProto prepared, QuantizationParams params,
                                            CompressionSection compression, StatisticsJob pass1,

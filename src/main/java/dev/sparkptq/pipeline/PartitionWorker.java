@@ -29,14 +29,22 @@ public final class PartitionWorker {
     private PartitionWorker() {
     }
 
-    /** Statistics of one partition (pass 1). The engine comes from the factory's per-JVM cache. */
+    /**
+     * Statistics of one partition (pass 1), with the job's histograms counted in the same pass. The engine comes
+     * from the factory's per-JVM cache.
+     */
     public static StatisticsSet collect(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
-        StatisticsSet stats = StatisticsSet.empty(job.specs());
-        feed(job, refs, factory, stats.tensors(), stats::addBatch);
+        StatisticsSet stats = StatisticsSet.empty(job.specs(), job.histograms());
+        Set<String> wanted = new java.util.TreeSet<>(stats.tensors());
+        wanted.addAll(stats.histograms().tensors());
+        feed(job, refs, factory, wanted, stats::addBatch);
         return stats;
     }
 
-    /** Histograms of one partition (pass 2): every element of every sample counted, nothing kept. */
+    /**
+     * Fixed-edge histograms of one partition (pass 2 of {@code edges: extremes}): every element of every sample
+     * counted, nothing kept.
+     */
     public static HistogramSet histograms(StatisticsJob job, Iterator<SampleRef> refs, EngineFactory factory) {
         HistogramSet histograms = HistogramSet.empty(job.histograms());
         feed(job, refs, factory, histograms.tensors(), histograms::addBatch);

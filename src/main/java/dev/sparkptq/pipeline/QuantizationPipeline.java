@@ -144,8 +144,8 @@ public final class QuantizationPipeline {
     }
 
     /**
-     * The statistics the plan needs: pass 1 (per-sample statistics), plus pass 2 (histograms) when some activation
-     * range comes from a histogram — or, with {@code --statistics}, an earlier run's, checked against this model
+     * The statistics the plan needs: pass 1 (per-sample statistics and grid histograms), plus pass 2 (fixed-edge
+     * histograms) when some activation range comes from a histogram with {@code edges: extremes} — or, with {@code --statistics}, an earlier run's, checked against this model
      * and this request.
      */
     private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
@@ -164,8 +164,8 @@ public final class QuantizationPipeline {
         log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
                 + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
                 + request.passes() + ")");
-        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(), source,
-                params.statBatchSize(), options.threadsPerTask());
+        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(),
+                request.gridHistogramSpecs(), source, params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
         NonFiniteWarning.of(stats).ifPresent(warnings::add);
@@ -185,7 +185,7 @@ public final class QuantizationPipeline {
     private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
                                     List<SampleRef> calib, int partitions) {
         if (request.passes() == 1) {
-            return HistogramSet.empty(List.of());
+            return stats.histograms(); // grid histograms, counted in pass 1 (empty when none)
         }
         List<HistogramSpec> specs = request.histogramSpecs(stats.results());
         log.accept("counting histograms of " + specs.size() + " tensors over " + calib.size() + " samples (pass 2)");
@@ -193,7 +193,7 @@ public final class QuantizationPipeline {
                 pass1.source(), pass1.batchSize(), pass1.threads());
         HistogramSet histograms = backend.histograms(job, calib, partitions);
         histograms.requireComplete();
-        return histograms;
+        return stats.histograms().union(histograms);
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,

@@ -10,9 +10,11 @@ import java.io.Serializable;
 import java.util.List;
 
 /**
- * Everything a statistics pass needs, as one serializable value (what the Spark layer broadcasts). A pass collects
- * either per-sample statistics ({@code specs}, pass 1) or histograms ({@code histograms}, pass 2, whose edges come
- * from pass 1); the backend method called decides which set is filled.
+ * Everything a statistics pass needs, as one serializable value (what the Spark layer broadcasts). The backend
+ * method called decides what is filled: {@code collect} fills the per-sample statistics ({@code specs}) and counts
+ * {@code histograms} in the same pass (one-pass grid histograms, attached to the {@code StatisticsSet});
+ * {@code histograms} counts only {@code histograms} (the second pass of fixed-edge histograms, whose edges come
+ * from the first).
  *
  * @param model      the FP32 model with the requested tensors exposed as outputs
  * @param outputs    model outputs to fetch (the exposed tensors; graph inputs are read from the sample instead)

@@ -23,9 +23,10 @@ import java.util.TreeSet;
 
 /**
  * All statistics a plan needs, deduplicated and sorted (DESIGN convention 2: algorithms ask for statistics as
- * data; one pass collects them all). Histogram estimators need a second pass, whose bin edges come from the first
- * pass's extremes: {@code histogramPoints} names them, {@link #histogramSpecs} turns pass-1 results into what
- * pass 2 counts. No histogram point, no second pass.
+ * data; one pass collects them all). Histogram estimators with {@code edges: grid} (the default) count their
+ * histograms in that same pass ({@link #gridHistogramSpecs}); those with {@code edges: extremes} need a second pass,
+ * whose bin edges come from the first pass's extremes ({@link #histogramSpecs} turns pass-1 results into what pass
+ * 2 counts). No {@code extremes} histogram point, no second pass.
  *
  * @param specs            every pass-1 statistic, sorted
  * @param tensors          every tensor the pass-1 statistics read, sorted
@@ -160,15 +161,27 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
         return histogramPoints.stream().map(QuantizationPoint::tensor).toList();
     }
 
-    /** How many statistics passes this request takes: 2 when some range comes from a histogram. */
+    /**
+     * How many statistics passes this request takes: 2 when some range comes from a histogram with
+     * {@code edges: extremes}.
+     */
     int passes() {
-        return histogramPoints.isEmpty() ? 1 : 2;
+        return histogramPoints.stream().allMatch(p -> HistogramRanges.onePass(p.spec())) ? 1 : 2;
+    }
+
+    /** The grid histograms counted in the one statistics pass (sorted by tensor; empty when none). */
+    List<HistogramSpec> gridHistogramSpecs() {
+        return histogramPoints.stream().filter(p -> HistogramRanges.onePass(p.spec()))
+                .map(p -> HistogramRanges.gridSpec(p.tensor(), p.spec())).toList();
     }
 
     /** What pass 2 counts, with edges from the pass-1 results (which must be complete). */
     List<HistogramSpec> histogramSpecs(Map<StatisticSpec, StatResult> pass1) {
         List<HistogramSpec> out = new ArrayList<>();
         for (QuantizationPoint p : histogramPoints) {
+            if (HistogramRanges.onePass(p.spec())) {
+                continue; // counted in pass 1
+            }
             out.add(HistogramRanges.histogramSpec(p.tensor(), p.spec(),
                     RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), pass1)));
         }

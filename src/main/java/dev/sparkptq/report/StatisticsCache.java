@@ -43,7 +43,7 @@ public final class StatisticsCache {
     public record Entry(StatisticSpec spec, StatResult result) {
     }
 
-    /** One activation's histogram (pass 2 of a histogram-based estimator). */
+    /** One activation's histogram (of a histogram-based estimator: grid or fixed edges, the same record). */
     public record HistogramEntry(String tensor, Histogram histogram) {
     }
 

@@ -2,8 +2,6 @@ package dev.sparkptq.stats;
 
 import dev.sparkptq.core.InternalException;
 
-import java.io.Serializable;
-
 /**
  * Counts values into fixed bins ({@link HistogramSpec}). Counts are {@code long}s, so merging (adding counts)
  * is exact, associative and commutative, and a fresh accumulator (all zeros) is its identity: any partitioning
@@ -18,7 +16,7 @@ import java.io.Serializable;
  *
  * <p>A plain class with primitive and array fields, so that Kryo and Java serialization both work.
  */
-public final class HistogramAccumulator implements Serializable {
+public final class HistogramAccumulator implements HistogramCounter {
     private static final long serialVersionUID = 1L;
 
     private HistogramSpec.Domain domain;
@@ -37,6 +35,7 @@ public final class HistogramAccumulator implements Serializable {
     }
 
     /** Counts {@code values[from..to)}. */
+    @Override
     public void add(float[] values, int from, int to) {
         boolean magnitudes = domain == HistogramSpec.Domain.MAGNITUDES;
         int bins = counts.length;
@@ -64,9 +63,13 @@ public final class HistogramAccumulator implements Serializable {
         }
     }
 
-    /** Counts every element of {@code values}. */
-    public void add(float[] values) {
-        add(values, 0, values.length);
+    @Override
+    public void merge(HistogramCounter other) {
+        if (!(other instanceof HistogramAccumulator fixed)) {
+            throw new InternalException("cannot merge " + other + " into a fixed-edge histogram " + describe(this)
+                    + "; histograms of different specs were paired");
+        }
+        merge(fixed);
     }
 
     /** Adds {@code other}'s counts; both must have the same domain and edges. */
@@ -84,11 +87,12 @@ public final class HistogramAccumulator implements Serializable {
         zeros += other.zeros;
     }
 
+    @Override
     public Histogram result() {
         return new Histogram(domain, low, high, counts, nonFinite, clamped, zeros);
     }
 
-    /** True when nothing, finite or not, has been counted. */
+    @Override
     public boolean isEmpty() {
         if (nonFinite != 0) {
             return false;

@@ -29,20 +29,22 @@ public final class HistogramSet implements Serializable {
 
     private String[] tensor;
     private HistogramSpec.Domain[] domain;
+    private HistogramSpec.Binning[] binning;
     private double[] low;
     private double[] high;
     private int[] bins;
-    private HistogramAccumulator[] accumulators;
+    private HistogramCounter[] accumulators;
     private long samples;
 
     private HistogramSet(List<HistogramSpec> sorted) {
         int n = sorted.size();
         tensor = new String[n];
         domain = new HistogramSpec.Domain[n];
+        binning = new HistogramSpec.Binning[n];
         low = new double[n];
         high = new double[n];
         bins = new int[n];
-        accumulators = new HistogramAccumulator[n];
+        accumulators = new HistogramCounter[n];
         for (int i = 0; i < n; i++) {
             HistogramSpec s = sorted.get(i);
             if (i > 0 && s.tensor().equals(tensor[i - 1])) {
@@ -51,10 +53,11 @@ public final class HistogramSet implements Serializable {
             }
             tensor[i] = s.tensor();
             domain[i] = s.domain();
+            binning[i] = s.binning();
             low[i] = s.low();
             high[i] = s.high();
             bins[i] = s.bins();
-            accumulators[i] = new HistogramAccumulator(s);
+            accumulators[i] = s.newCounter();
         }
     }
 
@@ -95,7 +98,7 @@ public final class HistogramSet implements Serializable {
     /** Adds {@code other}'s counts (built from the same specs, e.g. on another partition) to this set. */
     public void merge(HistogramSet other) {
         if (!Arrays.equals(tensor, other.tensor) || !Arrays.equals(domain, other.domain)
-                || !Arrays.equals(low, other.low) || !Arrays.equals(high, other.high)
+                || !Arrays.equals(binning, other.binning) || !Arrays.equals(low, other.low) || !Arrays.equals(high, other.high)
                 || !Arrays.equals(bins, other.bins)) {
             throw new InternalException("cannot merge histogram sets built from different specs: " + specs()
                     + " vs " + other.specs());
@@ -104,6 +107,23 @@ public final class HistogramSet implements Serializable {
             accumulators[i].merge(other.accumulators[i]);
         }
         samples += other.samples;
+    }
+
+    /**
+     * A set holding this set's histograms and {@code other}'s (e.g. the one-pass grid histograms and a second
+     * pass's fixed-edge ones), for tensors that appear in only one of them; shares their counters.
+     */
+    public HistogramSet union(HistogramSet other) {
+        List<HistogramSpec> all = new ArrayList<>(specs());
+        all.addAll(other.specs());
+        HistogramSet out = empty(all);
+        for (int i = 0; i < out.tensor.length; i++) {
+            int mine = Arrays.asList(tensor).indexOf(out.tensor[i]);
+            out.accumulators[i] = mine >= 0 ? accumulators[mine]
+                    : other.accumulators[Arrays.asList(other.tensor).indexOf(out.tensor[i])];
+        }
+        out.samples = Math.max(samples, other.samples);
+        return out;
     }
 
     /** Tensor → histogram, sorted by tensor. */
@@ -118,9 +138,14 @@ public final class HistogramSet implements Serializable {
     public List<HistogramSpec> specs() {
         List<HistogramSpec> out = new ArrayList<>();
         for (int i = 0; i < tensor.length; i++) {
-            out.add(new HistogramSpec(tensor[i], domain[i], low[i], high[i], bins[i]));
+            out.add(new HistogramSpec(tensor[i], domain[i], binning[i], low[i], high[i], bins[i]));
         }
         return out;
+    }
+
+    /** Number of histograms. */
+    public int size() {
+        return tensor.length;
     }
 
     /** The histogrammed tensors, sorted. */

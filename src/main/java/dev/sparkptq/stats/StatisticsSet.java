@@ -44,6 +44,8 @@ public final class StatisticsSet implements Serializable {
     /** Skipped NaN/±Inf elements per tensor in {@link #tensorNames}. */
     private long[] nonFiniteElements;
     private long samples;
+    /** Histograms counted in the same pass (one-pass grid histograms); an empty set when none were asked for. */
+    private HistogramSet histograms = HistogramSet.empty(List.of());
 
     private StatisticsSet(List<StatisticSpec> sorted) {
         int n = sorted.size();
@@ -80,10 +82,15 @@ public final class StatisticsSet implements Serializable {
     }
 
     /**
-     * Reduces and accumulates one batch. Every requested tensor must be present and all share the batch size.
-     *
-     * @param outputs activation tensors by name (axis 0 = batch); extra entries are ignored
+     * A set that also counts {@code histograms} in the same pass (the one-pass grid histograms of the histogram
+     * range estimators), merged along with the statistics.
      */
+    public static StatisticsSet empty(Collection<StatisticSpec> specs, Collection<HistogramSpec> histograms) {
+        StatisticsSet set = empty(specs);
+        set.histograms = HistogramSet.empty(histograms);
+        return set;
+    }
+
     /**
      * The output name under which a runtime may deliver {@code tensor} already reduced per sample for a MIN, MAX or
      * ABS_MAX statistic (in-graph reductions, POT's {@code inplace_statistics}). Reducing such a tensor again gives
@@ -95,7 +102,16 @@ public final class StatisticsSet implements Serializable {
         return "sptq_stat__" + stat.name() + "_" + (channelAxis < 0 ? "t" : "c" + channelAxis) + "__" + tensor;
     }
 
+    /**
+     * Reduces and accumulates one batch, and counts it into the histograms. Every requested tensor must be present
+     * and all share the batch size.
+     *
+     * @param outputs activation tensors by name (axis 0 = batch); extra entries are ignored
+     */
     public void addBatch(Map<String, Tensor> outputs) {
+        if (histograms.size() > 0) {
+            histograms.addBatch(outputs);
+        }
         Reduced shared = null;
         long batch = -1;
         for (int i = 0; i < tensor.length; i++) {
@@ -135,7 +151,10 @@ public final class StatisticsSet implements Serializable {
         return n;
     }
 
-    /** Folds {@code other} (built from the same specs, e.g. on another partition) into this set. */
+    /**
+     * Folds {@code other} (built from the same specs, e.g. on another partition) into this set. A set built without
+     * histogram specs (a backend's empty total, {@link #empty(Collection)}) takes {@code other}'s histograms.
+     */
     public void merge(StatisticsSet other) {
         if (!Arrays.equals(tensor, other.tensor) || !Arrays.equals(stat, other.stat)
                 || !Arrays.equals(axis, other.axis) || !Arrays.equals(aggregation, other.aggregation)
@@ -149,7 +168,16 @@ public final class StatisticsSet implements Serializable {
         for (int t = 0; t < nonFiniteElements.length; t++) {
             nonFiniteElements[t] += other.nonFiniteElements[t];
         }
+        if (histograms.size() == 0 && other.histograms.size() > 0) {
+            histograms = HistogramSet.empty(other.histograms.specs()); // an identity built from the statistics alone
+        }
+        histograms.merge(other.histograms);
         samples += other.samples;
+    }
+
+    /** The histograms counted in this pass (empty when none were asked for). */
+    public HistogramSet histograms() {
+        return histograms;
     }
 
     /** The results, sorted by spec. */
@@ -198,6 +226,9 @@ public final class StatisticsSet implements Serializable {
      * channel on at least one sample. Lists every offending tensor in one DataException.
      */
     public void requireComplete() {
+        if (histograms.size() > 0) {
+            histograms.requireComplete();
+        }
         if (tensor.length == 0) {
             return;
         }

@@ -5,6 +5,9 @@
  * aggregation across samples and an optional clipping value. {@link dev.sparkptq.stats.PerSampleReducer} turns one
  * batch of activations into one small vector per sample; a {@link dev.sparkptq.stats.StatAccumulator} folds those
  * vectors; {@link dev.sparkptq.stats.StatisticsSet} does both for every requested statistic of one pipeline step.
+ * Histograms of every element ({@link dev.sparkptq.stats.HistogramSet}) come in two kinds: fixed edges from a
+ * previous pass ({@link dev.sparkptq.stats.HistogramAccumulator}) and a power-of-two grid that needs no previous pass
+ * and rides in the statistics pass ({@link dev.sparkptq.stats.GridHistogramAccumulator}); both merge exactly.
  *
  * <p>Invariants:
  * <ul>

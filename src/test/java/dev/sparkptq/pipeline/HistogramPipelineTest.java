@@ -16,7 +16,7 @@ import static dev.sparkptq.pipeline.HistogramRun.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The two-pass histogram calibration, in process, on the tiny conv-relu-conv model. */
+/** Histogram calibration (one-pass grid and two-pass extremes), in process, on the tiny conv-relu-conv model. */
 class HistogramPipelineTest {
     private static final String MINMAX = "{ \"min\": { \"aggregator\": \"min\" }, \"max\": { \"aggregator\": \"max\" } }";
 
@@ -36,9 +36,27 @@ class HistogramPipelineTest {
     }
 
     @Test
-    void histogramPresetRunsTwoPassesAndReportsThem(@TempDir Path tmp) throws Exception {
+    void histogramPresetRunsOnePassWithGridEdgesByDefault(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 10, 2);
         RunResult res = run(t, HistogramRun.config(t, 2, "performance", "{ \"preset\": \"histogram\" }"),
+                tmp.resolve("out"), RunOptions.Evaluation.RUN);
+        RunReport r = res.report();
+        assertEquals(1, r.calibration().statisticsPasses());
+        assertEquals(2, r.calibration().histogramTensors(), "x (a graph input) and r1 (an exposed output)");
+        assertTrue(!r.timingsMs().containsKey("histograms"), r.timingsMs().toString());
+        RunReport.TensorSummary x = tensor(r, "x");
+        assertEquals("INT8", x.storage());
+        assertTrue(x.scaleMax() <= maxAbs(t.samples) / 127 * (1 + 1e-6), "never wider than the extremes");
+        assertEquals("UINT8", tensor(r, "r1").storage(), "a Relu output stays unsigned");
+        double cosine = r.metrics().quantized().get("cosine_to_fp32");
+        assertTrue(cosine > 0.99, "cosine " + cosine);
+    }
+
+    @Test
+    void extremesEdgesRunTwoPassesAndReportThem(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 10, 2);
+        RunResult res = run(t, HistogramRun.config(t, 2, "performance",
+                "{ \"preset\": \"histogram\", \"histogram\": { \"edges\": \"extremes\" } }"),
                 tmp.resolve("out"), RunOptions.Evaluation.RUN);
         RunReport r = res.report();
         assertEquals(2, r.calibration().statisticsPasses());
@@ -95,11 +113,11 @@ class HistogramPipelineTest {
     void histogramScalesDoNotDependOnThePartitioningAtAll(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 13, 9);
         HistogramRun.inject(t, 3, 9f);
-        for (String method : new String[] {"mse", "kl", "percentile"}) {
+        for (String method : new String[] {"mse", "kl", "percentile", "mse\", \"edges\": \"extremes"}) {
             String estimator = "{ \"preset\": \"histogram\", \"histogram\": { \"method\": \"" + method + "\" } }";
-            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(method + "1"),
+            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(method.hashCode() + "1"),
                     RunOptions.Evaluation.SKIP).report();
-            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(method + "4"),
+            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(method.hashCode() + "4"),
                     RunOptions.Evaluation.SKIP).report();
             assertEquals(one.quantization().tensors(), four.quantization().tensors(), method);
         }
