@@ -7,6 +7,7 @@ import dev.sparkptq.config.SmoothQuantSpec;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.CopiedDimReshapes;
 import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothQuantScales;
 import dev.sparkptq.plan.SmoothingGroup;
@@ -22,7 +23,9 @@ import java.util.function.Consumer;
  * NNCF's SmoothQuant step, run before MinMax on the prepared FP32 model: finds the weighted MatMul/Gemm groups
  * ({@link SmoothQuantGroups}), collects each group activation's per-channel abs-max in one statistics pass over the
  * calibration samples, and returns the smoothed model ({@link SmoothQuantScales}), whose FP32 outputs equal the
- * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it.
+ * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it. It also
+ * pins exported dynamic Reshape shapes ({@link CopiedDimReshapes}), so that ONNX Runtime's reshape fusion is not lost
+ * once quantizers sit next to the attention head split/merge.
  */
 final class SmoothQuant {
     private final StatisticsBackend backend;
@@ -47,15 +50,18 @@ final class SmoothQuant {
             return prepared;
         }
         Map<String, double[]> absMax = absMax(prepared, groups, config, passes);
-        List<GraphEdit> edits = new ArrayList<>();
+        List<double[]> scales = new ArrayList<>();
         for (SmoothingGroup g : groups) {
-            edits.addAll(SmoothQuantScales.edits(g, SmoothQuantScales.scales(g, absMax.get(g.activation()),
-                    spec.matmul())));
+            scales.add(SmoothQuantScales.scales(g, absMax.get(g.activation()), spec.matmul()));
         }
+        List<GraphEdit> edits = new ArrayList<>(SmoothQuantScales.edits(groups, scales));
+        List<GraphEdit> reshapes = CopiedDimReshapes.edits(graph);
+        edits.addAll(reshapes);
         long folded = groups.stream().filter(g -> g.fold() != null).count();
         log.accept("smooth quant (alpha " + spec.matmul() + "): " + groups.size() + " activations of "
                 + groups.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
-                + folded + " folded into their producer, " + (groups.size() - folded) + " by a Mul)");
+                + folded + " folded into constants upstream, " + (groups.size() - folded) + " by a Mul); "
+                + reshapes.size() + " dynamic Reshape shapes made constant");
         return GraphRewriter.apply(prepared, edits);
     }
 

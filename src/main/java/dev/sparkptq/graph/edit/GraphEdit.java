@@ -108,8 +108,9 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
 
     /**
      * Gives input {@code input} of node {@code node} a new initializer holding {@code value}, in place of the
-     * constant it reads (SmoothQuant's scaled weights and folded scales). Other readers of the old constant keep it;
-     * an old initializer is dropped when nothing reads it any more (an unused Constant node is left to ORT).
+     * constant (or computed tensor, e.g. a Reshape's shape) it reads: SmoothQuant's scaled weights and folded scales.
+     * Other readers of the old tensor keep it; when nothing reads it any more, its initializer or the nodes that
+     * computed it (recursively, as long as nothing else reads their outputs) are dropped.
      */
     record ReplaceConstantInput(String node, int input, Tensor value) implements GraphEdit {
         public ReplaceConstantInput {
