@@ -8,6 +8,7 @@ import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.CopiedDimReshapes;
+import dev.sparkptq.plan.KeyBiasDrop;
 import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothQuantScales;
 import dev.sparkptq.plan.SmoothingGroup;
@@ -25,7 +26,8 @@ import java.util.function.Consumer;
  * calibration samples, and returns the smoothed model ({@link SmoothQuantScales}), whose FP32 outputs equal the
  * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it. It also
  * pins exported dynamic Reshape shapes ({@link CopiedDimReshapes}), so that ONNX Runtime's reshape fusion is not lost
- * once quantizers sit next to the attention head split/merge.
+ * once quantizers sit next to the attention head split/merge, and drops attention's key biases ({@link KeyBiasDrop}):
+ * both exact rewrites that leave ONNX Runtime fewer nodes to run.
  */
 final class SmoothQuant {
     private final StatisticsBackend backend;
@@ -57,11 +59,14 @@ final class SmoothQuant {
         List<GraphEdit> edits = new ArrayList<>(SmoothQuantScales.edits(groups, scales));
         List<GraphEdit> reshapes = CopiedDimReshapes.edits(graph);
         edits.addAll(reshapes);
+        List<GraphEdit> keyBiases = KeyBiasDrop.edits(graph);
+        edits.addAll(keyBiases);
         long folded = groups.stream().filter(g -> g.fold() != null).count();
         log.accept("smooth quant (alpha " + spec.matmul() + "): " + groups.size() + " activations of "
                 + groups.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
                 + folded + " folded into constants upstream, " + (groups.size() - folded) + " by a Mul); "
-                + reshapes.size() + " dynamic Reshape shapes made constant");
+                + reshapes.size() + " dynamic Reshape shapes made constant, " + keyBiases.size()
+                + " attention key biases dropped (the softmax cancels them)");
         return GraphRewriter.apply(prepared, edits);
     }
 

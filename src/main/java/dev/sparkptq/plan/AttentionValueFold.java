@@ -103,7 +103,7 @@ final class AttentionValueFold {
      * The last {@code n} entries of a Reshape target shape: a constant, or (as exported with dynamic batch and
      * sequence axes) a Concat whose last {@code n} inputs are one-element constants; else null.
      */
-    private static long[] shapeTail(ModelGraph graph, String shape, int n) {
+    static long[] shapeTail(ModelGraph graph, String shape, int n) {
         Tensor constant = graph.constantValue(shape).orElse(null);
         if (constant != null) {
             long[] v = constant.dtype() == DType.INT64 ? constant.longs() : null;

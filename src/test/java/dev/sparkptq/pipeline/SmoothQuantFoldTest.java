@@ -24,6 +24,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -99,6 +100,16 @@ class SmoothQuantFoldTest {
         Tensor merge = g.constantValue(g.node("merge").orElseThrow().inputs().get(1)).orElseThrow();
         assertArrayEquals(new long[]{0, 0, 8}, merge.longs());
         assertTrue(g.nodes().stream().noneMatch(n -> n.opType().equals("Concat")), "the shape arithmetic is gone");
+    }
+
+    @Test
+    void keyBiasIsDroppedBecauseTheSoftmaxCancelsIt(@TempDir Path tmp) throws Exception {
+        TinyTransformer.write(tmp);
+        ModelGraph g = ModelGraph.of(smooth(tmp, config(tmp, "")));
+        assertTrue(g.node("k_bias").isEmpty(), "the key bias Add is gone");
+        assertEquals("k_mm", g.node("k_split").orElseThrow().inputs().get(0));
+        assertTrue(g.node("q_bias").isPresent() && g.node("v_bias").isPresent(), "query and value biases stay");
+        assertFalse(g.isInitializer("k_b"), "the unused bias initializer is dropped");
     }
 
     static InferenceEngine engine(OnnxMl.ModelProto m) {

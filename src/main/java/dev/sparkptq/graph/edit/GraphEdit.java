@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
 public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata,
-        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput {
+        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput, GraphEdit.BypassNode {
 
     /**
      * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
@@ -116,6 +116,24 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
         public ReplaceConstantInput {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(value, "value");
+            if (input < 0) {
+                throw new IllegalArgumentException("input must be >= 0, got " + input);
+            }
+        }
+    }
+
+    /**
+     * Removes node {@code node}: every reader of its (single) output reads its input {@code input} instead; inputs
+     * nothing reads any more are dropped as in {@link ReplaceConstantInput}. For nodes whose effect is provably nil
+     * where their output goes (e.g. the key bias of attention, which the softmax cancels).
+     *
+     * <pre>
+     *   before:  a ──► N(a, c) ──t──► B          after:  a ──► B        (c dropped when unused)
+     * </pre>
+     */
+    record BypassNode(String node, int input) implements GraphEdit {
+        public BypassNode {
+            Objects.requireNonNull(node, "node");
             if (input < 0) {
                 throw new IllegalArgumentException("input must be >= 0, got " + input);
             }

@@ -52,7 +52,7 @@ final class InputScaling {
      * Drops {@code tensor}'s initializer, or the node computing it, once nothing reads it; a dropped node's own
      * inputs are checked the same way (a replaced Reshape shape leaves a whole Shape → Gather → Concat chain).
      */
-    private static void dropIfUnused(Draft d, String tensor) {
+    static void dropIfUnused(Draft d, String tensor) {
         if (d.isUsed(tensor) || d.isGraphInput(tensor)) {
             return;
         }
@@ -67,6 +67,39 @@ final class InputScaling {
         for (String in : new java.util.LinkedHashSet<>(dead.getInputList())) {
             if (!in.isEmpty()) {
                 dropIfUnused(d, in);
+            }
+        }
+    }
+
+    /** Applies {@link GraphEdit.BypassNode}. */
+    static void bypass(Draft d, GraphEdit.BypassNode edit) {
+        int i = d.nodeIndex(edit.node());
+        OnnxMl.NodeProto n = d.nodes.get(i);
+        if (n.getOutputCount() != 1 || edit.input() >= n.getInputCount()) {
+            throw new InternalException("cannot bypass node '" + edit.node() + "' through input " + edit.input()
+                    + ": it has " + n.getInputCount() + " inputs and " + n.getOutputCount() + " outputs");
+        }
+        String out = n.getOutput(0);
+        if (d.outputs.stream().anyMatch(v -> v.getName().equals(out))) {
+            throw new InternalException("cannot bypass node '" + edit.node() + "': its output is a graph output");
+        }
+        String in = n.getInput(edit.input());
+        d.nodes.remove(i);
+        for (int k = 0; k < d.nodes.size(); k++) {
+            OnnxMl.NodeProto m = d.nodes.get(k);
+            if (m.getInputList().contains(out)) {
+                OnnxMl.NodeProto.Builder b = m.toBuilder();
+                for (int j = 0; j < m.getInputCount(); j++) {
+                    if (m.getInput(j).equals(out)) {
+                        b.setInput(j, in);
+                    }
+                }
+                d.nodes.set(k, b.build());
+            }
+        }
+        for (String other : n.getInputList()) {
+            if (!other.isEmpty() && !other.equals(in)) {
+                dropIfUnused(d, other);
             }
         }
     }
