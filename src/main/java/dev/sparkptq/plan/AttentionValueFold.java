@@ -35,6 +35,32 @@ final class AttentionValueFold {
 
     /** The fold of {@code activation} into its value projection, or null when the pattern does not match. */
     static Fold find(ModelGraph graph, String activation, int channels) {
+        Path p = path(graph, activation, channels);
+        if (p == null) {
+            return null;
+        }
+        List<Target> targets = new java.util.ArrayList<>(List.of(new Target(p.project().name(), 1, p.weight())));
+        if (p.bias() != null) {
+            targets.add(new Target(p.bias().name(), p.biasInput(), p.biasValue()));
+        }
+        return new Fold(targets);
+    }
+
+    /**
+     * The matched path from the value projection to {@code activation}.
+     *
+     * @param mix        the {@code MatMul(P, V)} of the attention probabilities and the values
+     * @param project    the value projection {@code MatMul(x, Wv)}
+     * @param weight     Wv {@code [K, C]}
+     * @param bias       the value bias Add, or null when there is none (e.g. already moved, {@link ValueBiasMove})
+     * @param biasInput  the Add's constant input index (-1 without bias)
+     * @param biasValue  the bias {@code [C]}, or null
+     */
+    record Path(Node mix, Node project, Tensor weight, Node bias, int biasInput, Tensor biasValue) {
+    }
+
+    /** The value path behind {@code activation} (see the class comment), or null. */
+    static Path path(ModelGraph graph, String activation, int channels) {
         Node merge = single(graph, activation, "Reshape", null);
         Node back = merge == null ? null : single(graph, merge.inputs().get(0), "Transpose", merge);
         Node mix = back == null || !headSwap(back) ? null : single(graph, back.inputs().get(0), "MatMul", back);
@@ -43,23 +69,29 @@ final class AttentionValueFold {
         }
         Node forth = single(graph, mix.inputs().get(1), "Transpose", mix);
         Node split = forth == null || !headSwap(forth) ? null : single(graph, forth.inputs().get(0), "Reshape", forth);
-        Node bias = split == null || !splitsInto(graph, split, channels) ? null
-                : single(graph, split.inputs().get(0), "Add", split);
-        if (bias == null) {
+        if (split == null || !splitsInto(graph, split, channels)) {
             return null;
         }
-        int b = graph.isConstant(bias.inputs().get(0)) ? 0 : 1;
-        Tensor bv = vector(graph, bias.inputs().get(b), channels);
-        Node project = single(graph, bias.inputs().get(1 - b), "MatMul", bias);
-        if (bv == null || project == null) {
+        Node bias = single(graph, split.inputs().get(0), "Add", split);
+        Node project = bias == null ? single(graph, split.inputs().get(0), "MatMul", split) : null;
+        int b = -1;
+        Tensor bv = null;
+        if (bias != null) {
+            b = graph.isConstant(bias.inputs().get(0)) ? 0 : 1;
+            bv = vector(graph, bias.inputs().get(b), channels);
+            project = single(graph, bias.inputs().get(1 - b), "MatMul", bias);
+            if (bv == null) {
+                return null;
+            }
+        }
+        if (project == null || !graph.isInitializer(project.inputs().get(1))) {
             return null;
         }
         Tensor wv = graph.constantValue(project.inputs().get(1)).orElse(null);
-        if (wv == null || wv.dtype() != DType.FLOAT || wv.rank() != 2 || wv.dim(1) != channels
-                || !graph.isInitializer(project.inputs().get(1))) {
+        if (wv == null || wv.dtype() != DType.FLOAT || wv.rank() != 2 || wv.dim(1) != channels) {
             return null;
         }
-        return new Fold(List.of(new Target(project.name(), 1, wv), new Target(bias.name(), b, bv)));
+        return new Path(mix, project, wv, bias, b, bv);
     }
 
     /**
