@@ -85,9 +85,10 @@ final class ParamsBinder {
                     + "MatMul/Gemm with a constant weight, input channel j is divided by s_j = max|X_j|^α / "
                     + "max|W_j|^(1−α) (one extra per-channel abs-max pass) and weight row j multiplied by it, so FP32 "
                     + "outputs do not change while activation outliers move into the per-channel weights; MatMuls "
-                    + "reading one activation share s; 1/s is folded into the producer's constant when only they "
-                    + "read it, else a Mul is inserted; a negative alpha switches an op type off (convolution: only "
-                    + "-1)")
+                    + "reading one activation share s; 1/s is folded exactly into constants upstream when only they "
+                    + "read it (a Mul by a constant other than GELU's 0.5, LayerNorm's scale and bias, or for "
+                    + "attention's output projection the value projection's weight columns and bias), else a Mul is "
+                    + "inserted; a negative alpha switches an op type off (convolution: only -1)")
             .key("activation_matmuls", ACTIVATION_MATMULS, "`float` with `model_type: transformer`, else "
                     + "`quantized`", "MatMuls of two activations (attention's Q·Kᵀ and softmax·V): `quantized` puts "
                     + "Q/DQ on both inputs (NNCF); `float` leaves them unquantized (on all-MiniLM-L6-v2 more accurate "

@@ -7,9 +7,12 @@ import dev.sparkptq.config.SmoothQuantSpec;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.CopiedDimReshapes;
+import dev.sparkptq.plan.KeyBiasDrop;
 import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothQuantScales;
 import dev.sparkptq.plan.SmoothingGroup;
+import dev.sparkptq.plan.ValueBiasMove;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticsSet;
 
@@ -22,7 +25,11 @@ import java.util.function.Consumer;
  * NNCF's SmoothQuant step, run before MinMax on the prepared FP32 model: finds the weighted MatMul/Gemm groups
  * ({@link SmoothQuantGroups}), collects each group activation's per-channel abs-max in one statistics pass over the
  * calibration samples, and returns the smoothed model ({@link SmoothQuantScales}), whose FP32 outputs equal the
- * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it.
+ * original's up to float rounding. The rest of the pipeline (plan, MinMax, bias correction) then runs on it. It also
+ * pins exported dynamic Reshape shapes ({@link CopiedDimReshapes}), so that ONNX Runtime's reshape fusion is not lost
+ * once quantizers sit next to the attention head split/merge, drops attention's key biases ({@link KeyBiasDrop}) and
+ * moves its value biases into the output projection's bias ({@link ValueBiasMove}): exact rewrites, made before the
+ * statistics pass, that leave ONNX Runtime fewer nodes to run.
  */
 final class SmoothQuant {
     private final StatisticsBackend backend;
@@ -40,23 +47,32 @@ final class SmoothQuant {
         if (spec == null || spec.matmul() < 0) {
             return prepared;
         }
-        ModelGraph graph = ModelGraph.of(prepared);
-        List<SmoothingGroup> groups = SmoothQuantGroups.find(graph, params.ignored());
+        ModelGraph original = ModelGraph.of(prepared);
+        List<GraphEdit> reshapes = CopiedDimReshapes.edits(original);
+        List<GraphEdit> keyBiases = KeyBiasDrop.edits(original);
+        List<GraphEdit> valueBiases = ValueBiasMove.edits(original);
+        List<GraphEdit> exact = new ArrayList<>(reshapes);
+        exact.addAll(keyBiases);
+        exact.addAll(valueBiases);
+        OnnxMl.ModelProto simplified = exact.isEmpty() ? prepared : GraphRewriter.apply(prepared, exact);
+        List<SmoothingGroup> groups = SmoothQuantGroups.find(ModelGraph.of(simplified), params.ignored());
         if (groups.isEmpty()) {
             log.accept("smooth quant: no MatMul/Gemm with a constant weight to smooth");
             return prepared;
         }
-        Map<String, double[]> absMax = absMax(prepared, groups, config, passes);
-        List<GraphEdit> edits = new ArrayList<>();
+        Map<String, double[]> absMax = absMax(simplified, groups, config, passes);
+        List<double[]> scales = new ArrayList<>();
         for (SmoothingGroup g : groups) {
-            edits.addAll(SmoothQuantScales.edits(g, SmoothQuantScales.scales(g, absMax.get(g.activation()),
-                    spec.matmul())));
+            scales.add(SmoothQuantScales.scales(g, absMax.get(g.activation()), spec.matmul()));
         }
         long folded = groups.stream().filter(g -> g.fold() != null).count();
         log.accept("smooth quant (alpha " + spec.matmul() + "): " + groups.size() + " activations of "
                 + groups.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
-                + folded + " folded into their producer, " + (groups.size() - folded) + " by a Mul)");
-        return GraphRewriter.apply(prepared, edits);
+                + folded + " folded into constants upstream, " + (groups.size() - folded) + " by a Mul); "
+                + reshapes.size() + " dynamic Reshape shapes made constant, " + keyBiases.size()
+                + " attention key biases dropped (the softmax cancels them), " + valueBiases.size() / 2
+                + " value biases moved into the output projection's bias");
+        return GraphRewriter.apply(simplified, SmoothQuantScales.edits(groups, scales));
     }
 
     /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */

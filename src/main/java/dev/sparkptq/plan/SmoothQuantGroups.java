@@ -8,6 +8,7 @@ import dev.sparkptq.graph.Node;
 import dev.sparkptq.graph.Use;
 import dev.sparkptq.plan.SmoothingGroup.Fold;
 import dev.sparkptq.plan.SmoothingGroup.Member;
+import dev.sparkptq.plan.SmoothingGroup.Target;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +24,9 @@ import java.util.Optional;
  *
  * <p>Folding: {@code 1/s} goes into the producer instead of an explicit Mul only when that is exact and changes no
  * other reader — the activation is read by the group's members alone (not a graph output) and comes from a Mul by a
- * scalar or per-channel constant (e.g. GELU's final {@code ·0.5}) or from a LayerNormalization op. Transformers' LayerNorm
- * outputs also feed the residual Add, so they get an explicit Mul.
+ * scalar or per-channel constant (but not GELU's final {@code ·0.5}, which ONNX Runtime's Gelu fusion needs scalar), from
+ * a LayerNormalization op, or from attention's head merge ({@link AttentionValueFold}: into the value projection).
+ * Transformers' LayerNorm outputs also feed the residual Add, so they get an explicit Mul.
  */
 public final class SmoothQuantGroups {
     private SmoothQuantGroups() {
@@ -95,17 +97,17 @@ public final class SmoothQuantGroups {
         return true;
     }
 
-    /** The producer constant that can absorb {@code 1/s} exactly, or null. */
+    /** The upstream constants that can absorb {@code 1/s} exactly, or null. */
     private static Fold fold(ModelGraph graph, String activation, int channels) {
         Node p = graph.producer(activation);
         if (p == null || !p.isDefaultDomain() || p.outputs().size() != 1) {
             return null;
         }
-        if (p.opType().equals("Mul") && p.inputs().size() == 2) {
+        if (p.opType().equals("Mul") && p.inputs().size() == 2 && !isGeluTail(graph, p)) {
             for (int i = 0; i < 2; i++) {
                 Tensor c = perChannelConstant(graph, p.inputs().get(i), channels);
                 if (c != null && !graph.isConstant(p.inputs().get(1 - i))) {
-                    return new Fold(p.name(), i, c, -1, null);
+                    return Fold.of(p.name(), i, c);
                 }
             }
         }
@@ -113,10 +115,31 @@ public final class SmoothQuantGroups {
             Tensor scale = perChannelConstant(graph, p.inputs().get(1), channels);
             Tensor bias = perChannelConstant(graph, p.inputs().get(2), channels);
             if (scale != null && bias != null) {
-                return new Fold(p.name(), 1, scale, 2, bias);
+                return new Fold(List.of(new Target(p.name(), 1, scale), new Target(p.name(), 2, bias)));
             }
         }
-        return null;
+        return p.opType().equals("Reshape") ? AttentionValueFold.find(graph, activation, channels) : null;
+    }
+
+    /**
+     * True for the final {@code ·0.5} of an exported erf-GELU ({@code x·(erf(x/√2)+1)·0.5}): ONNX Runtime fuses
+     * the five nodes (and the bias Add before them) into one Gelu/BiasGelu kernel only while that constant is a
+     * scalar, so folding {@code 1/s} into it would cost more than the Mul it saves.
+     */
+    private static boolean isGeluTail(ModelGraph graph, Node mul) {
+        for (String in : mul.inputs()) {
+            Node m = graph.producer(in);
+            if (m != null && m.opType().equals("Mul")) {
+                for (String x : m.inputs()) {
+                    Node add = graph.producer(x);
+                    if (add != null && add.opType().equals("Add") && add.inputs().stream().map(graph::producer)
+                            .anyMatch(e -> e != null && e.opType().equals("Erf"))) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The constant's value when it is a float scalar or a vector of {@code channels}, else null. */

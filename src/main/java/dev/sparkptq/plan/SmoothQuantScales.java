@@ -2,11 +2,12 @@ package dev.sparkptq.plan;
 
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.edit.GraphEdit;
-import dev.sparkptq.plan.SmoothingGroup.Fold;
 import dev.sparkptq.plan.SmoothingGroup.Member;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * SmoothQuant's arithmetic and the edits it makes (Xiao et al. 2023, as NNCF applies it): per input channel
@@ -42,20 +43,42 @@ public final class SmoothQuantScales {
 
     /** The edits that smooth {@code group} with {@code s}: scaled weights, and 1/s folded or as a Mul. */
     public static List<GraphEdit> edits(SmoothingGroup group, double[] s) {
-        List<GraphEdit> edits = new ArrayList<>();
-        for (Member m : group.members()) {
-            edits.add(new GraphEdit.ReplaceConstantInput(m.node(), m.weightInput(), scaleRows(m, s)));
-        }
-        Fold f = group.fold();
-        if (f == null) {
-            edits.add(new GraphEdit.ScaleInput(group.activation(), group.consumers(), inverse(s, null)));
-        } else {
-            edits.add(new GraphEdit.ReplaceConstantInput(f.node(), f.input(), inverse(s, f.value())));
-            if (f.extraInput() >= 0) {
-                edits.add(new GraphEdit.ReplaceConstantInput(f.node(), f.extraInput(), inverse(s, f.extraValue())));
+        return edits(List.of(group), List.of(s));
+    }
+
+    /**
+     * The edits that smooth every group with its scale vector ({@code scales.get(i)} for {@code groups.get(i)}). One
+     * constant may be touched by two groups — attention's value weight has its rows scaled as a member of the Q/K/V
+     * group and its columns by the fold of the attention-output group — so each constant's changes are multiplied
+     * together first and it is replaced once, in order of first touch.
+     */
+    public static List<GraphEdit> edits(List<SmoothingGroup> groups, List<double[]> scales) {
+        Map<InputKey, Tensor> replaced = new LinkedHashMap<>();
+        List<GraphEdit> muls = new ArrayList<>();
+        for (int i = 0; i < groups.size(); i++) {
+            SmoothingGroup group = groups.get(i);
+            double[] s = scales.get(i);
+            for (Member m : group.members()) {
+                replaced.merge(new InputKey(m.node(), m.weightInput()), scaleRows(m.weight(), m.inputAxis(), s),
+                        (done, fresh) -> scaleRows(done, m.inputAxis(), s));
+            }
+            if (group.fold() == null) {
+                muls.add(new GraphEdit.ScaleInput(group.activation(), group.consumers(), inverse(s, null)));
+                continue;
+            }
+            for (SmoothingGroup.Target t : group.fold().targets()) {
+                replaced.merge(new InputKey(t.node(), t.input()), inverse(s, t.value()),
+                        (done, fresh) -> inverse(s, done));
             }
         }
+        List<GraphEdit> edits = new ArrayList<>();
+        replaced.forEach((k, v) -> edits.add(new GraphEdit.ReplaceConstantInput(k.node(), k.input(), v)));
+        edits.addAll(muls);
         return edits;
+    }
+
+    /** One constant input of one node. */
+    private record InputKey(String node, int input) {
     }
 
     private static double[] weightAbsMax(SmoothingGroup group) {
@@ -71,25 +94,44 @@ public final class SmoothQuantScales {
         return w;
     }
 
-    private static Tensor scaleRows(Member m, double[] s) {
-        float[] v = m.weight().floats();
+    /** {@code w} with every entry of input channel {@code j} (along {@code inputAxis}) multiplied by {@code s_j}. */
+    private static Tensor scaleRows(Tensor w, int inputAxis, double[] s) {
+        float[] v = w.floats();
         float[] out = new float[v.length];
-        int cols = (int) m.weight().dim(1);
+        int cols = (int) w.dim(1);
         for (int i = 0; i < v.length; i++) {
-            int j = m.inputAxis() == 0 ? i / cols : i % cols;
+            int j = inputAxis == 0 ? i / cols : i % cols;
             out[i] = (float) (v[i] * s[j]);
         }
-        return Tensor.ofFloats(m.weight().shape(), out);
+        return Tensor.ofFloats(w.shape(), out);
     }
 
-    /** {@code base_j / s_j} as a vector of the channel count ({@code base} null = 1, or a scalar broadcast). */
+    /**
+     * {@code base / s} along the last axis: {@code base} null = a vector of {@code 1/s_j}; a scalar is broadcast to
+     * the channel count first; a vector or matrix (last axis = channels) keeps its shape.
+     */
     private static Tensor inverse(double[] s, Tensor base) {
-        float[] b = base == null ? null : base.floats();
-        float[] out = new float[s.length];
-        for (int j = 0; j < s.length; j++) {
-            double c = b == null ? 1 : b[b.length == 1 ? 0 : j];
-            out[j] = (float) (c / s[j]);
+        if (base != null && base.rank() > 2) {
+            throw new IllegalArgumentException("a folded constant must be a scalar, vector or matrix, got shape "
+                    + java.util.Arrays.toString(base.shape()));
         }
-        return Tensor.ofFloats(new long[]{s.length}, out);
+        if (base == null || base.numel() == 1) {
+            double c = base == null ? 1 : base.floats()[0];
+            float[] out = new float[s.length];
+            for (int j = 0; j < s.length; j++) {
+                out[j] = (float) (c / s[j]);
+            }
+            return Tensor.ofFloats(new long[]{s.length}, out);
+        }
+        float[] b = base.floats();
+        if (base.dim(base.rank() - 1) != s.length) {
+            throw new IllegalArgumentException("a folded constant's last axis must have the " + s.length
+                    + " channels, got shape " + java.util.Arrays.toString(base.shape()));
+        }
+        float[] out = new float[b.length];
+        for (int i = 0; i < b.length; i++) {
+            out[i] = (float) (b[i] / s[i % s.length]);
+        }
+        return Tensor.ofFloats(base.shape(), out);
     }
 }

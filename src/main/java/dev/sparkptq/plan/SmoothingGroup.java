@@ -12,12 +12,12 @@ import java.util.Objects;
 /**
  * One activation and the weighted MatMul/Gemm ops that read it, smoothed with one shared scale vector {@code s}
  * (SmoothQuant): every member's weight rows are multiplied by {@code s}, and the activation is divided by it once
- * for all of them — folded into its producer's constant when that is exact ({@code fold}), else by an explicit Mul.
+ * for all of them — folded into constants upstream when that is exact ({@code fold}), else by an explicit Mul.
  *
  * @param activation the activation tensor (input 0 of every member)
  * @param channels   the input-channel count K shared by every member's weight
  * @param members    the weighted ops, in topological order
- * @param fold       the producer constant that absorbs {@code 1/s}, or null for an explicit Mul
+ * @param fold       the constants that absorb {@code 1/s}, or null for an explicit Mul
  */
 public record SmoothingGroup(String activation, int channels, List<Member> members, Fold fold) {
     public SmoothingGroup {
@@ -41,11 +41,38 @@ public record SmoothingGroup(String activation, int channels, List<Member> membe
     }
 
     /**
-     * The constant input {@code input} of producer node {@code node} (value {@code value}) that {@code 1/s} is
-     * multiplied into (a Mul by a constant, or LayerNormalization's scale and bias — then {@code extraInput} is the
-     * bias input with value {@code extraValue}, else -1 and null).
+     * Where {@code 1/s} goes instead of an explicit Mul: constants upstream of the activation whose last axis runs
+     * over its channels, each multiplied by {@code 1/s} along that axis (a scalar is first broadcast to the channel
+     * count). Exact because the path from each constant to the activation is linear per channel: a Mul by a
+     * constant, LayerNormalization's scale and bias, or attention's value projection (weight columns and bias, see
+     * {@link AttentionValueFold}).
+     *
+     * @param targets the constants, at least one
      */
-    public record Fold(String node, int input, Tensor value, int extraInput, Tensor extraValue) {
+    public record Fold(List<Target> targets) {
+        public Fold {
+            targets = List.copyOf(targets);
+            if (targets.isEmpty()) {
+                throw new IllegalArgumentException("a fold needs at least one target constant");
+            }
+        }
+
+        /** The fold of one constant input. */
+        public static Fold of(String node, int input, Tensor value) {
+            return new Fold(List.of(new Target(node, input, value)));
+        }
+
+        /** The producer node of the first target (for logs). */
+        public String node() {
+            return targets.get(0).node();
+        }
+    }
+
+    /**
+     * One constant that absorbs {@code 1/s}: input {@code input} of node {@code node}, whose current value is
+     * {@code value} (a scalar, a vector of the channel count, or a matrix whose last axis is the channel axis).
+     */
+    public record Target(String node, int input, Tensor value) {
     }
 
     /**

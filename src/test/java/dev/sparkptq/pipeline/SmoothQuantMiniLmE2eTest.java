@@ -46,6 +46,14 @@ class SmoothQuantMiniLmE2eTest {
                 .apply(prepared, config, params, SmoothQuantTest.passes(config, params, prepared, tmp));
         long muls = ModelGraph.of(smoothed).nodes().stream().filter(n -> n.name().contains("SmoothMul")).count();
         assertTrue(muls > 0 && muls <= 25, "smoothing Muls: " + muls);
+        ModelGraph smoothedGraph = ModelGraph.of(smoothed);
+        List<String> outputProjections = smoothedGraph.nodes().stream()
+                .filter(n -> n.name().endsWith("attention/output/dense/MatMul")).map(n -> n.inputs().get(0)).toList();
+        assertEquals(6, outputProjections.size());
+        assertTrue(outputProjections.stream().noneMatch(t -> t.contains("smoothed")),
+                "the 6 attention-output groups fold into the value projections: " + outputProjections);
+        assertTrue(smoothedGraph.nodes().stream().noneMatch(n -> n.opType().equals("Concat")),
+                "the head split/merge shapes are constants");
 
         ModelGraph graph = ModelGraph.of(prepared);
         DataSource eval = DataSources.create(config.engine().reader(), config.engine().evalDataSource(),

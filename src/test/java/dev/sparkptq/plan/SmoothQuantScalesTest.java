@@ -59,6 +59,30 @@ class SmoothQuantScalesTest {
     }
 
     @Test
+    void aWeightSmoothedAsMemberAndAsFoldTargetIsReplacedOnceWithBothScalings() {
+        // group x: W's rows (3 input channels) times s; group c: W's columns (2 output channels) divided by t
+        SmoothingGroup rows = group(new Member("mm", 1, W, 0));
+        Tensor other = Tensor.ofFloats(new long[]{2, 2}, new float[]{1, 1, 1, 1});
+        SmoothingGroup cols = new SmoothingGroup("c", 2, List.of(new Member("next", 1, other, 0)),
+                new SmoothingGroup.Fold(List.of(new SmoothingGroup.Target("mm", 1, W),
+                        new SmoothingGroup.Target("bias", 0, Tensor.ofFloats(new long[]{2}, new float[]{3, 5})))));
+        List<GraphEdit> edits = SmoothQuantScales.edits(List.of(rows, cols),
+                List.of(new double[]{2, 4, 0.5}, new double[]{0.5, 4}));
+        List<GraphEdit.ReplaceConstantInput> replaced = edits.stream()
+                .filter(e -> e instanceof GraphEdit.ReplaceConstantInput).map(e -> (GraphEdit.ReplaceConstantInput) e)
+                .toList();
+        List<GraphEdit.ReplaceConstantInput> w = replaced.stream().filter(e -> e.node().equals("mm")).toList();
+        assertEquals(1, w.size(), "one replacement of mm's weight: " + edits);
+        // W = [[0.5, -0.25], [1, -2], [0, 0]]: row j · s_j, column c / t_c
+        assertArrayEquals(new float[]{2, -0.125f, 8, -2, 0, 0}, w.get(0).value().floats());
+        float[] bias = replaced.stream().filter(e -> e.node().equals("bias")).findFirst().orElseThrow().value()
+                .floats();
+        assertArrayEquals(new float[]{6, 1.25f}, bias);
+        assertEquals(3, replaced.size(), "mm's weight, the bias and next's weight");
+        assertEquals(4, edits.size(), "plus one Mul, for x (no fold)");
+    }
+
+    @Test
     void absMaxOfTheWrongLengthIsAnError() {
         assertThrows(IllegalArgumentException.class,
                 () -> SmoothQuantScales.scales(group(new Member("mm", 1, W, 0)), new double[]{1, 2}, 0.5));

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
 public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata,
-        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput {
+        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput, GraphEdit.BypassNode {
 
     /**
      * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
@@ -108,13 +108,32 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
 
     /**
      * Gives input {@code input} of node {@code node} a new initializer holding {@code value}, in place of the
-     * constant it reads (SmoothQuant's scaled weights and folded scales). Other readers of the old constant keep it;
-     * an old initializer is dropped when nothing reads it any more (an unused Constant node is left to ORT).
+     * constant (or computed tensor, e.g. a Reshape's shape) it reads: SmoothQuant's scaled weights and folded scales.
+     * Other readers of the old tensor keep it; when nothing reads it any more, its initializer or the nodes that
+     * computed it (recursively, as long as nothing else reads their outputs) are dropped.
      */
     record ReplaceConstantInput(String node, int input, Tensor value) implements GraphEdit {
         public ReplaceConstantInput {
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(value, "value");
+            if (input < 0) {
+                throw new IllegalArgumentException("input must be >= 0, got " + input);
+            }
+        }
+    }
+
+    /**
+     * Removes node {@code node}: every reader of its (single) output reads its input {@code input} instead; inputs
+     * nothing reads any more are dropped as in {@link ReplaceConstantInput}. For nodes whose effect is provably nil
+     * where their output goes (e.g. the key bias of attention, which the softmax cancels).
+     *
+     * <pre>
+     *   before:  a ──► N(a, c) ──t──► B          after:  a ──► B        (c dropped when unused)
+     * </pre>
+     */
+    record BypassNode(String node, int input) implements GraphEdit {
+        public BypassNode {
+            Objects.requireNonNull(node, "node");
             if (input < 0) {
                 throw new IllegalArgumentException("input must be >= 0, got " + input);
             }

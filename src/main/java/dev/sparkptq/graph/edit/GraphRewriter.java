@@ -33,6 +33,8 @@ public final class GraphRewriter {
                 InputScaling.scale(draft, si);
             } else if (edit instanceof GraphEdit.ReplaceConstantInput rc) {
                 InputScaling.replaceConstant(draft, rc);
+            } else if (edit instanceof GraphEdit.BypassNode b) {
+                InputScaling.bypass(draft, b);
             } else if (edit instanceof GraphEdit.SetMetadata m) {
                 draft.setMetadata(m.key(), m.value());
             } else {

@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Applies {@link GraphEdit.ScaleInput} and {@link GraphEdit.ReplaceConstantInput} to a {@link Draft}: the two edits
  * SmoothQuant needs (an explicit per-channel Mul on an activation, and new values for the weights and the producer
- * constants it folds scales into).
+ * constants it folds scales into, or for a Reshape's computed shape).
  */
 final class InputScaling {
     private InputScaling() {
@@ -45,8 +45,62 @@ final class InputScaling {
         String name = d.fresh(old + "_smoothed");
         d.addInitializer(TensorProtos.fromTensor(name, edit.value()));
         d.nodes.set(i, n.toBuilder().setInput(edit.input(), name).build());
-        if (d.initializers.containsKey(old) && !d.isUsed(old) && !d.isGraphInput(old)) {
-            d.initializers.remove(old);
+        dropIfUnused(d, old);
+    }
+
+    /**
+     * Drops {@code tensor}'s initializer, or the node computing it, once nothing reads it; a dropped node's own
+     * inputs are checked the same way (a replaced Reshape shape leaves a whole Shape → Gather → Concat chain).
+     */
+    static void dropIfUnused(Draft d, String tensor) {
+        if (d.isUsed(tensor) || d.isGraphInput(tensor)) {
+            return;
+        }
+        if (d.initializers.remove(tensor) != null) {
+            return;
+        }
+        int p = d.producerIndex(tensor);
+        if (p < 0 || d.nodes.get(p).getOutputList().stream().anyMatch(o -> !o.isEmpty() && d.isUsed(o))) {
+            return;
+        }
+        OnnxMl.NodeProto dead = d.nodes.remove(p);
+        for (String in : new java.util.LinkedHashSet<>(dead.getInputList())) {
+            if (!in.isEmpty()) {
+                dropIfUnused(d, in);
+            }
+        }
+    }
+
+    /** Applies {@link GraphEdit.BypassNode}. */
+    static void bypass(Draft d, GraphEdit.BypassNode edit) {
+        int i = d.nodeIndex(edit.node());
+        OnnxMl.NodeProto n = d.nodes.get(i);
+        if (n.getOutputCount() != 1 || edit.input() >= n.getInputCount()) {
+            throw new InternalException("cannot bypass node '" + edit.node() + "' through input " + edit.input()
+                    + ": it has " + n.getInputCount() + " inputs and " + n.getOutputCount() + " outputs");
+        }
+        String out = n.getOutput(0);
+        if (d.outputs.stream().anyMatch(v -> v.getName().equals(out))) {
+            throw new InternalException("cannot bypass node '" + edit.node() + "': its output is a graph output");
+        }
+        String in = n.getInput(edit.input());
+        d.nodes.remove(i);
+        for (int k = 0; k < d.nodes.size(); k++) {
+            OnnxMl.NodeProto m = d.nodes.get(k);
+            if (m.getInputList().contains(out)) {
+                OnnxMl.NodeProto.Builder b = m.toBuilder();
+                for (int j = 0; j < m.getInputCount(); j++) {
+                    if (m.getInput(j).equals(out)) {
+                        b.setInput(j, in);
+                    }
+                }
+                d.nodes.set(k, b.build());
+            }
+        }
+        for (String other : n.getInputList()) {
+            if (!other.isEmpty() && !other.equals(in)) {
+                dropIfUnused(d, other);
+            }
         }
     }
 
