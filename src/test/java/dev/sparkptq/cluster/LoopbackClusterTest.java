@@ -114,31 +114,32 @@ class LoopbackClusterTest {
         Path shared = Path.of(System.getProperty("sparkptq.shared.dir", "../shared")).toAbsolutePath().normalize();
         assertTrue(hasAppJar(project.resolve("target")), "no target/spark-ptq-*-spark-app.jar; mvn -B verify -Pcluster");
         MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
-        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 4));
+        // 16 partitions: the statistics stage runs 16 short tasks, so the killer reliably finds one running (with 4 the
+        // whole stage can finish in a fraction of a second, before any kill lands)
+        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 16));
         String master = "spark://127.0.0.1:" + freePort();
         Path state = tmp.resolve("cluster-state");
         Path clusterOut = tmp.resolve("cluster");
-        List<Long> killed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RankingExecutorLossTest.Killer killer = new RankingExecutorLossTest.Killer(state, List.of("statistics"));
         ScriptRun run;
         try (JvmWatcher jvms = new JvmWatcher(state)) {
-            run = script(project, state, line -> {
-                if (killed.isEmpty() && line.contains("collecting statistics")) {
-                    killed.add(0L);
-                    CompletableFuture.runAsync(() -> killed.set(0, killOneExecutor(state)));
-                }
-            }, "run", "--workers", Integer.toString(WORKERS), "--port", master.substring(master.lastIndexOf(':') + 1),
-                    "--", "quantize", "-c", config.toString(), "--output-dir", clusterOut.toString(), "--master",
-                    master);
-            System.out.println("executor JVMs seen: " + jvms.seen(Role.EXECUTOR) + " (killed pid " + killed + ")");
+            run = script(project, state, killer::onLine, "run", "--workers", Integer.toString(WORKERS), "--port",
+                    master.substring(master.lastIndexOf(':') + 1), "--", "quantize", "-c", config.toString(),
+                    "--output-dir", clusterOut.toString(), "--master", master, "--stream-output");
+            System.out.println("executor JVMs seen: " + jvms.seen(Role.EXECUTOR) + " (killed " + killer + ")");
         }
         assertEquals(0, run.code(), "the run with a killed executor failed; its output:\n" + run.output());
-        assertTrue(!killed.isEmpty() && killed.get(0) > 0, "an executor was found and killed during statistics");
+        int stage = killer.stage("statistics");
+        assertTrue(stage >= 0, "no 'statistics' job started; output:\n" + run.output());
+        assertTrue(killer.killed("statistics") > 0, "an executor running a statistics task (stage " + stage
+                + ") was found and killed");
         List<String> evidence = logLines(state, "137");
         evidence.forEach(l -> System.out.println("executor loss in the cluster logs: " + l));
         assertTrue(!evidence.isEmpty(), "the master/worker logs record the killed executor (exit code 137)");
         List<String> lost = run.output().lines().filter(l -> l.contains("Lost task")).toList();
         lost.forEach(l -> System.out.println("driver: " + l));
-        assertTrue(!lost.isEmpty(), "a task was lost with the executor and re-run");
+        assertTrue(lost.stream().anyMatch(l -> l.contains(" in stage " + stage + ".")),
+                "a statistics task (stage " + stage + ") was lost with the executor and re-run; lost: " + lost);
 
         Path localOut = tmp.resolve("local");
         assertEquals(0, Main.run(List.of("quantize", "-c", config.toString(), "--output-dir", localOut.toString(),
@@ -163,38 +164,6 @@ class LoopbackClusterTest {
             }
         }
         return found;
-    }
-
-    /**
-     * Waits until some executor logs "Running task" (its stderr in the worker's work dir, app-ID/EXEC-ID/stderr),
-     * then SIGKILLs that executor's JVM, so a task is lost mid-flight; returns its pid (-1 when none was found).
-     */
-    private static long killOneExecutor(Path state) {
-        String marker = state.toString() + "/";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.walk(state.resolve("work"))) {
-                for (Path f : files.filter(f -> f.getFileName().toString().equals("stderr")).toList()) {
-                    if (Files.readString(f, StandardCharsets.ISO_8859_1).contains("Running task")) {
-                        String id = f.getParent().getFileName().toString();
-                        var executor = ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-                                .filter(c -> c.contains(marker) && c.contains("CoarseGrainedExecutorBackend")
-                                        && c.contains("--executor-id " + id + " ")).isPresent()).findFirst();
-                        if (executor.isPresent()) {
-                            executor.get().destroyForcibly(); // SIGKILL
-                            return executor.get().pid();
-                        }
-                    }
-                }
-                Thread.sleep(20);
-            } catch (IOException | java.io.UncheckedIOException e) {
-                // the work dir is being created: try again
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return -1;
-            }
-        }
-        return -1;
     }
 
     /** Each worker's work dir holds the one application with one executor (the standalone layout app-ID/EXEC-ID). */
