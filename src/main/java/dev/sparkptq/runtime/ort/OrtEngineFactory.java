@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Past {@link #capacity()} sessions the least recently opened one without a run in flight is parked (its native
  * session freed; a task still holding it is served by a fresh session, see {@link OrtInferenceEngine}). The bound is
  * {@value #CAPACITY_PROPERTY} when set (e.g. through {@code spark.executor.extraJavaOptions}), otherwise
- * {@code max(8, 2 × cores + 2)} — enough for the FP32 reference plus one candidate per concurrent task.
+ * {@code max(16, 2 × cores + 2)} — enough for the FP32 reference plus one candidate per concurrent task, and for
+ * the dozen models {@code benchmark calibration} cycles through (a bound of 8 made it re-create sessions every round).
  */
 public final class OrtEngineFactory implements EngineFactory {
     private static final long serialVersionUID = 1L;
@@ -71,7 +72,7 @@ public final class OrtEngineFactory implements EngineFactory {
         if (configured != null && configured > 0) {
             return configured;
         }
-        return Math.max(8, 2 * Runtime.getRuntime().availableProcessors() + 2);
+        return Math.max(16, 2 * Runtime.getRuntime().availableProcessors() + 2);
     }
 
     /** For tests: a bound below the default; 0 restores the default. */

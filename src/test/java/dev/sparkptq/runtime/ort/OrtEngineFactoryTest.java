@@ -256,7 +256,7 @@ class OrtEngineFactoryTest {
 
     @Test
     void theDefaultBoundLeavesRoomForOneCandidatePerCoreAndTheReference() {
-        assertTrue(OrtEngineFactory.capacity() >= 8);
+        assertTrue(OrtEngineFactory.capacity() >= 16);
         assertTrue(OrtEngineFactory.capacity() >= 2 * Runtime.getRuntime().availableProcessors() + 2);
     }
 }
