@@ -97,6 +97,13 @@ class BadInputCatalogueTest {
         expect("cli-statistics-other-model", 2, "another model", quantize(config(t, good), "--model",
                 t.dir.resolve("other.onnx").toString(), "--statistics", firstRun.resolve("statistics.json")
                         .toString()));
+        expect("cli-resume-not-accuracy-aware", 2, "AccuracyAwareQuantization", "quantize", "-c",
+                config(t, good).toString(), "--resume", firstRun.toString(), "--master", "local[1]");
+        Path noCheckpoint = Files.createDirectories(tmp.resolve("no-checkpoint"));
+        expect("cli-resume-no-checkpoint", 2, "no aaq-checkpoint.json", "quantize", "-c", config(t,
+                good.replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\"")).toString(), "--resume",
+                noCheckpoint.toString(), "--master", "local[1]");
+        assertFalse(Files.exists(noCheckpoint.resolve("model.onnx")), "cli-resume-no-checkpoint: nothing written");
         // configuration
         expect("config-missing-file", 2, "does not exist", "quantize", "-c", tmp.resolve("nope.json").toString());
         expect("config-malformed-json", 2, "config", quantize(config(t, "{ \"model\": ")));
