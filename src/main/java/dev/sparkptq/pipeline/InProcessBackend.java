@@ -20,7 +20,7 @@ public final class InProcessBackend implements StatisticsBackend {
 
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        StatisticsSet total = StatisticsSet.empty(job.specs());
+        StatisticsSet total = StatisticsSet.empty(job.specs(), job.histograms());
         inSliceOrder(refs, partitions, slice -> PartitionWorker.collect(job, slice, engines)).forEach(total::merge);
         return total;
     }

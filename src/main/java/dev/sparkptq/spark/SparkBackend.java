@@ -39,7 +39,7 @@ public final class SparkBackend implements StatisticsBackend {
 
     @Override
     public StatisticsSet collect(StatisticsJob job, List<SampleRef> refs, int partitions) {
-        StatisticsSet total = StatisticsSet.empty(job.specs());
+        StatisticsSet total = StatisticsSet.empty(job.specs(), job.histograms());
         this.<StatisticsSet>run(Work.STATISTICS, job, job.source(), refs, partitions).forEach(total::merge);
         return total;
     }

@@ -152,8 +152,8 @@ public final class StatisticsSet implements Serializable {
     }
 
     /**
-     * Folds {@code other} (built from the same specs, e.g. on another partition) into this set. A set built without
-     * histogram specs (a backend's empty total, {@link #empty(Collection)}) takes {@code other}'s histograms.
+     * Folds {@code other} (built from the same statistics and histogram specs, e.g. on another partition) into this
+     * set.
      */
     public void merge(StatisticsSet other) {
         if (!Arrays.equals(tensor, other.tensor) || !Arrays.equals(stat, other.stat)
@@ -167,9 +167,6 @@ public final class StatisticsSet implements Serializable {
         }
         for (int t = 0; t < nonFiniteElements.length; t++) {
             nonFiniteElements[t] += other.nonFiniteElements[t];
-        }
-        if (histograms.size() == 0 && other.histograms.size() > 0) {
-            histograms = HistogramSet.empty(other.histograms.specs()); // an identity built from the statistics alone
         }
         histograms.merge(other.histograms);
         samples += other.samples;

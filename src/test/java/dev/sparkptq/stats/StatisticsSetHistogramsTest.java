@@ -68,7 +68,7 @@ class StatisticsSetHistogramsTest {
     void fourPartitionsMergedIntoABackendsEmptyTotalEqualOnePass() {
         List<Map<String, Tensor>> data = batches(2, 8);
         StatisticsSet whole = filled(data);
-        StatisticsSet total = StatisticsSet.empty(STATS); // what a backend starts from: statistics specs only
+        StatisticsSet total = StatisticsSet.empty(STATS, GRIDS); // what a backend starts from: the job's specs
         for (int p = 0; p < 4; p++) {
             total.merge(filled(data.subList(2 * p, 2 * p + 2)));
         }
