@@ -5,10 +5,8 @@ import dev.sparkptq.config.CompressionSection;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.graph.ModelGraph;
-import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPlanner;
-import dev.sparkptq.runtime.ModelBlob;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -28,9 +26,7 @@ public final class CalibrationJobs {
         ModelGraph graph = ModelGraph.of(prepared);
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, compression);
         StatisticsRequest request = StatisticsRequest.of(plan, graph, compression.inplaceStatistics());
-        ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()), stagingDir);
-        return new StatisticsJob(blob, request.outputs(), request.specs(), request.gridHistogramSpecs(), source,
-                params.statBatchSize(), threads);
+        return request.pass1(prepared, stagingDir, source, params.statBatchSize(), threads);
     }
 
     /**
@@ -44,11 +40,7 @@ public final class CalibrationJobs {
         ModelGraph graph = ModelGraph.of(prepared);
         StatisticsRequest request = StatisticsRequest.of(QuantizationPlanner.plan(graph, params, compression), graph,
                 compression.inplaceStatistics());
-        if (request.passes() == 1) {
-            return null;
-        }
-        return new StatisticsJob(pass1.model(), request.histogramOutputs(), List.of(),
-                request.histogramSpecs(pass1Results), pass1.source(), pass1.batchSize(), pass1.threads());
+        return request.passes() == 1 ? null : request.pass2(pass1, pass1Results);
     }
 
     /**

@@ -19,7 +19,6 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
-import dev.sparkptq.stats.HistogramSpec;
 import dev.sparkptq.stats.StatisticsSet;
 
 import ai.onnx.proto.OnnxMl;
@@ -159,13 +158,11 @@ public final class QuantizationPipeline {
             clock.lap("statistics");
             return reused;
         }
-        ModelBlob statsBlob = Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
-                options.workDir().resolve("stats"));
         log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
                 + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
                 + request.passes() + ")");
-        StatisticsJob job = new StatisticsJob(statsBlob, request.outputs(), request.specs(),
-                request.gridHistogramSpecs(), source, params.statBatchSize(), options.threadsPerTask());
+        StatisticsJob job = request.pass1(prepared, options.workDir().resolve("stats"), source,
+                params.statBatchSize(), options.threadsPerTask());
         StatisticsSet stats = backend.collect(job, calib, partitions);
         stats.requireComplete();
         NonFiniteWarning.of(stats).ifPresent(warnings::add);
@@ -179,18 +176,18 @@ public final class QuantizationPipeline {
     }
 
     /**
-     * Pass 2, only when some activation's range comes from a histogram: the same samples, partitions and exposed
-     * model as pass 1, counting every element into bins fixed by pass 1's extremes.
+     * The histograms: pass 1's grid histograms, plus pass 2 when some activation's range comes from a histogram with
+     * {@code edges: extremes} — the same samples, partitions and exposed model as pass 1, counting every element into
+     * bins fixed by pass 1's extremes.
      */
     private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
                                     List<SampleRef> calib, int partitions) {
         if (request.passes() == 1) {
             return stats.histograms(); // grid histograms, counted in pass 1 (empty when none)
         }
-        List<HistogramSpec> specs = request.histogramSpecs(stats.results());
-        log.accept("counting histograms of " + specs.size() + " tensors over " + calib.size() + " samples (pass 2)");
-        StatisticsJob job = new StatisticsJob(pass1.model(), request.histogramOutputs(), List.of(), specs,
-                pass1.source(), pass1.batchSize(), pass1.threads());
+        StatisticsJob job = request.pass2(pass1, stats.results());
+        log.accept("counting histograms of " + job.histograms().size() + " tensors over " + calib.size()
+                + " samples (pass 2)");
         HistogramSet histograms = backend.histograms(job, calib, partitions);
         histograms.requireComplete();
         return stats.histograms().union(histograms);

@@ -1,18 +1,23 @@
 package dev.sparkptq.pipeline;
 
+import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.RangeEstimators;
+import dev.sparkptq.data.DataSource;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit.AddOutput;
 import dev.sparkptq.graph.edit.GraphEdit.AddReduction;
 import dev.sparkptq.stats.StatisticsSet;
 import dev.sparkptq.graph.edit.GraphEdit;
+import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSpec;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -186,5 +191,20 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
                     RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), pass1)));
         }
         return out;
+    }
+
+    /**
+     * Pass 1 as a job: {@code prepared} with this request's outputs exposed (staged under {@code stagingDir}), its
+     * statistics and grid histograms, over {@code source}.
+     */
+    StatisticsJob pass1(OnnxMl.ModelProto prepared, Path stagingDir, DataSource source, int batchSize, int threads) {
+        ModelBlob blob = Blobs.of(GraphRewriter.apply(prepared, exposeEdits()), stagingDir);
+        return new StatisticsJob(blob, outputs(), specs(), gridHistogramSpecs(), source, batchSize, threads);
+    }
+
+    /** Pass 2 as a job: pass 1's model, samples and sizing, counting {@link #histogramSpecs} of its results. */
+    StatisticsJob pass2(StatisticsJob pass1, Map<StatisticSpec, StatResult> pass1Results) {
+        return new StatisticsJob(pass1.model(), histogramOutputs(), List.of(), histogramSpecs(pass1Results),
+                pass1.source(), pass1.batchSize(), pass1.threads());
     }
 }
