@@ -60,7 +60,7 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
                 range = RangeEstimators.weightRange(p.tensor(), w, p.spec(), p.channelAxis());
                 q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
             } else {
-                range = activationRange(p, graph, stats, histograms, ranges);
+                range = activationRange(p, graph, stats, histograms, readers.get(p.tensor()), ranges);
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
             params.put(p.id(), q);
@@ -76,7 +76,8 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
     }
 
     private static Range activationRange(QuantizationPoint p, ModelGraph graph, Map<StatisticSpec, StatResult> stats,
-                                         Map<String, Histogram> histograms, Map<String, Range> known) {
+                                         Map<String, Histogram> histograms, ConsumerFunction f,
+                                         Map<String, Range> known) {
         Range range = RangeEstimators.activationRange(p.tensor(), p.spec(), p.channelAxis(), stats);
         if (!HistogramRanges.applies(p.spec())) {
             return range;
@@ -86,7 +87,6 @@ record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> r
             throw new InternalException("activation '" + p.tensor() + "' has a histogram estimator but no histogram"
                     + " was collected; the pipeline must run the histogram pass for it");
         }
-        ConsumerFunction f = ConsumerFunctions.of(graph, p.tensor());
         List<String> outputs = ConsumerFunctions.outputs(graph, p.tensor());
         Range clip = outputs.size() == 1 ? known.get(outputs.get(0)) : null;
         return HistogramRanges.range(p.tensor(), p.spec(), range, h, f, clip);

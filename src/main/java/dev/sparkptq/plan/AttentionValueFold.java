@@ -4,7 +4,6 @@ import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
-import dev.sparkptq.graph.Use;
 import dev.sparkptq.plan.SmoothingGroup.Fold;
 import dev.sparkptq.plan.SmoothingGroup.Target;
 
@@ -78,7 +77,7 @@ final class AttentionValueFold {
         Tensor bv = null;
         if (bias != null) {
             b = graph.isConstant(bias.inputs().get(0)) ? 0 : 1;
-            bv = vector(graph, bias.inputs().get(b), channels);
+            bv = AttentionPaths.floatVector(graph, bias.inputs().get(b), channels);
             project = single(graph, bias.inputs().get(1 - b), "MatMul", bias);
             if (bv == null) {
                 return null;
@@ -94,25 +93,9 @@ final class AttentionValueFold {
         return new Path(mix, project, wv, bias, b, bv);
     }
 
-    /**
-     * The default-domain producer of {@code tensor} when it has type {@code opType}, a single output that is no graph
-     * output, and no reader but {@code reader} and Shape ops; else null.
-     */
+    /** {@link AttentionPaths#producerReadOnlyBy}, named short for the chain above. */
     private static Node single(ModelGraph graph, String tensor, String opType, Node reader) {
-        Node p = graph.producer(tensor);
-        if (p == null || !p.opType().equals(opType) || !p.isDefaultDomain() || p.outputs().size() != 1
-                || graph.isGraphOutput(tensor)) {
-            return null;
-        }
-        if (reader != null) {
-            for (Use u : graph.consumers(tensor)) {
-                if (u.node() != reader && !u.node().name().equals(reader.name())
-                        && !u.node().opType().equals("Shape")) {
-                    return null;
-                }
-            }
-        }
-        return p;
+        return AttentionPaths.producerReadOnlyBy(graph, tensor, opType, reader);
     }
 
     private static boolean headSwap(Node transpose) {
@@ -121,47 +104,13 @@ final class AttentionValueFold {
 
     /** The head split: the target shape ends with constants H, D where H·D = C. */
     private static boolean splitsInto(ModelGraph graph, Node reshape, int channels) {
-        long[] tail = shapeTail(graph, reshape.inputs().get(1), 2);
+        long[] tail = AttentionPaths.shapeTail(graph, reshape.inputs().get(1), 2);
         return tail != null && tail[0] > 0 && tail[1] > 0 && tail[0] * tail[1] == channels;
     }
 
     /** The head merge: the target shape ends with the constant C. */
     private static boolean mergesTo(ModelGraph graph, Node reshape, int channels) {
-        long[] tail = shapeTail(graph, reshape.inputs().get(1), 1);
+        long[] tail = AttentionPaths.shapeTail(graph, reshape.inputs().get(1), 1);
         return tail != null && tail[0] == channels;
-    }
-
-    /**
-     * The last {@code n} entries of a Reshape target shape: a constant, or (as exported with dynamic batch and
-     * sequence axes) a Concat whose last {@code n} inputs are one-element constants; else null.
-     */
-    static long[] shapeTail(ModelGraph graph, String shape, int n) {
-        Tensor constant = graph.constantValue(shape).orElse(null);
-        if (constant != null) {
-            long[] v = constant.dtype() == DType.INT64 ? constant.longs() : null;
-            return v == null || v.length < n ? null : Arrays.copyOfRange(v, v.length - n, v.length);
-        }
-        Node concat = graph.producer(shape);
-        if (concat == null || !concat.opType().equals("Concat") || concat.inputs().size() < n) {
-            return null;
-        }
-        long[] out = new long[n];
-        List<String> in = concat.inputs();
-        for (int i = 0; i < n; i++) {
-            Tensor t = graph.constantValue(in.get(in.size() - n + i)).orElse(null);
-            if (t == null || t.dtype() != DType.INT64 || t.numel() != 1) {
-                return null;
-            }
-            out[i] = t.longs()[0];
-        }
-        return out;
-    }
-
-    private static Tensor vector(ModelGraph graph, String tensor, int channels) {
-        if (!graph.isConstant(tensor)) {
-            return null;
-        }
-        Tensor t = graph.constantValue(tensor).orElse(null);
-        return t != null && t.dtype() == DType.FLOAT && t.rank() == 1 && t.numel() == channels ? t : null;
     }
 }

@@ -1,10 +1,8 @@
 package dev.sparkptq.plan;
 
-import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
-import dev.sparkptq.graph.Use;
 import dev.sparkptq.graph.edit.GraphEdit;
 
 import java.util.ArrayList;
@@ -34,9 +32,8 @@ public final class KeyBiasDrop {
     public static List<GraphEdit> edits(ModelGraph graph) {
         List<GraphEdit> out = new ArrayList<>();
         for (Node softmax : graph.nodes()) {
-            if (softmax.opType().equals("Softmax") && softmax.isDefaultDomain()
-                    && softmax.intAttr("axis", graph.opset() >= 13 ? -1 : 1) == -1) {
-                Node scores = scores(graph, softmax.inputs().get(0));
+            if (AttentionPaths.isLastAxisSoftmax(graph, softmax)) {
+                Node scores = scores(graph, softmax);
                 GraphEdit drop = scores == null ? null : keyBias(graph, scores);
                 if (drop != null) {
                     out.add(drop);
@@ -47,12 +44,15 @@ public final class KeyBiasDrop {
     }
 
     /** The Q·Kᵀ MatMul behind the softmax input, through scalar Div/Mul and additive masks; else null. */
-    private static Node scores(ModelGraph graph, String tensor) {
+    private static Node scores(ModelGraph graph, Node softmax) {
+        Node reader = softmax;
+        String tensor = softmax.inputs().get(0);
         for (int depth = 0; depth < 4; depth++) {
             Node p = graph.producer(tensor);
-            if (p == null || !p.isDefaultDomain() || onlyReader(graph, tensor) == null) {
+            if (p == null || AttentionPaths.producerReadOnlyBy(graph, tensor, p.opType(), reader) == null) {
                 return null;
             }
+            reader = p;
             switch (p.opType()) {
                 case "MatMul" -> {
                     return p;
@@ -78,41 +78,24 @@ public final class KeyBiasDrop {
 
     /** The bypass of the constant-bias Add behind the MatMul's key input, or null. */
     private static GraphEdit keyBias(ModelGraph graph, Node scores) {
-        Node transpose = producerOnlyFor(graph, scores.inputs().get(1), "Transpose");
+        Node transpose = AttentionPaths.producerReadOnlyBy(graph, scores.inputs().get(1), "Transpose", scores);
         if (transpose == null || !Arrays.equals(transpose.intsAttr("perm"), KEYS_LAST)) {
             return null;
         }
-        Node reshape = producerOnlyFor(graph, transpose.inputs().get(0), "Reshape");
-        Node add = reshape == null ? null : producerOnlyFor(graph, reshape.inputs().get(0), "Add");
+        Node reshape = AttentionPaths.producerReadOnlyBy(graph, transpose.inputs().get(0), "Reshape", transpose);
+        Node add = reshape == null ? null
+                : AttentionPaths.producerReadOnlyBy(graph, reshape.inputs().get(0), "Add", reshape);
         if (add == null || add.inputs().size() != 2) {
             return null;
         }
         int b = graph.isConstant(add.inputs().get(0)) ? 0 : 1;
-        Tensor bias = graph.constantValue(add.inputs().get(b)).orElse(null);
-        long[] heads = AttentionValueFold.shapeTail(graph, reshape.inputs().get(1), 2);
-        if (bias == null || bias.dtype() != DType.FLOAT || bias.rank() != 1 || graph.isConstant(add.inputs().get(1 - b))
-                || heads == null || heads[0] * heads[1] != bias.numel()) {
+        long[] heads = AttentionPaths.shapeTail(graph, reshape.inputs().get(1), 2);
+        Tensor bias = heads == null ? null
+                : AttentionPaths.floatVector(graph, add.inputs().get(b), heads[0] * heads[1]);
+        if (bias == null || graph.isConstant(add.inputs().get(1 - b))) {
             return null;
         }
         return new GraphEdit.BypassNode(add.name(), 1 - b);
-    }
-
-    /** The producer of {@code tensor} when it has type {@code opType} and nothing but one node (and Shape ops)
-     * reads {@code tensor}; else null. */
-    private static Node producerOnlyFor(ModelGraph graph, String tensor, String opType) {
-        Node p = graph.producer(tensor);
-        return p != null && p.opType().equals(opType) && p.isDefaultDomain() && p.outputs().size() == 1
-                && onlyReader(graph, tensor) != null ? p : null;
-    }
-
-    /** The single non-Shape reader of {@code tensor} (not a graph output), or null. */
-    private static Node onlyReader(ModelGraph graph, String tensor) {
-        if (graph.isGraphOutput(tensor)) {
-            return null;
-        }
-        List<Node> readers = graph.consumers(tensor).stream().map(Use::node)
-                .filter(n -> !n.opType().equals("Shape")).distinct().toList();
-        return readers.size() == 1 ? readers.get(0) : null;
     }
 
     private static boolean isScalarConstant(ModelGraph graph, String tensor) {

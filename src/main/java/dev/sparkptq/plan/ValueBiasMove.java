@@ -36,7 +36,7 @@ public final class ValueBiasMove {
             AttentionValueFold.Path path = AttentionValueFold.path(graph, projection.inputs().get(0), (int) wo.dim(0));
             Node oBias = onlyReader(graph, projection.outputs().get(0));
             if (path == null || path.bias() == null || oBias == null || !oBias.opType().equals("Add")
-                    || !softmaxRows(graph, path.mix().inputs().get(0))) {
+                    || !AttentionPaths.isLastAxisSoftmax(graph, graph.producer(path.mix().inputs().get(0)))) {
                 continue;
             }
             int ob = oBias.inputs().get(0).equals(projection.outputs().get(0)) ? 1 : 0;
@@ -65,12 +65,6 @@ public final class ValueBiasMove {
             out[c] = (float) sum;
         }
         return Tensor.ofFloats(bo.shape(), out);
-    }
-
-    private static boolean softmaxRows(ModelGraph graph, String tensor) {
-        Node p = graph.producer(tensor);
-        return p != null && p.opType().equals("Softmax") && p.isDefaultDomain()
-                && p.intAttr("axis", graph.opset() >= 13 ? -1 : 1) == -1;
     }
 
     private static Node onlyReader(ModelGraph graph, String tensor) {

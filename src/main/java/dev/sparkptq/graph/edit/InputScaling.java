@@ -7,9 +7,10 @@ import dev.sparkptq.graph.TensorProtos;
 import java.util.List;
 
 /**
- * Applies {@link GraphEdit.ScaleInput} and {@link GraphEdit.ReplaceConstantInput} to a {@link Draft}: the two edits
- * SmoothQuant needs (an explicit per-channel Mul on an activation, and new values for the weights and the producer
- * constants it folds scales into, or for a Reshape's computed shape).
+ * Applies {@link GraphEdit.ScaleInput}, {@link GraphEdit.ReplaceConstantInput} and {@link GraphEdit.BypassNode} to a
+ * {@link Draft}: the edits SmoothQuant's step needs (an explicit per-channel Mul on an activation; new values for the
+ * weights and the producer constants it folds scales into, or for a Reshape's computed shape; removing the attention
+ * bias Adds its exact rewrites make redundant).
  */
 final class InputScaling {
     private InputScaling() {
