@@ -3,7 +3,6 @@ package dev.sparkptq.api;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.graph.TinyModels;
 import dev.sparkptq.spark.SparkTestSession;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -17,6 +16,11 @@ import java.util.List;
 
 /** Datasets and small models for the Dataset tests, built in code on the shared local[2] session. */
 final class DatasetRows {
+    /** The schema of the rows {@link #of(DataLoader, int)} makes from a loader's items. */
+    private static final StructType LOADER_SCHEMA = new StructType(new StructField[] {
+        DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), false),
+        DataTypes.createStructField("label", DataTypes.IntegerType, true)});
+
     private DatasetRows() {
     }
 
@@ -27,15 +31,7 @@ final class DatasetRows {
 
     /** The items of {@code loader} as rows (x: array<float>, label: int) in {@code partitions} contiguous slices. */
     static Dataset<Row> of(DataLoader loader, int partitions) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < loader.size(); i++) {
-            DataItem item = loader.get(i);
-            rows.add(RowFactory.create(item.inputs().get("x").floats().clone(), item.annotation()));
-        }
-        StructType schema = new StructType(new StructField[] {
-            DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), false),
-            DataTypes.createStructField("label", DataTypes.IntegerType, true)});
-        return frame(rows, schema, partitions);
+        return frame(rows(loader), LOADER_SCHEMA, partitions);
     }
 
     /**
@@ -43,35 +39,35 @@ final class DatasetRows {
      * session requires Kryo registration, and Spark's own GenericRow is not registered for parallelize's slices).
      */
     static Dataset<Row> frame(List<Row> rows, StructType schema, int partitions) {
-        JavaSparkContext jsc = SparkTestSession.get();
-        List<Integer> indexes = java.util.stream.IntStream.range(0, rows.size()).boxed().toList();
-        return session().createDataFrame(jsc.parallelize(indexes, partitions).map(new RowAt(rows)), schema);
+        return sliced(rows, schema, partitions, null);
     }
 
     /** Like {@link #of(DataLoader, int)}, counting in {@code pulled} every row a task computes. */
     static Dataset<Row> counted(DataLoader loader, int partitions, org.apache.spark.util.LongAccumulator pulled) {
-        List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < loader.size(); i++) {
-            DataItem item = loader.get(i);
-            rows.add(RowFactory.create(item.inputs().get("x").floats().clone(), item.annotation()));
-        }
-        StructType schema = new StructType(new StructField[] {
-            DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), false),
-            DataTypes.createStructField("label", DataTypes.IntegerType, true)});
+        return sliced(rows(loader), LOADER_SCHEMA, partitions, pulled);
+    }
+
+    private static Dataset<Row> sliced(List<Row> rows, StructType schema, int partitions,
+                                       org.apache.spark.util.LongAccumulator pulled) {
         List<Integer> indexes = java.util.stream.IntStream.range(0, rows.size()).boxed().toList();
         return session().createDataFrame(SparkTestSession.get().parallelize(indexes, partitions)
                 .map(new RowAt(rows, pulled)), schema);
     }
 
-    /** Row {@code i} of a list shipped with the task (Java-serialized). */
+    private static List<Row> rows(DataLoader loader) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < loader.size(); i++) {
+            DataItem item = loader.get(i);
+            rows.add(RowFactory.create(item.inputs().get("x").floats().clone(), item.annotation()));
+        }
+        return rows;
+    }
+
+    /** Row {@code i} of a list shipped with the task (Java-serialized), counted in {@code pulled} unless null. */
     static final class RowAt implements org.apache.spark.api.java.function.Function<Integer, Row> {
         private static final long serialVersionUID = 1L;
         private final ArrayList<Row> rows;
         private final org.apache.spark.util.LongAccumulator pulled;
-
-        RowAt(List<Row> rows) {
-            this(rows, null);
-        }
 
         RowAt(List<Row> rows, org.apache.spark.util.LongAccumulator pulled) {
             this.rows = new ArrayList<>(rows);

@@ -41,9 +41,7 @@ class EngineDatasetErrorsTest {
         Dataset<Row> floatIds = frame(List.of(RowFactory.create(new float[] {1}, new float[] {1})),
                 field("x", DataTypes.createArrayType(DataTypes.FloatType)),
                 field("ids", DataTypes.createArrayType(DataTypes.FloatType)));
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(floatIds);
-        OnnxModel addIds = OnnxModel.of(DatasetRows.addIds(), "add_ids");
-        assertMessage(assertThrows(ConfigException.class, () -> engine.infer(addIds, 0)),
+        assertMessage(inferFails(floatIds, OnnxModel.of(DatasetRows.addIds(), "add_ids")),
                 "column 'ids' is array<float> but model input 'ids' is INT64", "array<bigint>");
     }
 
@@ -51,9 +49,7 @@ class EngineDatasetErrorsTest {
     void twoOpenDimensionsWithoutAShapeColumnAskForOne() {
         Dataset<Row> rows = frame(List.of(RowFactory.create((Object) new float[] {1, 2})),
                 field("x", DataTypes.createArrayType(DataTypes.FloatType)));
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(rows);
-        OnnxModel relu = OnnxModel.of(DatasetRows.reluDynamic(), "relu");
-        assertMessage(assertThrows(ConfigException.class, () -> engine.infer(relu, 0)),
+        assertMessage(inferFails(rows, OnnxModel.of(DatasetRows.reluDynamic(), "relu")),
                 "2 dynamic dimensions", "add a column 'x_shape'");
     }
 
@@ -116,6 +112,12 @@ class EngineDatasetErrorsTest {
     private static void evaluate(Dataset<Row> rows, String annotation) {
         Engine.spark(DatasetRows.session()).withDataset(rows, annotation)
                 .withMetrics(new CosineToFp32("cosine", "y", Pooling.NONE)).evaluate(TINY);
+    }
+
+    /** The ConfigException inferring {@code model} on {@code rows} throws (the engine itself must build). */
+    private static ConfigException inferFails(Dataset<Row> rows, OnnxModel model) {
+        Engine engine = Engine.spark(DatasetRows.session()).withDataset(rows);
+        return assertThrows(ConfigException.class, () -> engine.infer(model, 0));
     }
 
     private static Dataset<Row> frame(List<Row> rows, StructField... fields) {

@@ -1,24 +1,11 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** POT's use_fast_bias / threshold / apply_for_all_nodes, as DefaultQuantization params. */
-class BiasCorrectionConfigTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class BiasCorrectionConfigTest extends ConfigTestBase {
     @Test
     void defaultsAreFastWithThresholdTwoAndThresholdApplied() {
         assertEquals(new BiasCorrectionSpec(BiasCorrectionSpec.Mode.FAST, 2.0, false),

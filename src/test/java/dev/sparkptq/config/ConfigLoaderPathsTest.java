@@ -1,8 +1,6 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,16 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Relative paths, command-line overrides, file checks and the config hash. */
-class ConfigLoaderPathsTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class ConfigLoaderPathsTest extends ConfigTestBase {
     @Test
     void pathsInAConfigFileAreRelativeToItsFolder() throws Exception {
         Path confDir = Files.createDirectories(tmp.resolve("conf/sub"));

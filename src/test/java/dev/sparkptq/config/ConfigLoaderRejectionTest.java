@@ -1,13 +1,10 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -16,17 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** Every kind of bad config is rejected with its JSON path and a readable reason. */
-class ConfigLoaderRejectionTest {
+class ConfigLoaderRejectionTest extends ConfigTestBase {
     private static final String PARAMS = "compression.algorithms[0].params.";
-
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
 
     private static Arguments params(String body, String expected) {
         return arguments(ConfigFixture.withParams(body), expected);

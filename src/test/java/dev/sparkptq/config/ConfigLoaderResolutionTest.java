@@ -10,13 +10,10 @@ import dev.sparkptq.config.RangeEstimatorSpec.StatType;
 import dev.sparkptq.config.RangeEstimatorSpec.StatisticSpec;
 import dev.sparkptq.core.Granularity;
 import dev.sparkptq.core.QuantScheme;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -26,16 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /** Defaults and presets: what a config means once resolved. */
-class ConfigLoaderResolutionTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class ConfigLoaderResolutionTest extends ConfigTestBase {
     private static StatisticSpec stat(StatType type, Aggregator aggregator) {
         return new StatisticSpec(type, aggregator, null, null);
     }

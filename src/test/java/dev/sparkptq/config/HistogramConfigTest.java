@@ -6,13 +6,9 @@ import dev.sparkptq.config.RangeEstimatorSpec.StatType;
 import dev.sparkptq.config.RangeEstimatorSpec.StatisticSpec;
 import dev.sparkptq.core.Granularity;
 import dev.sparkptq.core.QuantScheme;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -20,19 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code "range_estimator": {"preset": "histogram", "histogram": {...}}}: resolution and every rejection. */
-class HistogramConfigTest {
+class HistogramConfigTest extends ConfigTestBase {
     private static final String PARAMS = "compression.algorithms[0].params.";
     private static final StatisticSpec EXACT_MIN = new StatisticSpec(StatType.MIN, Aggregator.MIN, null, null);
     private static final StatisticSpec EXACT_MAX = new StatisticSpec(StatType.MAX, Aggregator.MAX, null, null);
-
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
 
     private static String activations(String rangeEstimator) {
         return "\"activations\": {\"range_estimator\": " + rangeEstimator + "}";

@@ -1,26 +1,14 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code ignored.first_layers}: bound next to POT's scope/operations, 0 by default, negative refused. */
-class IgnoredFirstLayersBindingTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class IgnoredFirstLayersBindingTest extends ConfigTestBase {
     @Test
     void firstLayersIsBoundWithTheScope() {
         IgnoredSpec s = fx.params("\"ignored\": { \"scope\": [\"conv1\"], \"first_layers\": 2 }").ignored();

@@ -1,10 +1,7 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,16 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** POT's use_layerwise_tuning and its parameters as DefaultQuantization params. */
-class LayerwiseTuningConfigTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class LayerwiseTuningConfigTest extends ConfigTestBase {
     @Test
     void offByDefaultWithPotsSampleCountAndSeed() {
         LayerwiseTuningSpec spec = fx.params("").layerwiseTuning();

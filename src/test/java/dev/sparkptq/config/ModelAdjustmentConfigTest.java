@@ -1,25 +1,12 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** saturation_fix / overflow_fix and activation_channel_alignment as DefaultQuantization params. */
-class ModelAdjustmentConfigTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class ModelAdjustmentConfigTest extends ConfigTestBase {
     @Test
     void defaultsAreFirstLayerOnlyAndAlignmentOn() {
         assertEquals(ModelAdjustmentSpec.defaults(), fx.params("").adjustments());

@@ -3,27 +3,14 @@ package dev.sparkptq.config;
 import dev.sparkptq.config.RangeEstimatorSpec.Aggregator;
 import dev.sparkptq.config.RangeEstimatorSpec.StatType;
 import dev.sparkptq.config.RangeEstimatorSpec.StatisticSpec;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The whole POT range-estimator menu is accepted and resolved from JSON (ptq-tools.md §1.3–1.4). */
-class RangeEstimatorConfigTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() throws Exception {
-        fx = new ConfigFixture(tmp);
-    }
-
+class RangeEstimatorConfigTest extends ConfigTestBase {
     private static StatisticSpec stat(StatType type, Aggregator aggregator, Double outlierProb) {
         return new StatisticSpec(type, aggregator, null, outlierProb);
     }

@@ -1,26 +1,13 @@
 package dev.sparkptq.config;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** NNCF's smooth_quant_alphas as DefaultQuantization/MinMaxQuantization params. */
-class SmoothQuantConfigTest {
-    @TempDir
-    Path tmp;
-    ConfigFixture fx;
-
-    @BeforeEach
-    void setUp() {
-        fx = new ConfigFixture(tmp);
-    }
-
+class SmoothQuantConfigTest extends ConfigTestBase {
     private QuantizationParams transformer(String params) {
         String json = ConfigFixture.config("", "\"model_type\": \"transformer\", \"algorithms\": [ { \"name\": "
                 + "\"DefaultQuantization\", \"params\": { " + params + " } } ]");

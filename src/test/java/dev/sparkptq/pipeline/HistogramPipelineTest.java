@@ -35,6 +35,16 @@ class HistogramPipelineTest {
         return m;
     }
 
+    /** What either edge choice must give: x int8 within its extremes, the Relu output unsigned, the model close. */
+    private static void assertHistogramScalesAreSound(TinyRun t, RunReport r) {
+        RunReport.TensorSummary x = tensor(r, "x");
+        assertEquals("INT8", x.storage());
+        assertTrue(x.scaleMax() <= maxAbs(t.samples) / 127 * (1 + 1e-6), "never wider than the extremes");
+        assertEquals("UINT8", tensor(r, "r1").storage(), "a Relu output stays unsigned");
+        double cosine = r.metrics().quantized().get("cosine_to_fp32");
+        assertTrue(cosine > 0.99, "cosine " + cosine);
+    }
+
     @Test
     void histogramPresetRunsOnePassWithGridEdgesByDefault(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 10, 2);
@@ -44,12 +54,7 @@ class HistogramPipelineTest {
         assertEquals(1, r.calibration().statisticsPasses());
         assertEquals(2, r.calibration().histogramTensors(), "x (a graph input) and r1 (an exposed output)");
         assertTrue(!r.timingsMs().containsKey("histograms"), r.timingsMs().toString());
-        RunReport.TensorSummary x = tensor(r, "x");
-        assertEquals("INT8", x.storage());
-        assertTrue(x.scaleMax() <= maxAbs(t.samples) / 127 * (1 + 1e-6), "never wider than the extremes");
-        assertEquals("UINT8", tensor(r, "r1").storage(), "a Relu output stays unsigned");
-        double cosine = r.metrics().quantized().get("cosine_to_fp32");
-        assertTrue(cosine > 0.99, "cosine " + cosine);
+        assertHistogramScalesAreSound(t, r);
     }
 
     @Test
@@ -64,12 +69,7 @@ class HistogramPipelineTest {
         assertTrue(r.timingsMs().containsKey("histograms"), r.timingsMs().toString());
         JsonNode json = ReportWriter.read(Files.readAllBytes(res.reportFile()));
         assertEquals(2, json.get("calibration").get("statistics_passes").asInt());
-        RunReport.TensorSummary x = tensor(r, "x");
-        assertEquals("INT8", x.storage());
-        assertTrue(x.scaleMax() <= maxAbs(t.samples) / 127 * (1 + 1e-6), "never wider than the extremes");
-        assertEquals("UINT8", tensor(r, "r1").storage(), "a Relu output stays unsigned");
-        double cosine = r.metrics().quantized().get("cosine_to_fp32");
-        assertTrue(cosine > 0.99, "cosine " + cosine);
+        assertHistogramScalesAreSound(t, r);
     }
 
     @Test
@@ -113,13 +113,15 @@ class HistogramPipelineTest {
     void histogramScalesDoNotDependOnThePartitioningAtAll(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 13, 9);
         HistogramRun.inject(t, 3, 9f);
-        for (String method : new String[] {"mse", "kl", "percentile", "mse\", \"edges\": \"extremes"}) {
-            String estimator = "{ \"preset\": \"histogram\", \"histogram\": { \"method\": \"" + method + "\" } }";
-            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(method.hashCode() + "1"),
+        String[] histograms = {"\"method\": \"mse\"", "\"method\": \"kl\"", "\"method\": \"percentile\"",
+            "\"method\": \"mse\", \"edges\": \"extremes\""};
+        for (int i = 0; i < histograms.length; i++) {
+            String estimator = "{ \"preset\": \"histogram\", \"histogram\": { " + histograms[i] + " } }";
+            RunReport one = run(t, HistogramRun.config(t, 1, "mixed", estimator), tmp.resolve(i + "-1"),
                     RunOptions.Evaluation.SKIP).report();
-            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(method.hashCode() + "4"),
+            RunReport four = run(t, HistogramRun.config(t, 4, "mixed", estimator), tmp.resolve(i + "-4"),
                     RunOptions.Evaluation.SKIP).report();
-            assertEquals(one.quantization().tensors(), four.quantization().tensors(), method);
+            assertEquals(one.quantization().tensors(), four.quantization().tensors(), histograms[i]);
         }
     }
 }

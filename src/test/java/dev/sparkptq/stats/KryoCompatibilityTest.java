@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KryoCompatibilityTest {
 
-    private static StatisticsSet kryoRoundTrip(StatisticsSet set) {
+    /** {@code set} written and read back by a Kryo configured as Spark's (also used by StatisticsSetHistogramsTest). */
+    static StatisticsSet kryoRoundTrip(StatisticsSet set) {
         Kryo kryo = new Kryo();
         kryo.setRegistrationRequired(true);
         kryo.setInstantiatorStrategy(new Kryo.DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));

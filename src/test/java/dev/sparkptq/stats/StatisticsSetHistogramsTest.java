@@ -1,15 +1,9 @@
 package dev.sparkptq.stats;
 
-import com.esotericsoftware.kryo.Kryo;
-import com.esotericsoftware.kryo.io.Input;
-import com.esotericsoftware.kryo.io.Output;
-import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Tensor;
 import org.junit.jupiter.api.Test;
-import org.objenesis.strategy.StdInstantiatorStrategy;
 
-import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,18 +73,7 @@ class StatisticsSetHistogramsTest {
     @Test
     void gridHistogramsRoundTripThroughKryoAndKeepMerging() {
         StatisticsSet set = filled(batches(3, 4));
-        Kryo kryo = new Kryo();
-        kryo.setRegistrationRequired(true);
-        kryo.setInstantiatorStrategy(new Kryo.DefaultInstantiatorStrategy(new StdInstantiatorStrategy()));
-        kryo.register(StatisticsSet.class, new JavaSerializer());
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (Output out = new Output(bytes)) {
-            kryo.writeClassAndObject(out, set);
-        }
-        StatisticsSet copy;
-        try (Input in = new Input(bytes.toByteArray())) {
-            copy = (StatisticsSet) kryo.readClassAndObject(in);
-        }
+        StatisticsSet copy = KryoCompatibilityTest.kryoRoundTrip(set);
         assertEquals(set.histograms().results(), copy.histograms().results());
         copy.merge(set);
         assertEquals(2 * set.histograms().results().get("y").total(), copy.histograms().results().get("y").total());

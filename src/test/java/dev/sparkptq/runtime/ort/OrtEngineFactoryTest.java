@@ -213,6 +213,12 @@ class OrtEngineFactoryTest {
         assertSame(engine, copy.open(blob, EngineOptions.forStatistics(1)));
     }
 
+    /** A session for a model digest not opened before, taking one more place in the bounded cache. */
+    private OrtInferenceEngine openAnother() {
+        return (OrtInferenceEngine) factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()),
+                EngineOptions.forInference(1));
+    }
+
     @Test
     void pastTheBoundTheOldestIdleSessionIsParkedAndAHolderStillGetsCorrectResults() {
         OrtEngineFactory.closeAll();
@@ -220,9 +226,9 @@ class OrtEngineFactoryTest {
         try {
             ModelBlob first = ModelBlob.ofBytes(digest(), TinyModels.addOne());
             OrtInferenceEngine held = (OrtInferenceEngine) factory.open(first, EngineOptions.forInference(1));
-            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            openAnother();
             assertEquals(2, OrtEngineFactory.cachedSessions());
-            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            openAnother();
 
             assertEquals(2, OrtEngineFactory.cachedSessions());
             assertTrue(held.isClosed(), "the least recently opened session is freed");
@@ -242,10 +248,9 @@ class OrtEngineFactoryTest {
         try {
             ModelBlob hot = ModelBlob.ofBytes(digest(), TinyModels.addOne());
             OrtInferenceEngine hotEngine = (OrtInferenceEngine) factory.open(hot, EngineOptions.forInference(1));
-            OrtInferenceEngine cold = (OrtInferenceEngine) factory.open(
-                    ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            OrtInferenceEngine cold = openAnother();
             assertSame(hotEngine, factory.open(hot, EngineOptions.forInference(1)));
-            factory.open(ModelBlob.ofBytes(digest(), TinyModels.addOne()), EngineOptions.forInference(1));
+            openAnother();
 
             assertFalse(hotEngine.isClosed());
             assertTrue(cold.isClosed());
