@@ -80,22 +80,6 @@ public final class SymmetricMatrices {
         return total;
     }
 
-    /** {@code aᵀ H b} for symmetric {@code h}. */
-    public static double bilinear(double[] h, int n, double[] a, double[] b) {
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            if (a[i] == 0) {
-                continue;
-            }
-            double row = 0;
-            for (int j = 0; j < n; j++) {
-                row += h[i * n + j] * b[j];
-            }
-            total += a[i] * row;
-        }
-        return total;
-    }
-
     /** {@code M v} for a row-major {@code n × n} matrix. */
     public static double[] times(double[] m, int n, double[] v) {
         double[] out = new double[n];

@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
- * Groups bias-correction targets by bias depth: the largest number of targets on any path from the graph inputs to a
- * target's inputs. Targets of one depth never feed each other, and every target upstream of a depth-d target has a
+ * Groups bias-correction targets (and layer-wise tuning's) by bias depth: the largest number of targets on any path
+ * from the graph inputs to a target's inputs. Targets of one depth never feed each other, and every target upstream of a depth-d target has a
  * depth below d — so correcting depth by depth, in order, is the layer-by-layer correction of POT in fewer passes.
  *
  * <p>Example: SqueezeNet's fire module {@code squeeze → relu → (expand1x1, expand3x3)}: both expands have the squeeze's
@@ -22,8 +23,13 @@ final class BiasDepth {
 
     /** The targets by increasing depth, each group in the targets' order (topological). */
     static List<List<BiasTarget>> levels(List<BiasTarget> targets, ModelGraph graph) {
-        Map<String, BiasTarget> byNode = new HashMap<>();
-        targets.forEach(t -> byNode.put(t.node().name(), t));
+        return levels(targets, BiasTarget::node, graph);
+    }
+
+    /** The targets by increasing depth, each group in the targets' order; {@code node} gives a target's node. */
+    static <T> List<List<T>> levels(List<T> targets, Function<? super T, Node> node, ModelGraph graph) {
+        Map<String, T> byNode = new HashMap<>();
+        targets.forEach(t -> byNode.put(node.apply(t).name(), t));
         Map<String, Integer> tensorDepth = new HashMap<>();
         Map<String, Integer> targetDepth = new HashMap<>();
         for (Node n : graph.nodes()) {
@@ -39,9 +45,9 @@ final class BiasDepth {
                 tensorDepth.put(output, target ? d + 1 : d);
             }
         }
-        List<List<BiasTarget>> levels = new ArrayList<>();
-        for (BiasTarget t : targets) {
-            int d = targetDepth.getOrDefault(t.node().name(), 0);
+        List<List<T>> levels = new ArrayList<>();
+        for (T t : targets) {
+            int d = targetDepth.getOrDefault(node.apply(t).name(), 0);
             while (levels.size() <= d) {
                 levels.add(new ArrayList<>());
             }

@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.graph.ConvPadding;
 import dev.sparkptq.graph.Node;
 
 /** A Conv's spatial geometry ({@code strides}, {@code dilations}, {@code pads} or {@code auto_pad}) per axis. */
@@ -27,18 +28,9 @@ final class ConvAxes {
             int k = (int) wShape[d + 2];
             int s = strides == null ? 1 : (int) strides[d];
             int dil = dilations == null ? 1 : (int) dilations[d];
-            long begin = pads == null ? 0 : pads[d];
-            long end = pads == null ? 0 : pads[d + n];
-            if (autoPad.equals("VALID")) {
-                begin = 0;
-                end = 0;
-            } else if (autoPad.startsWith("SAME")) {
-                long out = (in + s - 1) / s;
-                long total = Math.max(0, (out - 1) * s + (long) dil * (k - 1) + 1 - in);
-                begin = autoPad.equals("SAME_UPPER") ? total / 2 : total - total / 2;
-                end = total - begin;
-            }
-            axes[d] = new BiasShift.Axis(in, k, s, dil, begin, end);
+            long[] pad = ConvPadding.resolve(autoPad, in, k, s, dil, pads == null ? 0 : pads[d],
+                    pads == null ? 0 : pads[d + n]);
+            axes[d] = new BiasShift.Axis(in, k, s, dil, pad[0], pad[1]);
         }
         return axes;
     }

@@ -224,33 +224,12 @@ final class LayerwiseTuning {
     }
 
     /**
-     * The targets grouped by dependency level: a layer's level is the number of tuned layers on the longest path from
-     * the graph inputs to it, so a layer's quantized-model input depends only on layers of lower levels — every layer
-     * of a level is tuned from one pass after the lower levels are done (SqueezeNet's expand 1×1/3×3 pairs share one).
+     * The targets grouped by dependency level ({@link BiasDepth}): a layer's quantized-model input depends only on
+     * layers of lower levels, so every layer of a level is tuned from one pass after the lower levels are done
+     * (SqueezeNet's expand 1×1/3×3 pairs share one).
      */
     static List<List<TuningTarget>> levels(List<TuningTarget> targets, ModelGraph graph) {
-        Map<String, TuningTarget> byNode = new LinkedHashMap<>();
-        targets.forEach(t -> byNode.put(t.node().name(), t));
-        Map<String, Integer> depth = new java.util.HashMap<>();
-        Map<String, Integer> levelOf = new java.util.HashMap<>();
-        for (dev.sparkptq.graph.Node n : graph.nodes()) {
-            int d = 0;
-            for (String in : n.inputs()) {
-                d = Math.max(d, depth.getOrDefault(in, 0));
-            }
-            boolean tuned = byNode.containsKey(n.name());
-            if (tuned) {
-                levelOf.put(n.name(), d);
-            }
-            for (String out : n.outputs()) {
-                depth.put(out, d + (tuned ? 1 : 0));
-            }
-        }
-        java.util.TreeMap<Integer, List<TuningTarget>> grouped = new java.util.TreeMap<>();
-        for (TuningTarget t : targets) {
-            grouped.computeIfAbsent(levelOf.get(t.node().name()), k -> new ArrayList<>()).add(t);
-        }
-        return List.copyOf(grouped.values());
+        return BiasDepth.levels(targets, TuningTarget::node, graph);
     }
 
     private static LayerwiseRounding.Layer layer(TuningTarget t, GramResult h) {

@@ -1,6 +1,7 @@
 package dev.sparkptq.stats;
 
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.graph.ConvPadding;
 
 /**
  * im2col for one Conv input of a known shape: output positions and, per position and group, the receptive field as
@@ -32,19 +33,9 @@ final class ConvPatches {
         long[] pads = spec.pads();
         for (int d = 0; d < spatial; d++) {
             long in = inShape[d + 2];
-            long b = pads[d];
-            long e = pads[d + spatial];
-            if (spec.autoPad().equals("VALID")) {
-                b = 0;
-                e = 0;
-            } else if (spec.autoPad().startsWith("SAME")) {
-                long o = (in + s[d] - 1) / s[d];
-                long total = Math.max(0, (o - 1) * s[d] + dil[d] * (k[d] - 1) + 1 - in);
-                b = spec.autoPad().equals("SAME_UPPER") ? total / 2 : total - total / 2;
-                e = total - b;
-            }
-            begin[d] = b;
-            out[d] = Math.max(0, (in + b + e - dil[d] * (k[d] - 1) - 1) / s[d] + 1);
+            long[] pad = ConvPadding.resolve(spec.autoPad(), in, k[d], s[d], dil[d], pads[d], pads[d + spatial]);
+            begin[d] = pad[0];
+            out[d] = Math.max(0, (in + pad[0] + pad[1] - dil[d] * (k[d] - 1) - 1) / s[d] + 1);
         }
         long kernelSize = 1;
         for (long kd : k) {

@@ -149,6 +149,8 @@ class LayerwiseTuningPipelineTest {
         RunResult three = run(t, ", \"use_layerwise_tuning\": true", 3, tmp.resolve("three"));
         List<RunReport.TunedLayer> a = one.report().layerwiseTuning().layers();
         List<RunReport.TunedLayer> b = three.report().layerwiseTuning().layers();
+        assertEquals(2, a.size(), "both convs tuned, so the comparison below compares something");
+        assertEquals(a.size(), b.size());
         for (int i = 0; i < a.size(); i++) {
             assertEquals(a.get(i).mseTuned(), b.get(i).mseTuned(), 1e-9 * a.get(i).mseTuned());
             assertEquals(a.get(i).vectors(), b.get(i).vectors());
