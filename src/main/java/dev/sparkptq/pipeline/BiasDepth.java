@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.graph.LayerDepth;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
 
@@ -11,8 +12,8 @@ import java.util.function.Function;
 
 /**
  * Groups bias-correction targets (and layer-wise tuning's) by bias depth: the largest number of targets on any path
- * from the graph inputs to a target's inputs. Targets of one depth never feed each other, and every target upstream of a depth-d target has a
- * depth below d — so correcting depth by depth, in order, is the layer-by-layer correction of POT in fewer passes.
+ * from the graph inputs to a target's inputs. Targets of one depth never feed each other, and every target upstream
+ * of a depth-d target has a depth below d — so correcting depth by depth, in order, is the layer-by-layer correction of POT in fewer passes.
  *
  * <p>Example: SqueezeNet's fire module {@code squeeze → relu → (expand1x1, expand3x3)}: both expands have the squeeze's
  * depth + 1 and share one pass.
@@ -30,24 +31,11 @@ final class BiasDepth {
     static <T> List<List<T>> levels(List<T> targets, Function<? super T, Node> node, ModelGraph graph) {
         Map<String, T> byNode = new HashMap<>();
         targets.forEach(t -> byNode.put(node.apply(t).name(), t));
-        Map<String, Integer> tensorDepth = new HashMap<>();
-        Map<String, Integer> targetDepth = new HashMap<>();
-        for (Node n : graph.nodes()) {
-            int d = 0;
-            for (String input : n.inputs()) {
-                d = Math.max(d, tensorDepth.getOrDefault(input, 0));
-            }
-            boolean target = byNode.containsKey(n.name());
-            if (target) {
-                targetDepth.put(n.name(), d);
-            }
-            for (String output : n.outputs()) {
-                tensorDepth.put(output, target ? d + 1 : d);
-            }
-        }
+        // LayerDepth counts a target itself; its bias depth counts only the targets before it
+        Map<String, Integer> depth = LayerDepth.of(graph, n -> byNode.containsKey(n.name()));
         List<List<T>> levels = new ArrayList<>();
         for (T t : targets) {
-            int d = targetDepth.getOrDefault(node.apply(t).name(), 0);
+            int d = Math.max(0, depth.getOrDefault(node.apply(t).name(), 1) - 1);
             while (levels.size() <= d) {
                 levels.add(new ArrayList<>());
             }

@@ -1,11 +1,9 @@
 package dev.sparkptq.plan;
 
+import dev.sparkptq.graph.LayerDepth;
 import dev.sparkptq.graph.ModelGraph;
-import dev.sparkptq.graph.Node;
 
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,22 +31,11 @@ final class StemLayers {
         if (n <= 0) {
             return out;
         }
-        Map<String, Integer> depthOfTensor = new HashMap<>();
-        for (Node node : graph.nodes()) { // topological order
-            int depth = 0;
-            for (String in : node.inputs()) {
-                depth = Math.max(depth, depthOfTensor.getOrDefault(in, 0));
-            }
-            if (LAYERS.contains(node.opType())) {
-                depth++;
-            }
-            for (String o : node.outputs()) {
-                depthOfTensor.put(o, depth);
-            }
+        LayerDepth.of(graph, node -> LAYERS.contains(node.opType())).forEach((node, depth) -> {
             if (depth <= n) {
-                out.add(node.name());
+                out.add(node);
             }
-        }
+        });
         return out;
     }
 }
