@@ -206,12 +206,16 @@ public final class Engine implements AutoCloseable {
         return stats.results();
     }
 
-    /** Runs {@code model} on item {@code index} in this JVM and returns every model output by name. */
+    /**
+     * Runs {@code model} on item {@code index} in this JVM and returns every model output by name (a dataset's row is
+     * decoded by a Spark task, whose failure surfaces as its own exception, as in {@link #evaluate}).
+     */
     public Map<String, Tensor> infer(OnnxModel model, int index) {
         DataSource source = source(model);
         SampleRef ref = source.list().get(index);
+        Map<String, Tensor> inputs = TaskFailures.unwrapped(() -> source.load(ref).inputs());
         InferenceEngine engine = new OrtEngineFactory().open(blob(model), EngineOptions.forInference(threadsPerTask));
-        return engine.run(source.load(ref).inputs(), engine.outputs().stream().map(TensorInfo::name).toList());
+        return engine.run(inputs, engine.outputs().stream().map(TensorInfo::name).toList());
     }
 
     @Override

@@ -65,15 +65,13 @@ final class StatisticsCall {
         }
         ModelGraph graph = ModelGraph.of(model.proto());
         Set<String> inputs = graph.inputs().stream().map(i -> i.name()).collect(Collectors.toSet());
-        Set<String> initializers = model.proto().getGraph().getInitializerList().stream().map(t -> t.getName())
-                .collect(Collectors.toSet());
         Set<String> outputs = new TreeSet<>();
         for (StatisticSpec s : specs) {
             String t = s.tensor();
             if (inputs.contains(t)) {
                 continue;
             }
-            if (initializers.contains(t)) {
+            if (graph.isInitializer(t)) {
                 throw new ConfigException("'" + t + "' is an initializer (a constant) of model " + model.name()
                         + ", not an activation; read its values from the model instead");
             }

@@ -3,7 +3,6 @@ package dev.sparkptq.spark;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.SampleId;
-import dev.sparkptq.core.Tensor;
 import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.Sample;
@@ -18,13 +17,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.util.TaskCompletionListener;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
-import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -45,7 +39,7 @@ import java.util.UUID;
  * most a batch of samples is held). A pass over a subset ({@code stat_subset_size}) reads each partition only up to
  * its last selected row, and a partition without one not at all. {@link #load} on the driver (one sample for the
  * integer-kernel report or {@code Engine.infer}) runs a job on that row's partition and brings back that one
- * decoded sample.
+ * decoded sample ({@link RowFetch}).
  *
  * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
  * ({@code persist()} it, and seed any sampling); a partition whose row count changed between passes fails the task.
@@ -102,11 +96,11 @@ public final class DatasetSource implements DataSource {
 
     @Override
     public List<SampleRef> list() {
-        long total = java.util.Arrays.stream(counts).sum();
+        long total = Arrays.stream(counts).sum();
         if (total == 0) {
             throw new DataException("the dataset has no rows; give it at least one sample");
         }
-        int width = Long.toString(total - 1).length();
+        int width = width(total);
         List<SampleRef> refs = new ArrayList<>();
         long global = 0;
         for (int p = 0; p < counts.length; p++) {
@@ -132,11 +126,8 @@ public final class DatasetSource implements DataSource {
 
     /** The dataset's rows as refs, only those of {@code wanted}, decoding each for {@link #load} as it is taken. */
     private JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
-        long[] offsets = new long[counts.length];
-        for (int p = 1; p < counts.length; p++) {
-            offsets[p] = offsets[p - 1] + counts[p - 1];
-        }
-        long total = offsets.length == 0 ? 0 : offsets[offsets.length - 1] + counts[counts.length - 1];
+        long[] offsets = offsets();
+        long total = Arrays.stream(counts).sum();
         BitSet keep = null;
         if (wanted.size() != total) {
             keep = new BitSet();
@@ -144,18 +135,32 @@ public final class DatasetSource implements DataSource {
                 keep.set(Math.toIntExact(ref.index()));
             }
         }
-        return internal(rows).mapPartitionsWithIndex(new DecodeRows(columns, token, counts, offsets, keep), true);
+        return internal(rows).mapPartitionsWithIndex(
+                new DecodeRows(columns, token, counts, offsets, keep, width(total)), true);
     }
 
-    /** Driver side: decodes the referenced row on the executor that computes its partition, and brings it back. */
+    /** Driver side: finds the referenced row's partition from its global position and fetches it from there. */
     private Sample fetch(SampleRef ref) {
-        String[] at = ref.locator().split(" ");
-        int partition = Integer.parseInt(at[at.length - 1]);
-        long row = Long.parseLong(at[1]);
-        List<byte[]>[] parts = internal(rows).mapPartitions(new PickRow(columns, ref, row), true)
-                .collectPartitions(new int[] {partition});
-        Decoded d = (Decoded) fromBytes(parts[0].get(0));
-        return new Sample(ref.id(), d.inputs(), d.label(), d.target());
+        long[] offsets = offsets();
+        int partition = 0;
+        while (ref.index() >= offsets[partition] + counts[partition]) {
+            partition++;
+        }
+        return RowFetch.fetch(internal(rows), columns, ref, partition, ref.index() - offsets[partition]);
+    }
+
+    /** Each partition's first row's global position. */
+    private long[] offsets() {
+        long[] offsets = new long[counts.length];
+        for (int p = 1; p < counts.length; p++) {
+            offsets[p] = offsets[p - 1] + counts[p - 1];
+        }
+        return offsets;
+    }
+
+    /** Digits of the largest sample id among {@code total} rows: ids are zero-padded to it. */
+    private static int width(long total) {
+        return Long.toString(Math.max(0, total - 1)).length();
     }
 
     /**
@@ -202,13 +207,15 @@ public final class DatasetSource implements DataSource {
         private final long[] counts;
         private final long[] offsets;
         private final BitSet keep;
+        private final int width;
 
-        DecodeRows(RowColumns columns, String token, long[] counts, long[] offsets, BitSet keep) {
+        DecodeRows(RowColumns columns, String token, long[] counts, long[] offsets, BitSet keep, int width) {
             this.columns = columns;
             this.token = token;
             this.counts = counts;
             this.offsets = offsets;
             this.keep = keep;
+            this.width = width;
         }
 
         @Override
@@ -217,9 +224,7 @@ public final class DatasetSource implements DataSource {
             if (task != null) { // a worker that failed mid-batch must not leave decoded rows on the pooled thread
                 task.addTaskCompletionListener((TaskCompletionListener) c -> forget(token));
             }
-            long total = offsets[offsets.length - 1] + counts[counts.length - 1];
-            int width = Long.toString(Math.max(0, total - 1)).length();
-            return new PartitionRows(this, partition, rows, width, end(partition));
+            return new PartitionRows(this, partition, rows, end(partition));
         }
 
         /**
@@ -240,16 +245,14 @@ public final class DatasetSource implements DataSource {
         private final DecodeRows job;
         private final int partition;
         private final Iterator<InternalRow> rows;
-        private final int width;
         private final long end;
         private long row;
         private SampleRef next;
 
-        PartitionRows(DecodeRows job, int partition, Iterator<InternalRow> rows, int width, long end) {
+        PartitionRows(DecodeRows job, int partition, Iterator<InternalRow> rows, long end) {
             this.job = job;
             this.partition = partition;
             this.rows = rows;
-            this.width = width;
             this.end = end;
         }
 
@@ -259,7 +262,7 @@ public final class DatasetSource implements DataSource {
                 InternalRow r = rows.next();
                 long global = job.offsets[partition] + row;
                 if (job.keep == null || job.keep.get(Math.toIntExact(global))) {
-                    next = ref(width, global, partition, row);
+                    next = ref(job.width, global, partition, row);
                     HANDOFF.get().put(key(job.token, next.id()),
                             RowDecoder.decode(job.columns, r, next.id(), next.locator()));
                 }
@@ -287,56 +290,6 @@ public final class DatasetSource implements DataSource {
             return new DataException("partition " + partition + " of the dataset no longer has "
                     + job.counts[partition] + " rows (it was recomputed differently); persist() the dataset and seed "
                     + "any sampling");
-        }
-    }
-
-    /** The one decoded row the driver asked for, Java-serialized (Spark's Kryo needs no registration for bytes). */
-    static final class PickRow implements FlatMapFunction<Iterator<InternalRow>, byte[]> {
-        private static final long serialVersionUID = 1L;
-        private final RowColumns columns;
-        private final SampleRef ref;
-        private final long row;
-
-        PickRow(RowColumns columns, SampleRef ref, long row) {
-            this.columns = columns;
-            this.ref = ref;
-            this.row = row;
-        }
-
-        @Override
-        public Iterator<byte[]> call(Iterator<InternalRow> rows) {
-            for (long i = 0; rows.hasNext(); i++) {
-                InternalRow r = rows.next();
-                if (i == row) {
-                    Sample s = RowDecoder.decode(columns, r, ref.id(), ref.locator());
-                    return List.of(toBytes(new Decoded(new HashMap<>(s.inputs()), s.label(), s.target())))
-                            .iterator();
-                }
-            }
-            throw new DataException("the dataset no longer has " + ref.locator() + " (it was recomputed "
-                    + "differently); persist() the dataset and seed any sampling");
-        }
-    }
-
-    /** A decoded sample's contents without its id, for the trip back to the driver. */
-    record Decoded(Map<String, Tensor> inputs, Integer label, Double target) implements Serializable {
-    }
-
-    private static byte[] toBytes(Serializable value) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(value);
-        } catch (IOException e) {
-            throw new InternalException("cannot serialize a decoded dataset row: " + e.getMessage(), e);
-        }
-        return bytes.toByteArray();
-    }
-
-    private static Object fromBytes(byte[] data) {
-        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(data))) {
-            return in.readObject();
-        } catch (IOException | ClassNotFoundException e) {
-            throw new InternalException("cannot read a decoded dataset row: " + e.getMessage(), e);
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Sample;
+import dev.sparkptq.data.Tensors;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 
@@ -63,17 +64,17 @@ final class RowDecoder {
                     + "each model input");
         }
         DType dtype = in.info().dtype();
-        Object data = in.storage() == RowColumns.Storage.BINARY
+        Tensor flat = in.storage() == RowColumns.Storage.BINARY
                 ? fromBinary(row.getBinary(in.column()), dtype, name, where)
-                : convert(fromArray(row.getArray(in.column()), in.storage(), name, where), dtype);
-        int length = java.lang.reflect.Array.getLength(data);
+                : as(fromArray(row.getArray(in.column()), in.storage(), name, where), dtype, name, where);
+        int length = Math.toIntExact(flat.numel());
         long[] shape = shape(in, row, length, where);
         if (Tensor.numel(shape) != length) {
             throw new DataException("column '" + name + "' in " + where + " holds " + length + " values but input '"
                     + name + "' has shape " + Arrays.toString(shape) + " (" + Tensor.numel(shape) + " values); "
                     + "flatten exactly one sample per row, or give its shape in a '" + name + "_shape' column");
         }
-        return Tensor.of(dtype, shape, data);
+        return flat.reshape(shape);
     }
 
     /** The row's shape column, else the model's shape with batch 1 and its one open dimension inferred. */
@@ -102,8 +103,8 @@ final class RowDecoder {
     }
 
     private static long[] givenShape(RowColumns.InputColumn in, ArrayData dims, long[] declared, String where) {
-        long[] given = (long[]) convert(fromArray(dims, in.shapeStorage(), in.info().name() + "_shape", where),
-                DType.INT64);
+        String name = in.info().name() + "_shape";
+        long[] given = as(fromArray(dims, in.shapeStorage(), name, where), DType.INT64, name, where).longs();
         if (declared != null && given.length == declared.length - 1) {
             long[] withBatch = new long[declared.length];
             withBatch[0] = 1;
@@ -118,8 +119,8 @@ final class RowDecoder {
         return given;
     }
 
-    /** The array's values as a primitive array of its storage type; a null element is a data error. */
-    private static Object fromArray(ArrayData values, RowColumns.Storage storage, String name, String where) {
+    /** The array's values as a flat tensor of its storage type; a null element is a data error. */
+    private static Tensor fromArray(ArrayData values, RowColumns.Storage storage, String name, String where) {
         int n = values.numElements();
         for (int i = 0; i < n; i++) {
             if (values.isNullAt(i)) {
@@ -127,14 +128,15 @@ final class RowDecoder {
                         + "; fill or drop such rows first");
             }
         }
+        long[] flat = {n};
         return switch (storage) {
-            case BYTE -> values.toByteArray();
-            case SHORT -> values.toShortArray();
-            case INT -> values.toIntArray();
-            case LONG -> values.toLongArray();
-            case FLOAT -> values.toFloatArray();
-            case DOUBLE -> values.toDoubleArray();
-            case BOOLEAN -> bytes(values.toBooleanArray());
+            case BYTE -> Tensor.ofBytes(DType.INT8, flat, values.toByteArray());
+            case SHORT -> Tensor.ofShorts(DType.INT16, flat, values.toShortArray());
+            case INT -> Tensor.ofInts(flat, values.toIntArray());
+            case LONG -> Tensor.ofLongs(flat, values.toLongArray());
+            case FLOAT -> Tensor.ofFloats(flat, values.toFloatArray());
+            case DOUBLE -> Tensor.ofDoubles(flat, values.toDoubleArray());
+            case BOOLEAN -> Tensor.ofBytes(DType.BOOL, flat, bytes(values.toBooleanArray()));
             case BINARY -> throw new IllegalStateException("binary is not an array");
         };
     }
@@ -147,50 +149,27 @@ final class RowDecoder {
         return out;
     }
 
-    /** {@code src} (a primitive array) as the primitive array {@code dtype} is stored in; the same array if it is. */
-    private static Object convert(Object src, DType dtype) {
-        Object out = switch (dtype) {
-            case FLOAT -> src instanceof float[] ? src : new float[java.lang.reflect.Array.getLength(src)];
-            case DOUBLE -> src instanceof double[] ? src : new double[java.lang.reflect.Array.getLength(src)];
-            case INT64 -> src instanceof long[] ? src : new long[java.lang.reflect.Array.getLength(src)];
-            case INT32 -> src instanceof int[] ? src : new int[java.lang.reflect.Array.getLength(src)];
-            case INT16, UINT16 -> src instanceof short[] ? src : new short[java.lang.reflect.Array.getLength(src)];
-            default -> src instanceof byte[] ? src : new byte[java.lang.reflect.Array.getLength(src)];
-        };
-        if (out != src) {
-            int n = java.lang.reflect.Array.getLength(src);
-            for (int i = 0; i < n; i++) {
-                set(out, i, ((Number) java.lang.reflect.Array.get(src, i)));
-            }
+    /**
+     * {@code t} as {@code dtype}. A byte or short column feeding an input of the same width (tinyint for uint8) is
+     * taken bit for bit, as a binary column is; any other goes through the readers' {@link Tensors#convert}, which
+     * range-checks integer narrowing instead of wrapping.
+     */
+    private static Tensor as(Tensor t, DType dtype, String name, String where) {
+        if (t.dtype().bytes() <= 2 && t.dtype().bytes() == dtype.bytes()) {
+            return Tensor.of(dtype, t.shape(), t.data());
         }
-        return out;
+        return Tensors.convert(t, dtype, "column '" + name + "' in " + where);
     }
 
-    private static void set(Object out, int i, Number x) {
-        if (out instanceof float[] f) {
-            f[i] = x.floatValue();
-        } else if (out instanceof double[] d) {
-            d[i] = x.doubleValue();
-        } else if (out instanceof long[] l) {
-            l[i] = x.longValue();
-        } else if (out instanceof int[] a) {
-            a[i] = x.intValue();
-        } else if (out instanceof short[] s) {
-            s[i] = x.shortValue();
-        } else {
-            ((byte[]) out)[i] = x.byteValue();
-        }
-    }
-
-    /** Little-endian values of {@code dtype}, as ONNX stores raw tensor data. */
-    private static Object fromBinary(byte[] raw, DType dtype, String name, String where) {
+    /** Little-endian values of {@code dtype}, as ONNX stores raw tensor data, as a flat tensor. */
+    private static Tensor fromBinary(byte[] raw, DType dtype, String name, String where) {
         if (raw.length % dtype.bytes() != 0) {
             throw new DataException("binary column '" + name + "' in " + where + " has " + raw.length + " bytes, not "
                     + "a multiple of " + dtype.bytes() + " (" + dtype + "); store little-endian " + dtype + " values");
         }
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int n = raw.length / dtype.bytes();
-        return switch (dtype) {
+        Object data = switch (dtype) {
             case FLOAT -> {
                 float[] f = new float[n];
                 buf.asFloatBuffer().get(f);
@@ -218,5 +197,6 @@ final class RowDecoder {
             }
             default -> raw.clone();
         };
+        return Tensor.of(dtype, new long[] {n}, data);
     }
 }

@@ -3,6 +3,7 @@ package dev.sparkptq.api;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.accuracy.EvalSample;
 import dev.sparkptq.config.QuantizationParams.Preset;
+import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.OrtRunner;
 import dev.sparkptq.graph.TinyModels;
@@ -24,6 +25,7 @@ import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Engine over a Spark Dataset<Row> on local[2]: the same models and metrics as over a DataLoader. */
@@ -188,6 +190,16 @@ class EngineDatasetTest {
         Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 2));
         float[] expected = OrtRunner.run(TINY.proto(), loader.get(6).inputs()).get("y");
         assertArrayEquals(expected, engine.infer(TINY, 6).get("y").floats(), 1e-5f);
+    }
+
+    @Test
+    void inferOnANullRowThrowsTheTasksDataExceptionNotSparksWrapper() {
+        StructType schema = new StructType(new StructField[] {
+            DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), true)});
+        Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.frame(
+                List.of(RowFactory.create((Object) new float[192]), RowFactory.create((Object) null)), schema, 1));
+        DataException e = assertThrows(DataException.class, () -> engine.infer(TINY, 1));
+        assertTrue(e.getMessage().contains("column 'x' is null in row 1 of partition 0"), e.getMessage());
     }
 
     @Test
