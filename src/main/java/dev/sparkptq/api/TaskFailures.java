@@ -26,11 +26,7 @@ final class TaskFailures {
     }
 
     private static RuntimeException ours(Throwable failure, RuntimeException otherwise) {
-        for (Throwable c = failure.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
-            if (c instanceof QuantizationException q) {
-                return q;
-            }
-        }
-        return otherwise;
+        QuantizationException q = QuantizationException.find(failure.getCause());
+        return q != null ? q : otherwise;
     }
 }

@@ -14,7 +14,7 @@ final class Errors {
     }
 
     static int report(Throwable t, boolean verbose, PrintStream err) {
-        QuantizationException q = find(t);
+        QuantizationException q = QuantizationException.find(t);
         if (verbose) {
             t.printStackTrace(err);
         }
@@ -30,18 +30,6 @@ final class Errors {
         err.println("spark-ptq: internal error: " + t.getClass().getSimpleName() + ": " + oneLine(t.getMessage())
                 + (verbose ? "" : " (run with --verbose for the stack trace)"));
         return ExitCode.INTERNAL.code();
-    }
-
-    static QuantizationException find(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof QuantizationException q) {
-                return q;
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return null;
     }
 
     static String oneLine(String message) {

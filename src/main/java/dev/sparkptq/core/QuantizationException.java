@@ -15,6 +15,22 @@ public class QuantizationException extends RuntimeException {
         super(message, cause);
     }
 
+    /**
+     * The first spark-ptq error in {@code t}'s cause chain ({@code t} itself included), or null: Spark wraps what a
+     * task threw in its own exceptions, and callers (the CLI's exit codes, the Java API) want the error we raised.
+     */
+    public static QuantizationException find(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof QuantizationException q) {
+                return q;
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return null;
+    }
+
     /** The exit code the CLI maps this error to. */
     public ExitCode exitCode() {
         return ExitCode.INTERNAL;
