@@ -113,7 +113,8 @@ public final class Npy {
         }
     }
 
-    static Object newArray(DType t, int n) {
+    /** A primitive array of {@code n} elements of {@code t}'s Java type (shared by every raw-bytes reader). */
+    public static Object newArray(DType t, int n) {
         return switch (t) {
             case FLOAT -> new float[n];
             case DOUBLE -> new double[n];
@@ -125,7 +126,7 @@ public final class Npy {
     }
 
     /** Decodes {@code count} elements from {@code buf} (already in the file's byte order) into {@code data[at...]}. */
-    static void decode(ByteBuffer buf, DType t, Object data, int at, int count) {
+    public static void decode(ByteBuffer buf, DType t, Object data, int at, int count) {
         switch (t) {
             case FLOAT -> buf.asFloatBuffer().get((float[]) data, at, count);
             case DOUBLE -> buf.asDoubleBuffer().get((double[]) data, at, count);

@@ -4,6 +4,7 @@ import dev.sparkptq.core.DType;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.data.Npy;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.Tensors;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -169,34 +170,8 @@ final class RowDecoder {
         }
         ByteBuffer buf = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
         int n = raw.length / dtype.bytes();
-        Object data = switch (dtype) {
-            case FLOAT -> {
-                float[] f = new float[n];
-                buf.asFloatBuffer().get(f);
-                yield f;
-            }
-            case DOUBLE -> {
-                double[] d = new double[n];
-                buf.asDoubleBuffer().get(d);
-                yield d;
-            }
-            case INT64 -> {
-                long[] l = new long[n];
-                buf.asLongBuffer().get(l);
-                yield l;
-            }
-            case INT32 -> {
-                int[] a = new int[n];
-                buf.asIntBuffer().get(a);
-                yield a;
-            }
-            case INT16, UINT16 -> {
-                short[] s = new short[n];
-                buf.asShortBuffer().get(s);
-                yield s;
-            }
-            default -> raw.clone();
-        };
+        Object data = Npy.newArray(dtype, n);
+        Npy.decode(buf, dtype, data, 0, n);
         return Tensor.of(dtype, new long[] {n}, data);
     }
 }
