@@ -114,9 +114,11 @@ class LoopbackClusterTest {
         Path shared = Path.of(System.getProperty("sparkptq.shared.dir", "../shared")).toAbsolutePath().normalize();
         assertTrue(hasAppJar(project.resolve("target")), "no target/spark-ptq-*-spark-app.jar; mvn -B verify -Pcluster");
         MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
-        // 16 partitions: the statistics stage runs 16 short tasks, so the killer reliably finds one running (with 4 the
-        // whole stage can finish in a fraction of a second, before any kill lands)
-        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 16));
+        // 9,000 calibration digits (the eval split) in 8 partitions: each statistics task runs about a second, so the
+        // kill lands inside one (300 digits made tasks of tens of milliseconds that ended before the kill, in CI)
+        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 8)
+                .replace("\"data_source\": \"calib/images.npy\"", "\"data_source\": \"eval/images.npy\"")
+                .replace("\"stat_subset_size\": 300", "\"stat_subset_size\": 9000"));
         String master = "spark://127.0.0.1:" + freePort();
         Path state = tmp.resolve("cluster-state");
         Path clusterOut = tmp.resolve("cluster");
