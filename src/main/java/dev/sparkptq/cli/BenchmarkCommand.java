@@ -22,9 +22,11 @@ final class BenchmarkCommand {
               --config FILE     use this config's reader and algorithm (else inferred from the data)
               --tokenizer FILE  tokenizer.json for text data (default: next to the model)
               --samples N       calibration samples (default 200); the heap check also runs 10·N
+              --rounds R        interleaved rounds (default 5); every ratio is the median of the rounds'
+                                own ratios, with their lowest and highest under "spread"
               --output FILE     also write the JSON result to FILE
-              Prints stats_over_inference per estimator, scaling_2_over_1 (local[1] vs local[2]) and
-              heap_ratio_10n_over_n, all measured in this one process.
+              Prints stats_over_inference per estimator, scaling_2_over_1 (local[1] vs local[2], alternating
+              round by round) and heap_ratio_10n_over_n, all measured in this one process.
 
             usage: spark-ptq benchmark ranking --config AAQ.json [--samples N]   (see benchmark ranking --help)
 
@@ -148,7 +150,8 @@ final class BenchmarkCommand {
 
     static int calibration(List<String> argv, PrintStream out, PrintStream err) {
         Args a = Args.parse("benchmark calibration", argv, Set.of("--model", "--data-source", "--config",
-                "--tokenizer", "--samples", "--output"), Set.of("--verbose", "--help"), Map.of("-h", "--help"));
+                "--tokenizer", "--samples", "--rounds", "--output"), Set.of("--verbose", "--help"),
+                Map.of("-h", "--help"));
         if (a.has("--help")) {
             out.print(HELP);
             return ExitCode.OK.code();
@@ -158,7 +161,8 @@ final class BenchmarkCommand {
         Path work = dev.sparkptq.pipeline.Scratch.create();
         try {
             var r = CalibrationBenchmark.run(config, CalibrationBenchmark.variants(config),
-                    a.positiveInt("--samples", 200), work, err);
+                    a.positiveInt("--samples", 200), a.positiveInt("--rounds", CalibrationBenchmark.ROUNDS), work,
+                    err);
             String json = calibrationJson(r);
                 BenchmarkJson.emit(json, out, a.get("--output"));
             return ExitCode.OK.code();
@@ -171,8 +175,13 @@ final class BenchmarkCommand {
         ObjectNode root = BenchmarkJson.root("calibration");
         root.put("samples", r.samples());
         root.put("partitions", r.partitions());
+        root.put("rounds", r.rounds());
         ObjectNode ratios = root.putObject("stats_over_inference");
         r.statsOverInference().forEach(ratios::put);
+        ObjectNode spread = root.putObject("spread");
+        ObjectNode ratioSpread = spread.putObject("stats_over_inference");
+        r.ratioSpread().forEach((k, v) -> ratioSpread.putArray(k).add(v[0]).add(v[1]));
+        spread.putArray("scaling_2_over_1").add(r.scalingSpread()[0]).add(r.scalingSpread()[1]);
         ObjectNode ms = root.putObject("ms_per_sample_local2");
         r.msPerSample().forEach(ms::put);
         root.put("scaling_2_over_1", r.scaling2Over1());

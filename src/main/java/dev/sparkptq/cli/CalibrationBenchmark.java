@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * whether memory grows with the number of samples — all measured in one process, interleaved.
  */
 final class CalibrationBenchmark {
-    static final int ROUNDS = 3;
+    /** Interleaved rounds by default; each ratio is the median of per-round ratios. */
+    static final int ROUNDS = 5;
 
     private CalibrationBenchmark() {
     }
@@ -44,12 +45,19 @@ final class CalibrationBenchmark {
     record Variant(String name, QuantizationParams params, boolean inplace) {
     }
 
-    record Result(int samples, int partitions, Map<String, Double> statsOverInference, Map<String, Double> msPerSample,
-                  double scaling2Over1, double inferenceScaling2Over1, double heapRatio10nOverN, long heapPeakN,
+    /**
+     * @param statsOverInference median over rounds of each round's statistics time over that round's inference time
+     * @param ratioSpread        per variant, the lowest and highest per-round ratio
+     * @param scalingSpread      the lowest and highest per-round {@code scaling2Over1}
+     */
+    record Result(int samples, int partitions, int rounds, Map<String, Double> statsOverInference,
+                  Map<String, double[]> ratioSpread, Map<String, Double> msPerSample, double scaling2Over1,
+                  double[] scalingSpread, double inferenceScaling2Over1, double heapRatio10nOverN, long heapPeakN,
                   long heapPeak10n) {
     }
 
-    static Result run(PtqConfig config, List<Variant> variants, int samples, Path work, PrintStream log) {
+    static Result run(PtqConfig config, List<Variant> variants, int samples, int rounds, Path work,
+                      PrintStream log) {
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(config.model().model()));
         DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
                 ModelGraph.of(prepared).inputs());
@@ -66,55 +74,98 @@ final class CalibrationBenchmark {
                     work.resolve(v.name())));
             params.put(v.name(), v.params());
         }
+        StatisticsJob first = jobs.values().iterator().next();
+        Map<String, double[]> times = new LinkedHashMap<>();
+        long peakN = Long.MAX_VALUE;
+        long peak10n = Long.MAX_VALUE;
         SparkSession spark = SparkSessions.start("local[2]", work.resolve("spark-local"));
         try {
-            SparkBackend backend = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                    new OrtEngineFactory());
+            SparkBackend backend = backend(spark);
             log.println("[benchmark] warm-up");
             backend.collect(inference, refs.subList(0, Math.min(refs.size(), 4)), partitions);
             jobs.values().forEach(j -> backend.collect(j, refs.subList(0, Math.min(refs.size(), 4)), partitions));
-            Map<String, double[]> times = new LinkedHashMap<>();
-            for (int r = 0; r < ROUNDS; r++) {
-                log.println("[benchmark] round " + (r + 1) + "/" + ROUNDS);
-                time(times, "inference", r, () -> backend.collect(inference, refs, partitions));
+            for (int r = 0; r < rounds; r++) {
+                log.println("[benchmark] round " + (r + 1) + "/" + rounds);
+                time(times, "inference", r, rounds, () -> backend.collect(inference, refs, partitions));
                 for (Map.Entry<String, StatisticsJob> j : jobs.entrySet()) {
-                    time(times, j.getKey(), r, () -> calibrate(backend, prepared, config, params.get(j.getKey()),
-                            j.getValue(), refs, partitions));
+                    time(times, j.getKey(), r, rounds, () -> calibrate(backend, prepared, config,
+                            params.get(j.getKey()), j.getValue(), refs, partitions));
                 }
             }
-            Map<String, Double> ms = new LinkedHashMap<>();
-            times.forEach((k, v) -> ms.put(k, Latency.median(v) / refs.size()));
-            Map<String, Double> ratios = new LinkedHashMap<>();
-            jobs.keySet().forEach(k -> ratios.put(k, ms.get(k) / ms.get("inference")));
-            StatisticsJob first = jobs.values().iterator().next();
             log.println("[benchmark] heap at N and 10N samples");
             // N, 10N, N, 10N and the lower peak of each: Spark's context cleaner frees earlier jobs' broadcasts
             // asynchronously, so a single reading also measures how much of the previous job was still reachable
             List<SampleRef> tenN = cycle(refs, 10 * refs.size());
-            long peakN = Long.MAX_VALUE;
-            long peak10n = Long.MAX_VALUE;
             for (int r = 0; r < 2; r++) {
                 peakN = Math.min(peakN, peakLiveHeap(() -> backend.collect(first, refs, partitions)));
                 peak10n = Math.min(peak10n, peakLiveHeap(() -> backend.collect(first, tenN, partitions)));
             }
-            double on2 = ms.get(jobs.keySet().iterator().next());
-            spark.stop();
-            spark = SparkSessions.start("local[1]", work.resolve("spark-local-1"));
-            SparkBackend one = new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()),
-                    new OrtEngineFactory());
-            log.println("[benchmark] the first variant and plain inference on local[1]");
-            Map<String, double[]> times1 = new LinkedHashMap<>();
-            for (int r = 0; r < ROUNDS; r++) {
-                time(times1, "statistics", r, () -> one.collect(first, refs, partitions));
-                time(times1, "inference", r, () -> one.collect(inference, refs, partitions));
-            }
-            double on1 = Latency.median(times1.get("statistics")) / refs.size();
-            double inference1 = Latency.median(times1.get("inference")) / refs.size();
-            return new Result(refs.size(), partitions, ratios, ms, on1 / on2, inference1 / ms.get("inference"),
-                    (double) peak10n / peakN, peakN, peak10n);
         } finally {
             spark.stop();
         }
+        Map<String, Double> ms = new LinkedHashMap<>();
+        times.forEach((k, v) -> ms.put(k, Latency.median(v) / refs.size()));
+        Map<String, Double> ratios = new LinkedHashMap<>();
+        Map<String, double[]> spread = new LinkedHashMap<>();
+        for (String k : jobs.keySet()) {
+            double[] perRound = pairedRatios(times.get(k), times.get("inference"));
+            ratios.put(k, Latency.median(perRound));
+            spread.put(k, new double[]{min(perRound), max(perRound)});
+        }
+        // scaling: local[1] and local[2] alternate round by round (a fresh Spark session each time, warmed up), so
+        // slow drift of this machine's speed hits both alike; the ratio is taken per round, then the median
+        double[] statsScaling = new double[rounds];
+        double[] inferenceScaling = new double[rounds];
+        log.println("[benchmark] the first variant and plain inference, local[1] vs local[2]");
+        for (int r = 0; r < rounds; r++) {
+            double[] on2 = timeOn("local[2]", work.resolve("spark-scaling"), first, inference, refs, partitions);
+            double[] on1 = timeOn("local[1]", work.resolve("spark-scaling"), first, inference, refs, partitions);
+            statsScaling[r] = on1[0] / on2[0];
+            inferenceScaling[r] = on1[1] / on2[1];
+        }
+        return new Result(refs.size(), partitions, rounds, ratios, spread, ms, Latency.median(statsScaling),
+                new double[]{min(statsScaling), max(statsScaling)}, Latency.median(inferenceScaling),
+                (double) peak10n / peakN, peakN, peak10n);
+    }
+
+    private static SparkBackend backend(SparkSession spark) {
+        return new SparkBackend(JavaSparkContext.fromSparkContext(spark.sparkContext()), new OrtEngineFactory());
+    }
+
+    /** Milliseconds of one statistics pass and one inference pass on a fresh, warmed-up session of {@code master}. */
+    private static double[] timeOn(String master, Path dir, StatisticsJob stats, StatisticsJob inference,
+                                   List<SampleRef> refs, int partitions) {
+        SparkSession spark = SparkSessions.start(master, dir);
+        try {
+            SparkBackend backend = backend(spark);
+            backend.collect(inference, refs.subList(0, Math.min(refs.size(), 4)), partitions);
+            backend.collect(stats, refs.subList(0, Math.min(refs.size(), 4)), partitions);
+            long s = System.nanoTime();
+            backend.collect(stats, refs, partitions);
+            long m = System.nanoTime();
+            backend.collect(inference, refs, partitions);
+            long e = System.nanoTime();
+            return new double[]{(m - s) / 1e6, (e - m) / 1e6};
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Each round's time over the same round's inference time: runs next to each other share the machine's state. */
+    static double[] pairedRatios(double[] times, double[] inference) {
+        double[] r = new double[times.length];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = times[i] / inference[i];
+        }
+        return r;
+    }
+
+    private static double min(double[] v) {
+        return java.util.Arrays.stream(v).min().orElse(Double.NaN);
+    }
+
+    private static double max(double[] v) {
+        return java.util.Arrays.stream(v).max().orElse(Double.NaN);
     }
 
     /**
@@ -132,10 +183,10 @@ final class CalibrationBenchmark {
         }
     }
 
-    private static void time(Map<String, double[]> times, String key, int round, Runnable r) {
+    private static void time(Map<String, double[]> times, String key, int round, int rounds, Runnable r) {
         long s = System.nanoTime();
         r.run();
-        times.computeIfAbsent(key, k -> new double[ROUNDS])[round] = (System.nanoTime() - s) / 1e6;
+        times.computeIfAbsent(key, k -> new double[rounds])[round] = (System.nanoTime() - s) / 1e6;
     }
 
     /**
