@@ -5,6 +5,7 @@ import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.RangeEstimators;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.TensorFacts;
 import dev.sparkptq.graph.edit.GraphEdit.AddOutput;
 import dev.sparkptq.graph.edit.GraphEdit.AddReduction;
 import dev.sparkptq.stats.StatisticsSet;
@@ -72,7 +73,7 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
             }
         }
         histogramPoints.sort(Comparator.comparing(QuantizationPoint::tensor));
-        return build(specs, histogramPoints, graph, inplace);
+        return build(specs, histogramPoints, graph, inplace, true);
     }
 
     /**
@@ -80,11 +81,16 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
      * and ABS_MAX statistics are reduced in the graph when {@code inplace}.
      */
     static StatisticsRequest ofStatistics(Collection<StatisticSpec> wanted, ModelGraph graph, boolean inplace) {
-        return build(new TreeSet<>(wanted), new ArrayList<>(), graph, inplace);
+        return build(new TreeSet<>(wanted), new ArrayList<>(), graph, inplace, false);
     }
 
+    /**
+     * @param forRanges the MIN statistics only feed quantization ranges, which contain 0 anyway: a tensor known to
+     *                  be ≥ 0 may report 0 as its min instead of computing it (see {@link AddReduction})
+     */
     private static StatisticsRequest build(Set<StatisticSpec> specs, List<QuantizationPoint> histogramPoints,
-                                           ModelGraph graph, boolean inplace) {
+                                           ModelGraph graph, boolean inplace, boolean forRanges) {
+        TensorFacts facts = TensorFacts.of(graph);
         Set<String> tensors = new TreeSet<>();
         specs.forEach(s -> tensors.add(s.tensor()));
         Set<String> graphInputs = new TreeSet<>();
@@ -97,7 +103,7 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
             if (graphInputs.contains(spec.tensor())) {
                 continue; // read from the sample itself
             }
-            AddReduction r = inplace ? reduction(spec, graph) : null;
+            AddReduction r = inplace ? reduction(spec, facts, forRanges) : null;
             if (r == null) {
                 whole.add(spec.tensor());
             } else if (reductions.stream().noneMatch(x -> x.output().equals(r.output()))) {
@@ -136,19 +142,20 @@ record StatisticsRequest(List<StatisticSpec> specs, List<String> tensors, List<S
     }
 
     /** The in-graph reduction computing {@code spec}'s per-sample statistic, or null when the graph cannot. */
-    private static AddReduction reduction(StatisticSpec spec, ModelGraph graph) {
+    private static AddReduction reduction(StatisticSpec spec, TensorFacts facts, boolean forRanges) {
         GraphEdit.Reduction kind = switch (spec.stat()) {
             case MIN -> GraphEdit.Reduction.MIN;
             case MAX -> GraphEdit.Reduction.MAX;
             case ABS_MAX -> GraphEdit.Reduction.ABS_MAX;
             default -> null; // quantiles need the whole sample
         };
-        long[] shape = graph.info(spec.tensor()).map(i -> i.shape()).orElse(null);
-        int rank = shape == null ? -1 : shape.length;
+        int rank = facts.rank(spec.tensor());
         if (kind == null || (spec.channelAxis() >= 0 && rank < 0)) {
             return null;
         }
-        return new AddReduction(spec.tensor(), kind, spec.channelAxis(), rank,
+        // ABS_MAX of a non-negative tensor is its MAX exactly; reporting MIN as 0 is only right for ranges
+        boolean nonNegative = (forRanges || kind == GraphEdit.Reduction.ABS_MAX) && facts.nonNegative(spec.tensor());
+        return new AddReduction(spec.tensor(), kind, spec.channelAxis(), rank, nonNegative,
                 StatisticsSet.reducedName(spec.tensor(), spec.stat(), spec.channelAxis()));
     }
 

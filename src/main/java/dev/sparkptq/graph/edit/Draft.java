@@ -21,6 +21,8 @@ final class Draft {
     final Map<String, OnnxMl.TensorProto> initializers = new LinkedHashMap<>();
     final List<OnnxMl.ValueInfoProto> outputs;
     private final Map<String, String> metadata = new LinkedHashMap<>();
+    /** Intermediate values several edits share (e.g. one ReduceMin of a tensor), by a key naming what they compute. */
+    final Map<String, String> shared = new java.util.HashMap<>();
     private final OnnxMl.ModelProto.Builder model;
     private final Set<String> names = new HashSet<>();
     private final Set<String> graphInputs = new HashSet<>();
@@ -101,6 +103,15 @@ final class Draft {
     /** Inserts nodes right after the producer of {@code tensor} (at the start for inputs and initializers). */
     void insertAfterProducer(String tensor, List<OnnxMl.NodeProto> added) {
         nodes.addAll(producerIndex(tensor) + 1, added);
+    }
+
+    /** Inserts {@code node} right after the last producer of its inputs (at the start when none is a node output). */
+    void insertAfterInputs(OnnxMl.NodeProto node) {
+        int after = -1;
+        for (String in : node.getInputList()) {
+            after = Math.max(after, producerIndex(in));
+        }
+        nodes.add(after + 1, node);
     }
 
     void addInitializer(OnnxMl.TensorProto t) {

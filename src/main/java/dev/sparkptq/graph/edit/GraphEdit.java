@@ -50,18 +50,29 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
 
     /**
      * Adds a per-sample reduction of {@code tensor} as a new graph output {@code output}, computed inside the graph
-     * so that only a small tensor leaves the runtime (POT's {@code inplace_statistics}):
+     * so that only a small tensor leaves the runtime (POT's {@code inplace_statistics}). Axis 0 is the batch axis; the
+     * output keeps every axis (size 1 where reduced); {@code keepAxis} (a channel axis, or -1) needs a known
+     * {@code rank}. The lowering is chosen so the runtime keeps its own tensor layouts:
      *
      * <pre>
-     *   rank known:    t ──[Abs]──► ReduceMin|ReduceMax(axes = every axis but 0 and keepAxis, keepdims=1) ──► output
-     *   rank unknown:  t ──[Abs]──► Flatten(axis=1) ──► ReduceMin|ReduceMax(axes=[1], keepdims=1) ──► output
+     *   rank unknown:         t ──► Flatten(axis=1) ──► ReduceMin|ReduceMax(axes=[1], keepdims=1)
+     *   MAX, rank 4, keepAxis -1 or 1:
+     *                         t ──► GlobalMaxPool ──► [ReduceMax(axes=[1..], keepdims=1) unless keepAxis is 1]
+     *   otherwise:            t ──► ReduceMin|ReduceMax(axes = every axis but 0 and keepAxis, keepdims=1)
+     *   ABS_MAX:              Max(MAX, Neg(MIN)) — two read-only reductions instead of writing |t| first
+     *   MIN, nonNegative:     Min(MAX, 0) — for a tensor known to be ≥ 0 that is 0, the min the quantizer uses
+     *   ABS_MAX, nonNegative: MAX
      * </pre>
      *
-     * The nodes go right after the producer of {@code tensor}, so the runtime can free the tensor early. Axis 0 is
-     * the batch axis; {@code keepAxis} (a channel axis, or -1) needs a known {@code rank}.
+     * Why GlobalMaxPool: ONNX Runtime runs CNNs in a blocked channel layout (NCHWc) and converts a tensor back to
+     * NCHW before any op it cannot run blocked, such as ReduceMax; GlobalMaxPool runs blocked, so only its tiny output
+     * is converted. {@code nonNegative} (e.g. a Relu output) reports the per-sample min as 0 rather than computing it:
+     * it is 0 whenever the sample has a single zero, and quantization widens every range to include 0 anyway. The
+     * MIN and MAX reductions of one tensor and axis are shared by every AddReduction of that tensor. The nodes go
+     * right after the producer of {@code tensor}, so the runtime can free the tensor early.
      */
-    record AddReduction(String tensor, Reduction reduction, int keepAxis, int rank, String output)
-            implements GraphEdit {
+    record AddReduction(String tensor, Reduction reduction, int keepAxis, int rank, boolean nonNegative,
+                        String output) implements GraphEdit {
         public AddReduction {
             Objects.requireNonNull(tensor, "tensor");
             Objects.requireNonNull(reduction, "reduction");
@@ -70,6 +81,11 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
                 throw new IllegalArgumentException("keepAxis " + keepAxis + " must be -1 or a non-batch axis of the "
                         + "known rank " + rank);
             }
+        }
+
+        /** A reduction of a tensor not known to be non-negative. */
+        public AddReduction(String tensor, Reduction reduction, int keepAxis, int rank, String output) {
+            this(tensor, reduction, keepAxis, rank, false, output);
         }
     }
 

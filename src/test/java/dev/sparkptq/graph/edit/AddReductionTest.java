@@ -29,17 +29,64 @@ class AddReductionTest {
 
     @ParameterizedTest(name = "opset {0}, {1}, keep axis {2}, rank {3}")
     @CsvSource({"13, MIN, -1, -1", "13, MAX, -1, 4", "13, ABS_MAX, 1, 4", "13, ABS_MAX, 3, 4", "18, MIN, 2, 4",
-            "18, ABS_MAX, -1, -1", "18, MAX, 1, 4"})
+            "18, ABS_MAX, -1, -1", "18, MAX, 1, 4", "13, ABS_MAX, -1, 4", "18, MAX, -1, 4", "13, MIN, 3, 4",
+            "18, ABS_MAX, 2, 4", "13, MAX, -1, -1"})
     void reductionMatchesTheJavaReducer(int opset, GraphEdit.Reduction kind, int keepAxis, int rank) {
         OnnxMl.ModelProto m = GraphRewriter.apply(model(opset),
                 List.of(new GraphEdit.AddReduction("y", kind, keepAxis, rank, "y_reduced"),
                         new GraphEdit.AddOutput("y")));
+        assertMatchesJava(m, "y", "y_reduced", kind, keepAxis);
+    }
+
+    /**
+     * A non-negative tensor (the Relu output z): MAX and ABS_MAX exactly as Java computes them, MIN reported as 0 —
+     * the min the quantizer uses, since every range is widened to contain 0.
+     */
+    @ParameterizedTest(name = "opset {0}, {1}, keep axis {2}, rank {3}")
+    @CsvSource({"13, MIN, -1, 4", "13, MAX, -1, 4", "18, ABS_MAX, -1, 4", "18, MIN, 1, 4", "13, ABS_MAX, 1, 4",
+            "13, MIN, -1, -1", "18, ABS_MAX, 3, 4"})
+    void nonNegativeTensorsGiveExactMaximaAndAZeroMin(int opset, GraphEdit.Reduction kind, int keepAxis, int rank) {
+        OnnxMl.ModelProto m = GraphRewriter.apply(model(opset),
+                List.of(new GraphEdit.AddReduction("z", kind, keepAxis, rank, true, "z_reduced")));
+        if (kind == GraphEdit.Reduction.MIN) {
+            Map<String, float[]> out = OrtRunner.run(m, Map.of("x", TinyModels.randomTensor(7, 3, 4, 5, 2)));
+            for (float v : out.get("z_reduced")) {
+                assertEquals(0f, v);
+            }
+            int width = keepAxis < 0 ? 1 : new int[]{3, 4, 5, 2}[keepAxis];
+            assertEquals(3 * width, out.get("z_reduced").length);
+        } else {
+            assertMatchesJava(m, "z", "z_reduced", kind, keepAxis);
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void minMaxAndAbsMaxOfOneTensorShareTheirReductionsAndNeverWriteAbs() {
+        OnnxMl.ModelProto m = GraphRewriter.apply(model(18), List.of(
+                new GraphEdit.AddReduction("y", GraphEdit.Reduction.MIN, -1, 4, "y_min"),
+                new GraphEdit.AddReduction("y", GraphEdit.Reduction.MAX, -1, 4, "y_max"),
+                new GraphEdit.AddReduction("y", GraphEdit.Reduction.ABS_MAX, -1, 4, "y_absmax"),
+                new GraphEdit.AddOutput("y")));
+        var ops = m.getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
+        assertEquals(1, ops.stream().filter("ReduceMin"::equals).count(), ops.toString());
+        assertEquals(1, ops.stream().filter("GlobalMaxPool"::equals).count(), ops.toString());
+        assertEquals(0, ops.stream().filter("Abs"::equals).count(), ops.toString());
+        assertMatchesJava(m, "y", "y_absmax", GraphEdit.Reduction.ABS_MAX, -1);
+        assertMatchesJava(m, "y", "y_min", GraphEdit.Reduction.MIN, -1);
+        assertMatchesJava(m, "y", "y_max", GraphEdit.Reduction.MAX, -1);
+    }
+
+    private static void assertMatchesJava(OnnxMl.ModelProto m, String tensor, String output,
+                                          GraphEdit.Reduction kind, int keepAxis) {
+        if (m.getGraph().getOutputList().stream().noneMatch(o -> o.getName().equals(tensor))) {
+            m = GraphRewriter.apply(m, List.of(new GraphEdit.AddOutput(tensor)));
+        }
         Tensor x = TinyModels.randomTensor(7, 3, 4, 5, 2);
         Map<String, float[]> out = OrtRunner.run(m, Map.of("x", x));
-        float[] y = out.get("y");
+        float[] y = out.get(tensor);
         PerSampleStat stat = PerSampleStat.valueOf(kind.name());
         var expected = PerSampleReducer.reduce(Tensor.ofFloats(new long[]{3, 4, 5, 2}, y), stat, keepAxis);
-        float[] reduced = out.get("y_reduced");
+        float[] reduced = out.get(output);
         int width = expected.values()[0].length;
         assertEquals(3 * width, reduced.length);
         for (int s = 0; s < 3; s++) {
