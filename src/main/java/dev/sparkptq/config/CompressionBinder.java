@@ -46,7 +46,10 @@ final class CompressionBinder {
             .key("model_type", MODEL_TYPES, "none", "`transformer`: only MatMul/Gemm/pooling inputs quantized, "
                     + "preset `mixed` by default")
             .key("inplace_statistics", "boolean", "true", "min/max/abs_max statistics reduced inside the ONNX "
-                    + "graph (ReduceMin/ReduceMax per sample) so only small tensors leave ONNX Runtime; quantile "
+                    + "graph per sample (ReduceMin, ReduceMax; GlobalMaxPool on 4-D tensors so ONNX Runtime keeps its "
+                    + "blocked CNN layout; abs_max as max(max, -min); the min of a tensor known to be >= 0, such as a "
+                    + "Relu output, taken as 0, which the range contains anyway) so only small tensors leave ONNX "
+                    + "Runtime; quantile "
                     + "statistics, histograms and per-channel statistics of tensors of unknown rank still read the "
                     + "whole tensor. With true a sample whose tensor holds NaN/Inf is skipped for that statistic; "
                     + "with false only the bad elements are")
