@@ -1,6 +1,7 @@
 package dev.sparkptq.aaq;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparkptq.core.ConfigException;
@@ -72,12 +73,21 @@ final class Checkpoint {
             throw new ConfigException("--resume " + dir + ": no " + FILE + " there; give the output folder of an "
                     + "interrupted accuracy-aware run");
         }
+        SearchState s;
         try {
-            return JSON.readValue(file.toFile(), SearchState.class);
+            JsonNode tree = JSON.readTree(file.toFile());
+            int format = tree.path("format").asInt(0);
+            if (format != SearchState.FORMAT) {
+                throw new ConfigException("--resume: " + file + " has checkpoint format " + format + " but this "
+                        + "spark-ptq reads format " + SearchState.FORMAT + "; resume with the version that wrote it, "
+                        + "or remove it to start over");
+            }
+            s = JSON.treeToValue(tree, SearchState.class);
         } catch (IOException e) {
             throw new ConfigException("--resume: " + file + " is not a readable checkpoint (" + e.getMessage()
                     + "); remove it to start over");
         }
+        return s;
     }
 
     /** {@code s} (read from {@code dir}), refused when it belongs to another model or config than {@code recipe}. */

@@ -11,6 +11,11 @@ import java.util.Map;
  * the model and the data, so resuming from it continues the same search.
  */
 public final class SearchState {
+    /** The checkpoint layout this build writes and reads; bumped whenever a field changes meaning. */
+    public static final int FORMAT = 1;
+
+    /** {@link #FORMAT} of the build that wrote the state (0 in checkpoints written before versioning). */
+    public int format = FORMAT;
     /** The base quantization this state belongs to (recipe digest); a checkpoint of another run is refused. */
     public String recipe;
     public Map<String, Double> fp32 = new LinkedHashMap<>();

@@ -122,4 +122,21 @@ class ResumeTest {
                 () -> AaqFixture.run(t, AaqFixture.config(t, "\"maximal_drop\": 0.001"), out, true));
         assertTrue(e.getMessage().contains("belongs to another model or config"), e.getMessage());
     }
+
+    @Test
+    void aCheckpointOfAnotherFormatIsRefusedNamingBothFormats(@TempDir Path tmp) throws Exception {
+        SearchState s = new SearchState();
+        s.recipe = "r";
+        Checkpoint.save(tmp, s);
+        String saved = Files.readString(tmp.resolve(Checkpoint.FILE));
+        assertTrue(saved.contains("\"format\" : " + SearchState.FORMAT), saved);
+        Files.writeString(tmp.resolve(Checkpoint.FILE), saved.replace("\"format\" : " + SearchState.FORMAT,
+                "\"format\" : " + (SearchState.FORMAT + 1)));
+        ConfigException e = assertThrows(ConfigException.class, () -> Checkpoint.load(tmp, "r"));
+        assertTrue(e.getMessage().contains("format " + (SearchState.FORMAT + 1) + " but this spark-ptq reads format "
+                + SearchState.FORMAT), e.getMessage());
+        Files.writeString(tmp.resolve(Checkpoint.FILE), "{\"recipe\": \"r\"}");
+        e = assertThrows(ConfigException.class, () -> Checkpoint.load(tmp, "r"));
+        assertTrue(e.getMessage().contains("format 0"), "a checkpoint from before versioning: " + e.getMessage());
+    }
 }

@@ -104,6 +104,12 @@ class BadInputCatalogueTest {
                 good.replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\"")).toString(), "--resume",
                 noCheckpoint.toString(), "--master", "local[1]");
         assertFalse(Files.exists(noCheckpoint.resolve("model.onnx")), "cli-resume-no-checkpoint: nothing written");
+        Path otherFormat = Files.createDirectories(tmp.resolve("other-format"));
+        Files.writeString(otherFormat.resolve("aaq-checkpoint.json"), "{\"format\": 99, \"recipe\": \"x\"}");
+        expect("cli-resume-checkpoint-format", 2, "checkpoint format 99", "quantize", "-c", config(t,
+                good.replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\"")).toString(), "--resume",
+                otherFormat.toString(), "--master", "local[1]");
+        assertFalse(Files.exists(otherFormat.resolve("model.onnx")), "cli-resume-checkpoint-format: nothing written");
         // configuration
         expect("config-missing-file", 2, "does not exist", "quantize", "-c", tmp.resolve("nope.json").toString());
         expect("config-malformed-json", 2, "config", quantize(config(t, "{ \"model\": ")));
