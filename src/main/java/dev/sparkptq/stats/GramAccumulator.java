@@ -55,8 +55,9 @@ public final class GramAccumulator implements Serializable {
         int d = spec.dim();
         if ((quantized == null) != (spec.pairedTensor() == null)
                 || (quantized != null && quantized.length != data.length)) {
-            throw new DataException("layer-wise tuning: '" + spec.tensor() + "' and its quantized-model counterpart '"
-                    + spec.pairedTensor() + "' differ in size; report this bug");
+            // both tensors come from our own models on the same sample: a mismatch is a spark-ptq bug (exit 1)
+            throw new dev.sparkptq.core.InternalException("layer-wise tuning: '" + spec.tensor() + "' and its "
+                    + "quantized-model counterpart '" + spec.pairedTensor() + "' differ in size");
         }
         double[] x = new double[d];
         double[] xq = new double[d];

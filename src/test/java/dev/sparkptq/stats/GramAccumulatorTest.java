@@ -238,7 +238,7 @@ class GramAccumulatorTest {
         GramResult p = plain.result();
         assertTrue(p.quantized()[0] == p.matrices()[0] && p.cross()[0] == p.matrices()[0],
                 "an unpaired input has H̃ = C = H");
-        assertThrows(DataException.class, () -> acc.add(x, null, new long[] {1, rows, d}, 0));
+        assertThrows(dev.sparkptq.core.InternalException.class, () -> acc.add(x, null, new long[] {1, rows, d}, 0));
     }
 
     @Test
