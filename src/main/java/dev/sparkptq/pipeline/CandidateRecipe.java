@@ -9,6 +9,7 @@ import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
 import dev.sparkptq.graph.edit.GraphRewriter;
@@ -43,6 +44,8 @@ public final class CandidateRecipe implements Serializable {
     private final String fp32Sha;
     private final Map<String, Tensor> biases;
     private final Map<String, String> biasNodes;
+    /** Weights layer-wise tuning changed, by initializer name: their values before tuning. */
+    private Map<String, Tensor> untunedWeights = Map.of();
     private transient OnnxMl.ModelProto prepared;
 
     CandidateRecipe(OnnxMl.ModelProto prepared, QuantizationPlan plan, QuantizerParameters qparams,
@@ -61,6 +64,36 @@ public final class CandidateRecipe implements Serializable {
         this.biasNodes = new TreeMap<>();
         bias.summary().corrected().forEach(e -> biasNodes.put(e.bias(), e.node()));
         this.prepared = prepared;
+    }
+
+    /**
+     * This recipe with the pre-tuning values of the weights layer-wise tuning changed: a candidate that reverts such
+     * a weight's layer to float, or re-quantizes it to INT16, starts from the original FP32 weight rather than the
+     * tuned INT8 grid values {@code q·s}.
+     */
+    CandidateRecipe withUntunedWeights(Map<String, Tensor> weights) {
+        this.untunedWeights = new TreeMap<>(weights);
+        return this;
+    }
+
+    /** The weight initializers of {@code plan}'s weight points whose values differ between the two models. */
+    static Map<String, Tensor> changedWeights(QuantizationPlan plan, OnnxMl.ModelProto before,
+                                              OnnxMl.ModelProto after) {
+        if (before == after) {
+            return Map.of();
+        }
+        Map<String, OnnxMl.TensorProto> was = new HashMap<>();
+        before.getGraph().getInitializerList().forEach(t -> was.put(t.getName(), t));
+        Set<String> weights = new java.util.HashSet<>();
+        plan.points().stream().filter(p -> p.kind() == PointKind.WEIGHT).forEach(p -> weights.add(p.tensor()));
+        Map<String, Tensor> out = new TreeMap<>();
+        for (OnnxMl.TensorProto t : after.getGraph().getInitializerList()) {
+            OnnxMl.TensorProto old = was.get(t.getName());
+            if (weights.contains(t.getName()) && old != null && !old.equals(t)) {
+                out.put(t.getName(), TensorProtos.toTensor(old));
+            }
+        }
+        return out;
     }
 
     /** The prepared FP32 model, as executors receive it (its digest keys their session cache). */
@@ -83,13 +116,16 @@ public final class CandidateRecipe implements Serializable {
      * bits from their base ranges. Biases corrected for a node that is no longer quantized keep their FP32 value.
      */
     public OnnxMl.ModelProto build(QuantizationPlan candidate, Set<String> int16) {
+        Map<String, Tensor> restore = new TreeMap<>(untunedWeights);
+        candidate.points().stream().filter(p -> p.kind() == PointKind.WEIGHT && !int16.contains(p.id()))
+                .forEach(p -> restore.remove(p.tensor())); // INT8 weights keep their tuned levels
         List<GraphEdit> edits = new ArrayList<>();
         for (QuantizationPoint p : candidate.points()) {
             QuantParams q = int16.contains(p.id()) ? int16Params(p) : params.get(p.id());
             edits.add(new InsertQdq(p.tensor(), p.consumers(), q, QdqEdits.role(p, quantization.weightStorage())));
         }
         edits.addAll(Provenance.metadata(configSha, fp32Sha, quantization));
-        OnnxMl.ModelProto model = GraphRewriter.apply(prepared(), edits);
+        OnnxMl.ModelProto model = GraphRewriter.apply(BiasInitializers.replace(prepared(), restore), edits);
         Map<String, Tensor> kept = new HashMap<>();
         biases.forEach((name, value) -> {
             String node = biasNodes.get(name);

@@ -39,6 +39,30 @@ class AccuracyAwareRunTest {
         assertTrue(html.contains("id=\"drop-per-iteration\"") && html.contains("kept"), "drop chart");
     }
 
+    /**
+     * Layer-wise tuning moves 4-bit weights onto tuned grid values; a layer the search reverts to float gets its
+     * original FP32 weight back, so reverting everything gives exactly the model the untuned search reverts to.
+     */
+    @Test
+    void revertedLayersGetTheirWeightsFromBeforeLayerwiseTuning(@TempDir Path tmp) throws Exception {
+        TinyRun t = TinyRun.create(tmp, 12, 3);
+        AccuracyAwareRun.Result tuned = AaqFixture.run(t, AaqFixture.config(t,
+                "\"maximal_drop\": 0.0, \"use_layerwise_tuning\": true"), tmp.resolve("tuned"), false);
+        AccuracyAwareRun.Result plain = AaqFixture.run(t, AaqFixture.config(t, "\"maximal_drop\": 0.0"),
+                tmp.resolve("plain"), false);
+        assertTrue(tuned.run().report().layerwiseTuning() != null, "tuning ran");
+        assertEquals(2, tuned.run().report().accuracyAware().revertedGroups().size());
+        OnnxMl.ModelProto a = ModelIo.load(tuned.run().model());
+        OnnxMl.ModelProto b = ModelIo.load(plain.run().model());
+        assertEquals(initializers(b), initializers(a), "the reverted weights are the FP32 ones, not q·s");
+    }
+
+    private static java.util.Map<String, OnnxMl.TensorProto> initializers(OnnxMl.ModelProto m) {
+        java.util.Map<String, OnnxMl.TensorProto> out = new java.util.TreeMap<>();
+        m.getGraph().getInitializerList().forEach(i -> out.put(i.getName(), i));
+        return out;
+    }
+
     @Test
     void generousDropStopsAtTheBaseModel(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 8, 4);
