@@ -51,8 +51,10 @@ final class CompressionBinder {
                     + "Relu output, taken as 0, which the range contains anyway) so only small tensors leave ONNX "
                     + "Runtime; quantile "
                     + "statistics, histograms and per-channel statistics of tensors of unknown rank still read the "
-                    + "whole tensor. With true a sample whose tensor holds NaN/Inf is skipped for that statistic; "
-                    + "with false only the bad elements are")
+                    + "whole tensor. NaN/Inf: with false the bad elements are skipped exactly; with true a sample "
+                    + "whose min/max comes out non-finite is skipped for that statistic, but ONNX Runtime's reductions "
+                    + "may also step over a NaN element and return a finite value (set false to calibrate on data "
+                    + "that can produce NaN)")
             .key("algorithms", "array of one", "one DefaultQuantization with default params", "the algorithm");
     static final ConfigKeys.Section ALGORITHM_DOCS = ConfigKeys.section("compression.algorithms[]",
                     ALGORITHM_KEYS)
