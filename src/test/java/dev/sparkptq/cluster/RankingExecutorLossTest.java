@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("cluster")
 class RankingExecutorLossTest {
-    private static final Pattern JOB_START = Pattern.compile("^(\\S.*?)\\s+\\[-+\\] 0/\\d+ tasks.*");
+    private static final Pattern JOB_START = Pattern.compile("^(\\S.*?)\\s+\\[-+\\] 0/(\\d+) tasks.*");
     private static final String RANKING = "accuracy-aware ranking";
     private static final String EVALUATION = "accuracy-aware evaluation";
 
@@ -73,8 +73,13 @@ class RankingExecutorLossTest {
             assertTrue(stage >= 0, "no '" + label + "' job started; output:\n" + run.output());
             assertTrue(killer.killed(label) > 0, "an executor running a task of the " + label + " stage " + stage
                     + " was killed");
-            assertTrue(lost.stream().anyMatch(l -> l.contains(" in stage " + stage + ".")),
-                    "the driver lost a task of the " + label + " stage " + stage + " and re-ran it; lost: " + lost);
+            // proof of a lost and re-run task: the driver's "Lost task" line (logged at WARN only when the worker's
+            // exit report beats the dropped connection) or more task attempts started than the stage has tasks
+            List<String> starts = LoopbackClusterTest.taskStarts(state, stage);
+            assertTrue(lost.stream().anyMatch(l -> l.contains(" in stage " + stage + "."))
+                            || starts.size() > killer.tasks(label),
+                    "the driver lost a task of the " + label + " stage " + stage + " and re-ran it; lost: " + lost
+                            + "; " + starts.size() + " attempts of " + killer.tasks(label) + " tasks: " + starts);
         }
 
         Path localOut = tmp.resolve("local");
@@ -107,6 +112,7 @@ class RankingExecutorLossTest {
         private final AtomicInteger jobs = new AtomicInteger();
         private final Map<String, Integer> stages = new ConcurrentHashMap<>();
         private final Map<String, Long> killed = new ConcurrentHashMap<>();
+        private final Map<String, Integer> tasks = new ConcurrentHashMap<>();
 
         Killer(Path state, List<String> labels) {
             this.state = state;
@@ -121,12 +127,18 @@ class RankingExecutorLossTest {
             int stage = jobs.getAndIncrement(); // one result stage per job, numbered from 0
             String label = m.group(1);
             if (labels.contains(label) && stages.putIfAbsent(label, stage) == null) {
+                tasks.put(label, Integer.parseInt(m.group(2)));
                 CompletableFuture.runAsync(() -> killed.put(label, killExecutorRunning(state, stage)));
             }
         }
 
         int stage(String label) {
             return stages.getOrDefault(label, -1);
+        }
+
+        /** How many tasks the stage of {@code label} has (its first progress line's "0/K tasks"); -1 if unseen. */
+        int tasks(String label) {
+            return tasks.getOrDefault(label, -1);
         }
 
         long killed(String label) {
