@@ -44,12 +44,20 @@ public final class CandidateRecipe implements Serializable {
     private final String fp32Sha;
     private final Map<String, Tensor> biases;
     private final Map<String, String> biasNodes;
-    /** Weights layer-wise tuning changed, by initializer name: their values before tuning. */
-    private Map<String, Tensor> untunedWeights = Map.of();
+    /**
+     * Weights layer-wise tuning changed, by initializer name: their values before tuning. A candidate that reverts
+     * such a weight's layer to float, or re-quantizes it to INT16, starts from these rather than the tuned INT8 grid
+     * values {@code q·s}.
+     */
+    private final Map<String, Tensor> untunedWeights;
     private transient OnnxMl.ModelProto prepared;
 
-    CandidateRecipe(OnnxMl.ModelProto prepared, QuantizationPlan plan, QuantizerParameters qparams,
-                    QuantizationParams quantization, String configSha, String fp32Sha,
+    /**
+     * @param prepared  the model the base quantization inserted Q/DQ into (after layer-wise tuning, if any)
+     * @param untuned   the model before layer-wise tuning ({@code prepared} itself when tuning is off)
+     */
+    CandidateRecipe(OnnxMl.ModelProto prepared, OnnxMl.ModelProto untuned, QuantizationPlan plan,
+                    QuantizerParameters qparams, QuantizationParams quantization, String configSha, String fp32Sha,
                     FastBiasCorrection.Outcome bias) {
         byte[] bytes = ModelIo.toBytes(prepared);
         this.fp32 = ModelBlob.ofBytes(ModelIo.sha256(bytes), bytes);
@@ -63,21 +71,12 @@ public final class CandidateRecipe implements Serializable {
         this.biases = new TreeMap<>(bias.biases());
         this.biasNodes = new TreeMap<>();
         bias.summary().corrected().forEach(e -> biasNodes.put(e.bias(), e.node()));
+        this.untunedWeights = changedWeights(plan, untuned, prepared);
         this.prepared = prepared;
     }
 
-    /**
-     * This recipe with the pre-tuning values of the weights layer-wise tuning changed: a candidate that reverts such
-     * a weight's layer to float, or re-quantizes it to INT16, starts from the original FP32 weight rather than the
-     * tuned INT8 grid values {@code q·s}.
-     */
-    CandidateRecipe withUntunedWeights(Map<String, Tensor> weights) {
-        this.untunedWeights = new TreeMap<>(weights);
-        return this;
-    }
-
     /** The weight initializers of {@code plan}'s weight points whose values differ between the two models. */
-    static Map<String, Tensor> changedWeights(QuantizationPlan plan, OnnxMl.ModelProto before,
+    private static Map<String, Tensor> changedWeights(QuantizationPlan plan, OnnxMl.ModelProto before,
                                               OnnxMl.ModelProto after) {
         if (before == after) {
             return Map.of();

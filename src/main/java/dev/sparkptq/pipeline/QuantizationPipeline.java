@@ -138,10 +138,10 @@ public final class QuantizationPipeline {
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
                 Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
         OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
-        OnnxMl.ModelProto untunedFrom = prepared;
+        OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
         return new BaseQuantization(inputs, reference, quantized,
-                () -> new CandidateRecipe(quantizedFrom, plan, qparams, params, configSha, fp32Sha, bias)
-                        .withUntunedWeights(CandidateRecipe.changedWeights(plan, untunedFrom, quantizedFrom)), clock);
+                () -> new CandidateRecipe(quantizedFrom, untuned, plan, qparams, params, configSha, fp32Sha, bias),
+                clock);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sparkptq.stats;
 
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.InternalException;
 
 import java.io.Serializable;
 import java.util.SplittableRandom;
@@ -56,7 +57,7 @@ public final class GramAccumulator implements Serializable {
         if ((quantized == null) != (spec.pairedTensor() == null)
                 || (quantized != null && quantized.length != data.length)) {
             // both tensors come from our own models on the same sample: a mismatch is a spark-ptq bug (exit 1)
-            throw new dev.sparkptq.core.InternalException("layer-wise tuning: '" + spec.tensor() + "' and its "
+            throw new InternalException("layer-wise tuning: '" + spec.tensor() + "' and its "
                     + "quantized-model counterpart '" + spec.pairedTensor() + "' differ in size");
         }
         double[] x = new double[d];

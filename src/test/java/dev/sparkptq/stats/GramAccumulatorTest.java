@@ -1,6 +1,7 @@
 package dev.sparkptq.stats;
 
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.InternalException;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -238,7 +239,7 @@ class GramAccumulatorTest {
         GramResult p = plain.result();
         assertTrue(p.quantized()[0] == p.matrices()[0] && p.cross()[0] == p.matrices()[0],
                 "an unpaired input has H̃ = C = H");
-        assertThrows(dev.sparkptq.core.InternalException.class, () -> acc.add(x, null, new long[] {1, rows, d}, 0));
+        assertThrows(InternalException.class, () -> acc.add(x, null, new long[] {1, rows, d}, 0));
     }
 
     @Test
