@@ -76,8 +76,7 @@ final class CalibrationBenchmark {
         }
         StatisticsJob first = jobs.values().iterator().next();
         Map<String, double[]> times = new LinkedHashMap<>();
-        long peakN = Long.MAX_VALUE;
-        long peak10n = Long.MAX_VALUE;
+        long[] peaks;
         SparkSession spark = SparkSessions.start("local[2]", work.resolve("spark-local"));
         try {
             SparkBackend backend = backend(spark);
@@ -93,14 +92,7 @@ final class CalibrationBenchmark {
                 }
             }
             log.println("[benchmark] heap at N and 10N samples");
-            // N, 10N three times and the lowest peak of each: Spark's context cleaner frees earlier jobs'
-            // broadcasts asynchronously, and the longer 10N run gives the 250 ms sampler more chances to catch a
-            // transient high point, so a single reading also measures timing, not growth with the sample count
-            List<SampleRef> tenN = cycle(refs, 10 * refs.size());
-            for (int r = 0; r < 3; r++) {
-                peakN = Math.min(peakN, peakLiveHeap(() -> backend.collect(first, refs, partitions)));
-                peak10n = Math.min(peak10n, peakLiveHeap(() -> backend.collect(first, tenN, partitions)));
-            }
+            peaks = heapPeaks(backend, first, refs, partitions);
         } finally {
             spark.stop();
         }
@@ -113,20 +105,46 @@ final class CalibrationBenchmark {
             ratios.put(k, Latency.median(perRound));
             spread.put(k, new double[]{min(perRound), max(perRound)});
         }
-        // scaling: local[1] and local[2] alternate round by round (a fresh Spark session each time, warmed up), so
-        // slow drift of this machine's speed hits both alike; the ratio is taken per round, then the median
-        double[] statsScaling = new double[rounds];
-        double[] inferenceScaling = new double[rounds];
         log.println("[benchmark] the first variant and plain inference, local[1] vs local[2]");
-        for (int r = 0; r < rounds; r++) {
-            double[] on2 = timeOn("local[2]", work.resolve("spark-scaling"), first, inference, refs, partitions);
-            double[] on1 = timeOn("local[1]", work.resolve("spark-scaling"), first, inference, refs, partitions);
-            statsScaling[r] = on1[0] / on2[0];
-            inferenceScaling[r] = on1[1] / on2[1];
-        }
+        double[][] scaling = scaling(first, inference, refs, partitions, rounds, work.resolve("spark-scaling"));
+        double[] statsScaling = scaling[0];
         return new Result(refs.size(), partitions, rounds, ratios, spread, ms, Latency.median(statsScaling),
-                new double[]{min(statsScaling), max(statsScaling)}, Latency.median(inferenceScaling),
-                (double) peak10n / peakN, peakN, peak10n);
+                new double[]{min(statsScaling), max(statsScaling)}, Latency.median(scaling[1]),
+                (double) peaks[1] / peaks[0], peaks[0], peaks[1]);
+    }
+
+    /**
+     * Peak live heap of a statistics pass over N and over 10·N samples: N, 10N three times and the lowest peak of
+     * each. Spark's context cleaner frees earlier jobs' broadcasts asynchronously, and the longer 10N run gives the
+     * 250 ms sampler more chances to catch a transient high point, so a single reading also measures timing, not
+     * growth with the sample count.
+     */
+    private static long[] heapPeaks(SparkBackend backend, StatisticsJob job, List<SampleRef> refs, int partitions) {
+        List<SampleRef> tenN = cycle(refs, 10 * refs.size());
+        long peakN = Long.MAX_VALUE;
+        long peak10n = Long.MAX_VALUE;
+        for (int r = 0; r < 3; r++) {
+            peakN = Math.min(peakN, peakLiveHeap(() -> backend.collect(job, refs, partitions)));
+            peak10n = Math.min(peak10n, peakLiveHeap(() -> backend.collect(job, tenN, partitions)));
+        }
+        return new long[]{peakN, peak10n};
+    }
+
+    /**
+     * Per round, local[1] time over local[2] time of the statistics pass ([0]) and of plain inference ([1]). The two
+     * masters alternate round by round (a fresh, warmed-up Spark session each time) so slow drift of the machine's
+     * speed hits both alike.
+     */
+    private static double[][] scaling(StatisticsJob stats, StatisticsJob inference, List<SampleRef> refs,
+                                      int partitions, int rounds, Path dir) {
+        double[][] out = new double[2][rounds];
+        for (int r = 0; r < rounds; r++) {
+            double[] on2 = timeOn("local[2]", dir, stats, inference, refs, partitions);
+            double[] on1 = timeOn("local[1]", dir, stats, inference, refs, partitions);
+            out[0][r] = on1[0] / on2[0];
+            out[1][r] = on1[1] / on2[1];
+        }
+        return out;
     }
 
     private static SparkBackend backend(SparkSession spark) {
