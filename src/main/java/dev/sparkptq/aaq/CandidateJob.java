@@ -5,7 +5,7 @@ import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.CandidateRecipe;
-import dev.sparkptq.pipeline.IndexedJob;
+import dev.sparkptq.runtime.IndexedJob;
 import dev.sparkptq.plan.RevertGroup;
 import dev.sparkptq.runtime.EngineFactory;
 

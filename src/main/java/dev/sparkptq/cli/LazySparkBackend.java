@@ -64,7 +64,7 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
     }
 
     @Override
-    public <R extends java.io.Serializable> List<R> runIndexed(dev.sparkptq.pipeline.IndexedJob<R> job) {
+    public <R extends java.io.Serializable> List<R> runIndexed(dev.sparkptq.runtime.IndexedJob<R> job) {
         return backend().runIndexed(job);
     }
 

@@ -1,27 +1,25 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.ChannelAlignment;
-import dev.sparkptq.config.PtqConfig;
-import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
-import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.plan.AlignmentPair;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.Statistics;
+import dev.sparkptq.step.StatisticsRequest;
+import dev.sparkptq.step.Step;
+import dev.sparkptq.step.StepContext;
 import dev.sparkptq.stats.Aggregation;
 import dev.sparkptq.stats.PerSampleStat;
-import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
-import dev.sparkptq.stats.StatisticsSet;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * POT's ActivationChannelAlignment, DefaultQuantization's first step: for every {@link AlignmentPair} (Conv → Conv,
@@ -42,61 +40,69 @@ import java.util.function.Consumer;
  * producer of the next composes both changes; each pair keeps its producer's output consumer-side function, so the
  * statistics of the next pair stay valid.
  */
-final class ActivationChannelAlignment {
+public final class ActivationChannelAlignment implements Step {
     /** POT's outlier probability for the channel ranges. */
     static final double OUTLIER_PROB = 1e-4;
     static final double MIN_SCALE = 1e-2;
     static final double MAX_SCALE = 1e2;
 
-    private final StatisticsBackend backend;
-    private final Consumer<String> log;
+    private final StepContext context;
 
-    ActivationChannelAlignment(StatisticsBackend backend, Consumer<String> log) {
-        this.backend = backend;
-        this.log = log;
+    public ActivationChannelAlignment(StepContext context) {
+        this.context = context;
     }
 
     /** The aligned model (the input itself when nothing was aligned) and what was changed. */
     record Outcome(OnnxMl.ModelProto model, List<RunReport.AlignedPair> aligned) {
     }
 
-
-    /** POT runs the alignment in DefaultQuantization only; {@code activation_channel_alignment: false} skips it. */
-    static boolean applies(PtqConfig config, QuantizationParams params) {
-        return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
-                && params.adjustments().channelAlignment() == ChannelAlignment.ON;
+    @Override
+    public String name() {
+        return "channel_alignment";
     }
 
-    /** {@link #run} when {@link #applies}, else the model unchanged. */
-    Outcome runIfEnabled(PtqConfig config, QuantizationParams params, OnnxMl.ModelProto model, ModelGraph graph,
-                         PassInputs in) {
-        return applies(config, params) ? run(model, graph, in) : new Outcome(model, List.of());
+    @Override
+    public boolean rewritesModel() {
+        return true;
     }
 
-    Outcome run(OnnxMl.ModelProto model, ModelGraph graph, PassInputs in) {
-        List<AlignmentPair> pairs = AlignmentPair.find(graph);
-        if (pairs.isEmpty()) {
-            return new Outcome(model, List.of());
+    /** The channel ranges of every pair's activation; none when {@code activation_channel_alignment} is off. */
+    @Override
+    public StatisticsRequest statistics(ModelState state) {
+        if (!enabled()) {
+            return StatisticsRequest.NONE;
         }
-        log.accept("activation channel alignment: " + pairs.size() + " Conv→Conv pairs, collecting channel ranges");
-        List<GraphEdit> edits = new ArrayList<>();
-        List<String> outputs = new ArrayList<>();
         List<StatisticSpec> specs = new ArrayList<>();
-        for (AlignmentPair p : pairs) {
-            edits.add(new GraphEdit.AddOutput(p.tensor()));
-            outputs.add(p.tensor());
+        for (AlignmentPair p : AlignmentPair.find(state.graph())) {
             specs.add(low(p));
             specs.add(high(p));
         }
-        StatisticsSet stats = in.collect(backend, model, edits, outputs, specs, in.calibration(), in.partitions(),
-                "aca");
-        stats.requireComplete();
+        return StatisticsRequest.of(specs);
+    }
+
+    @Override
+    public ModelState apply(ModelState state, Statistics statistics) {
+        List<AlignmentPair> pairs = enabled() ? AlignmentPair.find(state.graph()) : List.of();
+        if (pairs.isEmpty()) {
+            return state;
+        }
+        context.log().accept("activation channel alignment: " + pairs.size() + " Conv→Conv pairs");
         Map<String, double[][]> ranges = new HashMap<>();
         for (AlignmentPair p : pairs) {
-            Map<StatisticSpec, StatResult> r = stats.results();
-            ranges.put(p.tensor(), new double[][]{r.get(low(p)).values(), r.get(high(p)).values()});
+            ranges.put(p.tensor(), new double[][]{statistics.get(low(p)).values(),
+                    statistics.get(high(p)).values()});
         }
-        return apply(model, graph, pairs, ranges);
+        Outcome o = apply(state.model(), state.graph(), pairs, ranges);
+        if (o.aligned().isEmpty()) {
+            return state;
+        }
+        RunReport.AdjustmentSummary a = state.section(RunReport.AdjustmentSummary.class).orElseThrow();
+        return state.withModel(o.model()).withSection(new RunReport.AdjustmentSummary(a.saturationFix(),
+                a.sevenBitWeightLayers(), a.channelAlignment(), o.aligned()));
+    }
+
+    private boolean enabled() {
+        return context.params().adjustments().channelAlignment() == ChannelAlignment.ON;
     }
 
     static StatisticSpec low(AlignmentPair p) {

@@ -18,19 +18,14 @@ import java.util.function.UnaryOperator;
  */
 public final class BaseQuantization {
     private final QuantizationPipeline.ReportInputs inputs;
-    private final OnnxMl.ModelProto prepared;
-    private final OnnxMl.ModelProto quantized;
     /** Built on first use: only AccuracyAwareQuantization needs it, and it serializes the FP32 model (≤ 2 GB). */
     private final java.util.function.Supplier<CandidateRecipe> recipeMaker;
     private CandidateRecipe recipe;
     private final Stopwatch clock;
 
-    BaseQuantization(QuantizationPipeline.ReportInputs inputs, OnnxMl.ModelProto prepared,
-                     OnnxMl.ModelProto quantized, java.util.function.Supplier<CandidateRecipe> recipe,
+    BaseQuantization(QuantizationPipeline.ReportInputs inputs, java.util.function.Supplier<CandidateRecipe> recipe,
                      Stopwatch clock) {
         this.inputs = inputs;
-        this.prepared = prepared;
-        this.quantized = quantized;
         this.recipeMaker = recipe;
         this.clock = clock;
     }
@@ -44,11 +39,11 @@ public final class BaseQuantization {
      * rewrites SmoothQuant and channel alignment make, so evaluation compares against what the user gave.
      */
     public OnnxMl.ModelProto prepared() {
-        return prepared;
+        return inputs.state().reference();
     }
 
     public OnnxMl.ModelProto quantized() {
-        return quantized;
+        return inputs.state().quantized();
     }
 
     public synchronized CandidateRecipe recipe() {
@@ -59,16 +54,16 @@ public final class BaseQuantization {
     }
 
     public ModelGraph graph() {
-        return inputs.graph();
+        return inputs.state().graph();
     }
 
     public QuantizationPlan plan() {
-        return inputs.plan();
+        return inputs.state().plan();
     }
 
     /** The calibration samples (to count how many validation samples were also calibrated on). */
     public Set<dev.sparkptq.data.SampleRef> calibration() {
-        return new HashSet<>(inputs.calibration());
+        return new HashSet<>(inputs.run().calibration());
     }
 
     /** Ends the current phase of the run's timings under {@code stage}. */

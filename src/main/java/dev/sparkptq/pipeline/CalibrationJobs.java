@@ -25,8 +25,7 @@ public final class CalibrationJobs {
                                            Path stagingDir) {
         ModelGraph graph = ModelGraph.of(prepared);
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, compression);
-        StatisticsRequest request = StatisticsRequest.of(plan, graph, compression.inplaceStatistics());
-        return request.pass1(prepared, stagingDir, source, params.statBatchSize(), threads);
+        return pass(plan, graph, compression).pass1(prepared, stagingDir, source, params.statBatchSize(), threads);
     }
 
     /**
@@ -38,9 +37,14 @@ public final class CalibrationJobs {
                                            java.util.Map<dev.sparkptq.stats.StatisticSpec,
                                                    dev.sparkptq.stats.StatResult> pass1Results) {
         ModelGraph graph = ModelGraph.of(prepared);
-        StatisticsRequest request = StatisticsRequest.of(QuantizationPlanner.plan(graph, params, compression), graph,
+        StatisticsPass pass = pass(QuantizationPlanner.plan(graph, params, compression), graph, compression);
+        return pass.passes() == 1 ? null : pass.pass2(pass1, pass1Results);
+    }
+
+    /** The calibration pass of {@code plan}: the statistics its quantizer ranges need. */
+    private static StatisticsPass pass(QuantizationPlan plan, ModelGraph graph, CompressionSection compression) {
+        return StatisticsPass.of(List.of(StepRegistry.calibrationRequest(plan)), graph,
                 compression.inplaceStatistics());
-        return request.passes() == 1 ? null : request.pass2(pass1, pass1Results);
     }
 
     /**

@@ -16,7 +16,9 @@ import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QdqEdits;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.step.ModelState;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -53,25 +55,27 @@ public final class CandidateRecipe implements Serializable {
     private transient OnnxMl.ModelProto prepared;
 
     /**
-     * @param prepared  the model the base quantization inserted Q/DQ into (after layer-wise tuning, if any)
-     * @param untuned   the model before layer-wise tuning ({@code prepared} itself when tuning is off)
+     * The recipe of {@code base}, a finished base quantization: its model to quantize (the model the Q/DQ edits went
+     * into, after layer-wise tuning if any), its float model (before tuning), plan, parameters and corrections.
      */
-    CandidateRecipe(OnnxMl.ModelProto prepared, OnnxMl.ModelProto untuned, QuantizationPlan plan,
-                    QuantizerParameters qparams, QuantizationParams quantization, String configSha, String fp32Sha,
-                    FastBiasCorrection.Outcome bias) {
+    CandidateRecipe(ModelState base, QuantizationParams quantization, String configSha, String fp32Sha) {
+        OnnxMl.ModelProto prepared = base.toQuantize();
         byte[] bytes = ModelIo.toBytes(prepared);
         this.fp32 = ModelBlob.ofBytes(ModelIo.sha256(bytes), bytes);
-        this.plan = plan;
-        this.params = new TreeMap<>(qparams.params());
+        this.plan = base.plan();
+        this.params = new TreeMap<>(base.parameters().params());
         this.ranges = new TreeMap<>();
-        qparams.ranges().forEach((id, r) -> ranges.put(id, new double[][]{r.min(), r.max()}));
+        base.parameters().ranges().forEach((id, r) -> ranges.put(id, new double[][]{r.min(), r.max()}));
         this.quantization = quantization;
         this.configSha = configSha;
         this.fp32Sha = fp32Sha;
-        this.biases = new TreeMap<>(bias.biases());
+        this.biases = new TreeMap<>();
         this.biasNodes = new TreeMap<>();
-        bias.summary().corrected().forEach(e -> biasNodes.put(e.bias(), e.node()));
-        this.untunedWeights = changedWeights(plan, untuned, prepared);
+        for (ModelState.Correction c : base.corrections()) {
+            biases.put(c.initializer(), c.value());
+            biasNodes.put(c.initializer(), c.node());
+        }
+        this.untunedWeights = changedWeights(plan, base.model(), prepared);
         this.prepared = prepared;
     }
 

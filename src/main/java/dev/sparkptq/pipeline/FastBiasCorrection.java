@@ -10,6 +10,7 @@ import dev.sparkptq.graph.Node;
 import dev.sparkptq.graph.edit.InputRef;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
@@ -41,12 +42,6 @@ final class FastBiasCorrection {
      * @param summary what was corrected and skipped, for report.json
      */
     record Outcome(Map<String, Tensor> biases, RunReport.BiasCorrectionSummary summary) {
-    }
-
-    /** The outcome of a run without bias correction (MinMaxQuantization, or {@code use_fast_bias: false}). */
-    static Outcome none(BiasCorrectionSpec spec) {
-        return new Outcome(Map.of(), new RunReport.BiasCorrectionSummary("none", spec.threshold(),
-                spec.applyForAllNodes(), 0, List.of(), List.of()));
     }
 
     static Outcome run(List<BiasTarget> targets, ModelGraph graph, QuantizationPlan plan, QuantizerParameters qparams,

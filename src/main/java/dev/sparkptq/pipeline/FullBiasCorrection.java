@@ -6,8 +6,9 @@ import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelGraph;
-import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.step.Passes;
+import dev.sparkptq.step.StatisticsRequest;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
 
@@ -33,11 +34,11 @@ import java.util.function.Consumer;
  * <p>The subset is POT's: the first {@code max(int(0.2 · n), 1)} of the {@code n} calibration samples.
  */
 final class FullBiasCorrection {
-    private final StatisticsBackend backend;
+    private final Passes passes;
     private final Consumer<String> log;
 
-    FullBiasCorrection(StatisticsBackend backend, Consumer<String> log) {
-        this.backend = backend;
+    FullBiasCorrection(Passes passes, Consumer<String> log) {
+        this.passes = passes;
         this.log = log;
     }
 
@@ -48,20 +49,19 @@ final class FullBiasCorrection {
     }
 
     FastBiasCorrection.Outcome run(List<BiasTarget> targets, ModelGraph graph, OnnxMl.ModelProto fp32,
-                                   OnnxMl.ModelProto quantized, BiasCorrectionSpec spec, PassInputs in) {
-        List<SampleRef> subset = in.calibration().subList(0, Math.min(in.calibration().size(),
-                subsetSize(in.calibration().size())));
-        int partitions = Math.max(1, Math.min(in.partitions(), subset.size()));
+                                   OnnxMl.ModelProto quantized, BiasCorrectionSpec spec) {
+        List<SampleRef> calibration = passes.calibration();
+        List<SampleRef> subset = calibration.subList(0, Math.min(calibration.size(), subsetSize(calibration.size())));
         List<List<BiasTarget>> levels = BiasDepth.levels(targets, graph);
         log.accept("bias correction (full): " + targets.size() + " layers in " + levels.size() + " dependent "
                 + "groups over " + subset.size() + " samples");
-        Map<StatisticSpec, StatResult> reference = means(fp32, targets, in, subset, partitions, "bc-fp32");
+        Map<StatisticSpec, StatResult> reference = means(fp32, targets, subset, "bc-fp32");
         Map<String, Tensor> biases = new LinkedHashMap<>();
         List<RunReport.BiasEntry> corrected = new ArrayList<>();
         List<RunReport.BiasEntry> skipped = new ArrayList<>();
         OnnxMl.ModelProto current = quantized;
         for (List<BiasTarget> level : levels) {
-            Map<StatisticSpec, StatResult> q = means(current, level, in, subset, partitions, "bc-q");
+            Map<StatisticSpec, StatResult> q = means(current, level, subset, "bc-q");
             Map<String, Tensor> step = new LinkedHashMap<>();
             for (BiasTarget t : level) {
                 decide(t, graph, reference, q, spec, step, corrected, skipped);
@@ -113,17 +113,10 @@ final class FullBiasCorrection {
     }
 
     /** Per-channel means of the targets' outputs in {@code model} over the subset: one pass. */
-    private Map<StatisticSpec, StatResult> means(OnnxMl.ModelProto model, List<BiasTarget> targets, PassInputs in,
-                                                 List<SampleRef> subset, int partitions, String stage) {
-        List<GraphEdit> edits = new ArrayList<>();
-        List<String> outputs = new ArrayList<>();
-        List<StatisticSpec> specs = new ArrayList<>();
-        for (BiasTarget t : targets) {
-            edits.add(new GraphEdit.AddOutput(t.output()));
-            outputs.add(t.output());
-            specs.add(BiasTarget.outputMean(t));
-        }
-        return in.collect(backend, model, edits, outputs, specs, subset, partitions, stage).results();
+    private Map<StatisticSpec, StatResult> means(OnnxMl.ModelProto model, List<BiasTarget> targets,
+                                                 List<SampleRef> subset, String stage) {
+        StatisticsRequest request = StatisticsRequest.of(targets.stream().map(BiasTarget::outputMean).toList());
+        return passes.collect(model, request, subset, stage).results();
     }
 
     private static boolean finite(double[] v) {

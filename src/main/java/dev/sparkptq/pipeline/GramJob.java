@@ -33,7 +33,7 @@ import java.util.Map;
 record GramJob(ModelBlob model, List<String> outputs, ModelBlob quantized, List<String> quantizedOutputs,
                List<String> graphInputs, List<GramSpec> specs, DataSource source, List<SampleRef> refs,
                int partitions, long seed, int threads)
-        implements IndexedJob<GramJob.Partial> {
+        implements dev.sparkptq.runtime.IndexedJob<GramJob.Partial> {
     GramJob {
         outputs = List.copyOf(outputs);
         quantizedOutputs = List.copyOf(quantizedOutputs);

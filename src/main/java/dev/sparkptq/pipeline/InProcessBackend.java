@@ -55,7 +55,7 @@ public final class InProcessBackend implements StatisticsBackend {
     }
 
     @Override
-    public <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job) {
+    public <R extends java.io.Serializable> List<R> runIndexed(dev.sparkptq.runtime.IndexedJob<R> job) {
         List<R> out = new java.util.ArrayList<>();
         for (int i = 0; i < job.tasks(); i++) {
             out.add(job.run(i, engines));

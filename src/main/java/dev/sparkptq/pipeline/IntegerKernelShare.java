@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.data.Batches;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
@@ -12,6 +13,7 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.step.Passes;
 
 import java.nio.file.Path;
 
@@ -105,13 +107,14 @@ final class IntegerKernelShare {
      * Measures the share for {@code quantized}: one run of the model on {@code sample} with the MAC ops' tensors
      * exposed (for shapes), and the runtime's optimized graph written to {@code workDir}.
      */
-    static RunReport.IntegerKernelSummary measure(OnnxMl.ModelProto quantized, Sample sample, EngineFactory engines,
-                                                  Path workDir) {
+    static RunReport.IntegerKernelSummary measure(OnnxMl.ModelProto quantized, Sample sample, Passes passes) {
+        EngineFactory engines = passes.engines();
+        Path workDir = passes.workDir();
         ModelGraph graph = ModelGraph.of(quantized);
         List<String> tensors = new ArrayList<>(tensorsToMeasure(graph));
         List<GraphEdit> edits = new ArrayList<>();
         tensors.forEach(t -> edits.add(new GraphEdit.AddOutput(t)));
-        ModelBlob probe = Blobs.of(GraphRewriter.apply(quantized, edits), workDir.resolve("kernel-shapes"));
+        ModelBlob probe = passes.stage(GraphRewriter.apply(quantized, edits), "kernel-shapes");
         Map<String, long[]> shapes = new java.util.HashMap<>();
         try {
             Map<String, Tensor> out = engines.open(probe, EngineOptions.forInference(1))
@@ -120,13 +123,21 @@ final class IntegerKernelShare {
         } finally {
             engines.evict(probe.digest());
         }
-        ModelBlob model = Blobs.of(quantized, workDir.resolve("kernel-model"));
+        ModelBlob model = passes.stage(quantized, "kernel-model");
         Path optimized = workDir.resolve("kernel-optimized.onnx");
         try {
             engines.writeOptimized(model, EngineOptions.forInference(1), optimized);
             return of(graph, shapes, ModelIo.load(optimized));
         } finally {
-            Scratch.delete(optimized);
+            deleteQuietly(optimized);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (java.io.IOException ignored) {
+            // best effort: the run's work folder is deleted at the end anyway
         }
     }
 

@@ -2,9 +2,7 @@ package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.calibration.LayerwiseRounding;
-import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.LayerwiseTuningSpec;
-import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Granularity;
 import dev.sparkptq.core.InternalException;
@@ -16,9 +14,15 @@ import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
-import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QdqEdits;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.Passes;
+import dev.sparkptq.step.Statistics;
+import dev.sparkptq.step.Step;
+import dev.sparkptq.step.StepContext;
 import dev.sparkptq.stats.GramAccumulator;
 import dev.sparkptq.stats.GramResult;
 import dev.sparkptq.stats.GramSpec;
@@ -41,7 +45,7 @@ import java.util.function.Consumer;
  * tuned weight is written as {@code (q − zp)·s}, so the unchanged Q/DQ rewrite, rounding it with the tuned scale,
  * stores exactly those levels (checked here). Bias correction then runs on the tuned model as usual.
  */
-final class LayerwiseTuning {
+public final class LayerwiseTuning implements Step {
     /** Conv patch positions / MatMul rows counted per sample at most. */
     static final int POSITIONS_PER_SAMPLE = 256;
     /** ... and at least (when the sample has that many). */
@@ -54,55 +58,72 @@ final class LayerwiseTuning {
      */
     static final int VECTORS_PER_INPUT = 96;
 
-    private final StatisticsBackend backend;
+    private final StepContext context;
     private final Consumer<String> log;
 
-    LayerwiseTuning(StatisticsBackend backend, Consumer<String> log) {
-        this.backend = backend;
-        this.log = log;
+    public LayerwiseTuning(StepContext context) {
+        this.context = context;
+        this.log = context.log();
     }
 
     /**
-     * @param model   the model to quantize, with the tuned weights (the input model when tuning is off)
-     * @param graph   its graph
-     * @param qparams the quantizer parameters, with the tuned weight scales
-     * @param summary for report.json; null when tuning is off
+     * The step MinMaxQuantization has in this place: POT tunes layers in DefaultQuantization only, so it warns when
+     * {@code use_layerwise_tuning} is set and changes nothing else.
      */
-    record Outcome(OnnxMl.ModelProto model, ModelGraph graph, QuantizerParameters qparams,
-                   RunReport.LayerwiseTuningSummary summary) {
+    public static Step ignoredByMinMax(StepContext context) {
+        return new Step() {
+            @Override
+            public String name() {
+                return "layerwise_tuning";
+            }
+
+            @Override
+            public ModelState apply(ModelState state, Statistics statistics) {
+                return !context.params().layerwiseTuning().enabled() ? state : state.withWarning("use_layerwise_tuning"
+                        + " is a DefaultQuantization step (as in POT); MinMaxQuantization ignores it");
+            }
+        };
     }
 
-    /** Tunes when {@code use_layerwise_tuning} is on and the (base) algorithm is DefaultQuantization, as in POT. */
-    Outcome runIfEnabled(PtqConfig config, OnnxMl.ModelProto prepared, ModelGraph graph,
-                         QuantizationPlan plan, QuantizerParameters qparams, PassInputs passes,
-                         List<String> warnings) {
-        AlgorithmSpec algorithm = config.compression().algorithms().get(0);
-        LayerwiseTuningSpec spec = algorithm.params().layerwiseTuning();
+    @Override
+    public String name() {
+        return "layerwise_tuning";
+    }
+
+    /**
+     * The state with the tuned weights in the model to quantize, the tuned scales in the parameters and the report
+     * section; the state itself when {@code use_layerwise_tuning} is off.
+     */
+    @Override
+    public ModelState apply(ModelState state, Statistics statistics) {
+        LayerwiseTuningSpec spec = context.params().layerwiseTuning();
         if (!spec.enabled()) {
-            return new Outcome(prepared, graph, qparams, null);
-        }
-        if (algorithm.baseName() != AlgorithmSpec.Name.DefaultQuantization) {
-            warnings.add("use_layerwise_tuning is a DefaultQuantization step (as in POT); MinMaxQuantization ignores "
-                    + "it");
-            return new Outcome(prepared, graph, qparams, null);
+            return state;
         }
         if (!spec.ignoredKnobs().isEmpty()) {
-            warnings.add("use_layerwise_tuning runs a closed-form solver; POT's gradient-descent parameters "
-                    + spec.ignoredKnobs() + " have no effect");
+            state = state.withWarning("use_layerwise_tuning runs a closed-form solver; POT's gradient-descent "
+                    + "parameters " + spec.ignoredKnobs() + " have no effect");
         }
-        List<SampleRef> refs = passes.calibration().subList(0, Math.min(passes.calibration().size(),
-                spec.numSamples()));
-        TuningTarget.Selection sel = TuningTarget.select(plan, graph, qparams, d -> positions(d, refs.size()));
+        List<SampleRef> calibration = context.passes().calibration();
+        List<SampleRef> refs = calibration.subList(0, Math.min(calibration.size(), spec.numSamples()));
+        TuningTarget.Selection sel = TuningTarget.select(state.plan(), state.graph(), state.parameters(),
+                d -> positions(d, refs.size()));
         if (sel.targets().isEmpty() || refs.isEmpty()) {
-            return new Outcome(prepared, graph, qparams, summary(true, refs.size(), 0, List.of(), sel.skipped()));
+            return state.withSection(summary(true, refs.size(), 0, List.of(), sel.skipped()));
         }
+        return tune(state, sel, refs, spec);
+    }
+
+    private ModelState tune(ModelState start, TuningTarget.Selection sel, List<SampleRef> refs,
+                            LayerwiseTuningSpec spec) {
+        ModelGraph graph = start.graph();
         boolean paired = spec.inputs() == LayerwiseTuningSpec.Inputs.QUANTIZED;
         List<List<TuningTarget>> levels = paired ? levels(sel.targets(), graph) : List.of(sel.targets());
-        Pass pass = new Pass(prepared, graph, sel.targets(), refs, Math.max(1, Math.min(passes.partitions(),
-                refs.size())), spec.randomSeed(), passes, algorithm.params().weightStorage(), plan);
+        Pass pass = new Pass(start.model(), graph, sel.targets(), refs, context.passes().partitions(refs.size()),
+                spec.randomSeed(), context.passes(), context.params().weightStorage(), start.plan());
         log.accept("layer-wise tuning: " + sel.targets().size() + " layers in " + levels.size() + " dependent levels"
                 + " over " + refs.size() + " samples in " + pass.partitions + " partitions");
-        State state = new State(prepared, qparams, List.of());
+        State state = new State(start.model(), start.parameters(), List.of());
         for (List<TuningTarget> level : levels) {
             state = tuneLevel(level, state, pass, paired);
         }
@@ -111,8 +132,8 @@ final class LayerwiseTuning {
                 + "%.4g -> %.4g summed over layers", layers.size(), sel.skipped().size(),
                 layers.stream().mapToDouble(RunReport.TunedLayer::mseNearest).sum(),
                 layers.stream().mapToDouble(RunReport.TunedLayer::mseTuned).sum()));
-        return new Outcome(state.model(), ModelGraph.of(state.model()), state.qparams(),
-                summary(paired, refs.size(), levels.size(), layers, sel.skipped()));
+        return start.withToQuantize(state.model()).withParameters(state.qparams())
+                .withSection(summary(paired, refs.size(), levels.size(), layers, sel.skipped()));
     }
 
     /** Positions counted per sample for a {@code dim}-wide input over {@code samples} samples (see the constants). */
@@ -132,16 +153,16 @@ final class LayerwiseTuning {
         final List<SampleRef> refs;
         final int partitions;
         final long seed;
-        final PassInputs passes;
+        final Passes passes;
         final QuantizationParams.WeightStorage storage;
         final QuantizationPlan plan;
 
         Pass(OnnxMl.ModelProto prepared, ModelGraph graph, List<TuningTarget> targets, List<SampleRef> refs,
-             int partitions, long seed, PassInputs passes, QuantizationParams.WeightStorage storage,
+             int partitions, long seed, Passes passes, QuantizationParams.WeightStorage storage,
              QuantizationPlan plan) {
             graph.inputs().forEach(i -> graphInputs.add(i.name()));
-            this.fp32 = Blobs.of(GraphRewriter.apply(prepared, expose(targets.stream().map(t -> t.gram().tensor())
-                    .toList())), passes.workDir().resolve("tune-fp32"));
+            this.fp32 = passes.stage(GraphRewriter.apply(prepared, expose(targets.stream().map(t -> t.gram().tensor())
+                    .toList())), "tune-fp32");
             this.refs = refs;
             this.partitions = partitions;
             this.seed = seed;
@@ -183,12 +204,11 @@ final class LayerwiseTuning {
         }
         List<String> qNames = paired ? specs.values().stream().map(GramSpec::pairedTensor).toList() : List.of();
         List<String> fpNames = specs.values().stream().map(GramSpec::tensor).toList();
-        ModelBlob qBlob = q == null ? null : Blobs.of(GraphRewriter.apply(q, pass.expose(qNames)),
-                pass.passes.workDir().resolve("tune-q"));
+        ModelBlob qBlob = q == null ? null : pass.passes.stage(GraphRewriter.apply(q, pass.expose(qNames)), "tune-q");
         GramJob job = new GramJob(pass.fp32, pass.outputs(fpNames), qBlob, pass.outputs(qNames),
                 List.copyOf(pass.graphInputs), List.copyOf(specs.values()), pass.passes.source(), pass.refs,
                 pass.partitions, pass.seed, pass.passes.threads());
-        Map<String, GramAccumulator> grams = merged(backend.runIndexed(job));
+        Map<String, GramAccumulator> grams = merged(pass.passes.run(job));
         Map<String, Tensor> weights = new LinkedHashMap<>();
         Map<String, QuantParams> tuned = new LinkedHashMap<>();
         List<RunReport.TunedLayer> layers = new ArrayList<>(state.layers());
@@ -206,7 +226,7 @@ final class LayerwiseTuning {
                     t.channels(), h.vectors(), s.errorNearest() / norm, s.errorTuned() / norm, s.channelsNearest(),
                     s.channelsRefit()));
         }
-        return new State(BiasInitializers.replace(state.model(), weights), replace(pass.plan, state.qparams(), tuned),
+        return new State(BiasInitializers.replace(state.model(), weights), state.qparams().with(pass.plan, tuned),
                 List.copyOf(layers));
     }
 
@@ -265,19 +285,6 @@ final class LayerwiseTuning {
     static QuantParams withScales(QuantParams p, float[] channelScales) {
         float[] s = p.perChannel() ? channelScales.clone() : new float[] {channelScales[0]};
         return new QuantParams(s, p.zeroPoint(), p.axis(), p.storage(), p.levelLow(), p.levelHigh());
-    }
-
-    /** {@code qparams} with the tuned points' parameters replaced (and those of points tied to them). */
-    private static QuantizerParameters replace(QuantizationPlan plan, QuantizerParameters qparams,
-                                               Map<String, QuantParams> tuned) {
-        Map<String, QuantParams> params = new java.util.TreeMap<>(qparams.params());
-        params.putAll(tuned);
-        for (QuantizationPoint p : plan.points()) {
-            if (p.tiedTo() != null && tuned.containsKey(p.tiedTo())) {
-                params.put(p.id(), tuned.get(p.tiedTo()));
-            }
-        }
-        return new QuantizerParameters(params, qparams.ranges());
     }
 
     private static RunReport.LayerwiseTuningSummary summary(boolean paired, int samples, int levels,

@@ -45,7 +45,7 @@ final class OutputWriter {
             OutputSwap.recover(outputDir);
             tmp = Scratch.createIn(outputDir, OutputSwap.TMP_PREFIX);
             Path model = tmp.resolve(MODEL);
-            ModelIo.save(quantized, model, externalThreshold(in.modelPath(), quantized));
+            ModelIo.save(quantized, model, externalThreshold(in.run().modelPath(), quantized));
             Path data = tmp.resolve(MODEL + ".data");
             boolean external = Files.exists(data);
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
@@ -55,7 +55,7 @@ final class OutputWriter {
                     quantizationError));
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
             Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
-            Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.stats()));
+            Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.calibration().content()));
             OutputSwap.publish(tmp, outputDir);
             tmp = null;
             return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);

@@ -5,6 +5,7 @@ import dev.sparkptq.accuracy.Metric;
 import dev.sparkptq.accuracy.Metrics;
 import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.data.Batches;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.runtime.EngineFactory;

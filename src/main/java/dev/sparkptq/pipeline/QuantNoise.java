@@ -15,6 +15,7 @@ import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.graph.edit.InputRef;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
 

@@ -1,7 +1,6 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.config.AlgorithmSpec;
-import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
@@ -11,15 +10,10 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
-import dev.sparkptq.graph.edit.GraphRewriter;
-import dev.sparkptq.plan.QuantizationPlan;
-import dev.sparkptq.plan.QuantizationPlanner;
-import dev.sparkptq.plan.SevenBitWeights;
 import dev.sparkptq.report.RunReport;
-import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.runtime.ModelBlob;
-import dev.sparkptq.stats.HistogramSet;
-import dev.sparkptq.stats.StatisticsSet;
+import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.StepContext;
 
 import ai.onnx.proto.OnnxMl;
 
@@ -30,9 +24,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * One quantization run, DefaultQuantization/MinMaxQuantization: load → plan → one statistics pass (two when
- * some activation range comes from a histogram) → quantizer parameters → Q/DQ edits → fast bias correction
- * (DefaultQuantization) → evaluate (optional) →
+ * One quantization run, DefaultQuantization/MinMaxQuantization: load and prepare the model, select the calibration
+ * samples, run the algorithm's steps ({@link StepRegistry}, composed by {@link StepRunner}) → evaluate (optional) →
  * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
@@ -66,7 +59,7 @@ public final class QuantizationPipeline {
                     base.calibration());
             base.lap("evaluate");
             quantError = new QuantNoise(backend, log).measure(config, base.graph(), base.quantized(), base.plan(),
-                    base.inputs().qparams(), options);
+                    base.inputs().state().parameters(), options);
             base.lap("sqnr");
         }
         return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
@@ -74,7 +67,8 @@ public final class QuantizationPipeline {
 
     /**
      * The base quantization, everything up to (not including) evaluation and saving: what
-     * {@link #run} writes, and what AccuracyAwareQuantization starts from and rebuilds candidates with.
+     * {@link #run} writes, and what AccuracyAwareQuantization starts from and rebuilds candidates with. Loads and
+     * prepares the model, selects the calibration samples, then runs the algorithm's steps ({@link StepRegistry}).
      */
     public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
@@ -82,117 +76,37 @@ public final class QuantizationPipeline {
         Path modelPath = config.model().model();
         log.accept("loading model " + modelPath);
         String fp32Sha = ModelIo.sha256(modelPath);
-        OnnxMl.ModelProto original = ModelIo.load(modelPath);
-        OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
-        Samples samples = Samples.select(params, source(config, config.engine().dataSource(),
-                ModelGraph.of(reference)));
-        PassInputs passes = PassInputs.of(config, params, samples, options);
-        DataSource calibration = passes.source();
-        List<SampleRef> calib = passes.calibration();
-        int partitions = passes.partitions();
-        List<String> warnings = samples.warnings();
-        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log).apply(reference, config, params, passes);
-        ModelGraph graph = ModelGraph.of(prepared);
+        ModelState loaded = ModelState.of(ModelIo.prepareForQuantization(ModelIo.load(modelPath)));
+        Samples samples = Samples.select(params, source(config, config.engine().dataSource(), loaded.graph()));
+        RunPasses passes = RunPasses.of(backend, config, params, samples.source(), samples.selected(), options);
+        StepContext context = new StepContext(config, params, passes, log,
+                Provenance.metadata(config.sha256(), fp32Sha, params));
         clock.lap("load");
-
-        SevenBitWeights.Result sevenBit = SevenBitWeights.apply(
-                QuantizationPlanner.plan(graph, params, config.compression()), graph,
-                params.adjustments().overflowFix());
-        QuantizationPlan plan = sevenBit.plan();
-        logPlan(plan);
-        clock.lap("plan");
-
-        ActivationChannelAlignment.Outcome aligned = new ActivationChannelAlignment(backend, log)
-                .runIfEnabled(config, params, prepared, graph, passes);
-        if (!aligned.aligned().isEmpty()) {
-            prepared = aligned.model();
-            graph = ModelGraph.of(prepared);
-            clock.lap("channel_alignment");
-        }
-        List<BiasTarget> biasTargets = biasCorrects(config, params) ? BiasTarget.of(plan, graph) : List.of();
-        StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics())
-                .plus(params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FAST
-                        ? BiasTarget.requiredStatistics(biasTargets, graph) : List.of(), graph);
-        StatisticsCache.Content stats = statistics(prepared, request, calibration, calib, partitions, params,
-                options, fp32Sha, config, clock, warnings);
-
-        LayerwiseTuning.Outcome tuning = new LayerwiseTuning(backend, log).runIfEnabled(config, prepared, graph,
-                plan, QuantizerParameters.compute(plan, graph, stats.results(),
-                        stats.histogramResults()), passes, warnings);
-        if (tuning.summary() != null) {
-            clock.lap("layerwise_tuning");
-        }
-        QuantizerParameters qparams = tuning.qparams();
-        String configSha = config.sha256();
-        OnnxMl.ModelProto quantized = GraphRewriter.apply(tuning.model(),
-                QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
-        clock.lap("quantize");
-        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, tuning.graph(), plan, qparams,
-                stats, prepared, quantized, passes);
-        clock.lap("bias_correction");
-        quantized = BiasInitializers.replace(quantized, bias.biases());
-        RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
-        clock.lap("kernels");
-        ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
-                partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
-                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
-        OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
-        OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
-        return new BaseQuantization(inputs, reference, quantized,
-                () -> new CandidateRecipe(quantizedFrom, untuned, plan, qparams, params, configSha, fp32Sha, bias),
-                clock);
+        FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics(), fp32Sha,
+                config.engine().dataSource().toString());
+        ModelState done = new StepRunner(floatPasses::collect, clock).run(StepRegistry.steps(context),
+                initial(loaded, params, samples.warnings()));
+        RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
+                passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
+                options.statistics());
+        return new BaseQuantization(new ReportInputs(run, done, floatPasses.calibration()),
+                () -> new CandidateRecipe(done, params, config.sha256(), fp32Sha), clock);
     }
 
     /**
-     * The statistics the plan needs: pass 1 (per-sample statistics and grid histograms), plus pass 2 (fixed-edge
-     * histograms) when some activation range comes from a histogram with {@code edges: extremes} — or, with {@code --statistics}, an earlier run's, checked against this model
-     * and this request.
+     * The state the steps start from: the sample selection's warnings, and the report sections every run has, as
+     * they read when no step changes them (no bias correction, no adjusted layer).
      */
-    private StatisticsCache.Content statistics(OnnxMl.ModelProto prepared, StatisticsRequest request,
-                                               DataSource source, List<SampleRef> calib, int partitions,
-                                               QuantizationParams params, RunOptions options, String fp32Sha,
-                                               PtqConfig config, Stopwatch clock, List<String> warnings) {
-        if (options.statistics() != null) {
-            log.accept("reusing statistics from " + options.statistics());
-            StatisticsCache.Content reused = StatisticsCache.load(options.statistics(), fp32Sha, request.specs(),
-                    request.histogramTensors());
-            clock.lap("statistics");
-            return reused;
+    static ModelState initial(ModelState loaded, QuantizationParams params, List<String> warnings) {
+        ModelState state = loaded.withSection(new RunReport.AdjustmentSummary(
+                params.adjustments().overflowFix().name().toLowerCase(), List.of(),
+                params.adjustments().channelAlignment().name().toLowerCase(), List.of()))
+                .withSection(new RunReport.BiasCorrectionSummary("none", params.biasCorrection().threshold(),
+                        params.biasCorrection().applyForAllNodes(), 0, List.of(), List.of()));
+        for (String w : warnings) {
+            state = state.withWarning(w);
         }
-        log.accept("collecting statistics of " + request.tensors().size() + " tensors over " + calib.size()
-                + " samples in " + partitions + " partitions (" + backend.describe() + ", pass 1 of "
-                + request.passes() + ")");
-        StatisticsJob job = request.pass1(prepared, options.workDir().resolve("stats"), source,
-                params.statBatchSize(), options.threadsPerTask());
-        StatisticsSet stats = backend.collect(job, calib, partitions);
-        stats.requireComplete();
-        NonFiniteWarning.of(stats).ifPresent(warnings::add);
-        clock.lap("statistics");
-        HistogramSet histograms = histograms(request, job, stats, calib, partitions);
-        if (request.passes() > 1) {
-            clock.lap("histograms");
-        }
-        return StatisticsCache.of(fp32Sha, config.engine().dataSource().toString(), calib.size(), stats.results(),
-                histograms.results());
-    }
-
-    /**
-     * The histograms: pass 1's grid histograms, plus pass 2 when some activation's range comes from a histogram with
-     * {@code edges: extremes} — the same samples, partitions and exposed model as pass 1, counting every element into
-     * bins fixed by pass 1's extremes.
-     */
-    private HistogramSet histograms(StatisticsRequest request, StatisticsJob pass1, StatisticsSet stats,
-                                    List<SampleRef> calib, int partitions) {
-        if (request.passes() == 1) {
-            return stats.histograms(); // grid histograms, counted in pass 1 (empty when none)
-        }
-        StatisticsJob job = request.pass2(pass1, stats.results());
-        log.accept("counting histograms of " + job.histograms().size() + " tensors over " + calib.size()
-                + " samples (pass 2)");
-        HistogramSet histograms = backend.histograms(job, calib, partitions);
-        histograms.requireComplete();
-        return stats.histograms().union(histograms);
+        return state;
     }
 
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
@@ -217,57 +131,6 @@ public final class QuantizationPipeline {
         return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
     }
 
-    /**
-     * The share of MACs the runtime runs in integer kernels (report only: a failure becomes a warning, never a failed
-     * run).
-     */
-    private RunReport.IntegerKernelSummary integerKernels(OnnxMl.ModelProto quantized, Samples samples,
-                                                          RunOptions options, List<String> warnings) {
-        if (samples.selected().isEmpty()) {
-            return null;
-        }
-        try {
-            RunReport.IntegerKernelSummary k = IntegerKernelShare.measure(quantized,
-                    samples.source().load(samples.selected().get(0)), backend.engines(), options.workDir());
-            log.accept(String.format(java.util.Locale.ROOT, "integer kernels: %.1f %% of %,d MACs (%d of %d ops)",
-                    100 * k.integerShare(), k.totalMacs(), k.integerMacOps(), k.macOps()));
-            return k;
-        } catch (RuntimeException e) {
-            warnings.add("the integer-kernel share was not measured: " + e.getMessage());
-            return null;
-        }
-    }
-
-    /** POT runs (Fast)BiasCorrection in DefaultQuantization only. */
-    private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
-        return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
-                && params.biasCorrection().enabled();
-    }
-
-    /**
-     * DefaultQuantization's last step: POT's full BiasCorrection ({@code use_fast_bias: false}, distributed passes
-     * over the quantized model) or FastBiasCorrection (closed form, from the statistics already collected); nothing
-     * for MinMaxQuantization.
-     */
-    private FastBiasCorrection.Outcome biasCorrection(PtqConfig config, QuantizationParams params,
-                                                      List<BiasTarget> targets, ModelGraph graph,
-                                                      QuantizationPlan plan, QuantizerParameters qparams,
-                                                      StatisticsCache.Content stats, OnnxMl.ModelProto prepared,
-                                                      OnnxMl.ModelProto quantized, PassInputs passes) {
-        if (!biasCorrects(config, params)) {
-            return FastBiasCorrection.none(params.biasCorrection());
-        }
-        if (params.biasCorrection().mode() == BiasCorrectionSpec.Mode.FULL) {
-            return new FullBiasCorrection(backend, log).run(targets, graph, prepared, quantized,
-                    params.biasCorrection(), passes);
-        }
-        FastBiasCorrection.Outcome out = FastBiasCorrection.run(targets, graph, plan, qparams, stats.results(),
-                params.biasCorrection());
-        log.accept("fast bias correction: " + out.summary().corrected().size() + " of " + targets.size()
-                + " biases corrected");
-        return out;
-    }
-
     private static QuantizationParams singleAlgorithm(PtqConfig config) {
         List<AlgorithmSpec> algorithms = config.compression().algorithms();
         if (algorithms.size() != 1) {
@@ -275,12 +138,6 @@ public final class QuantizationPipeline {
                     + "MinMaxQuantization is supported in this version, got " + algorithms.size());
         }
         return algorithms.get(0).params();
-    }
-
-    private void logPlan(QuantizationPlan plan) {
-        log.accept("plan: " + plan.measuredActivations().size() + " activation quantizers (+"
-                + (plan.activations().size() - plan.measuredActivations().size()) + " tied) and "
-                + plan.weights().size() + " weight quantizers on " + plan.quantizedNodes().size() + " ops");
     }
 
     /**
@@ -301,14 +158,19 @@ public final class QuantizationPipeline {
         }
     }
 
-    /** Everything the report needs from a run, gathered in one value. */
-    record ReportInputs(PtqConfig config, QuantizationParams params, ModelGraph graph, QuantizationPlan plan,
-                        QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
-                        List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
-                        List<String> warnings, String fp32Sha, Path modelPath, String backend,
-                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
-                        RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
-                        RunReport.LayerwiseTuningSummary layerwiseTuning) {
+    /**
+     * What a run knows besides its model state.
+     *
+     * @param calibration    the calibration samples
+     * @param partitions     the partitions of a pass over them
+     * @param backend        where work ran, for the report
+     * @param statisticsFrom the earlier run's statistics.json that stood for the calibration pass, or null
+     */
+    record RunFacts(PtqConfig config, QuantizationParams params, int samplesAvailable, List<SampleRef> calibration,
+                    int partitions, String fp32Sha, Path modelPath, String backend, Path statisticsFrom) {
     }
 
+    /** Everything the report needs from a run: its facts, the final model state and the calibration pass. */
+    record ReportInputs(RunFacts run, ModelState state, FloatPasses.Calibration calibration) {
+    }
 }

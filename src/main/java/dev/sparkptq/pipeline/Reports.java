@@ -2,12 +2,15 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.core.QuantParams;
-import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
+import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.report.ReportWriter;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.report.StatisticsCache;
 import dev.sparkptq.report.ToolVersion;
+import dev.sparkptq.step.ModelState;
 import dev.sparkptq.stats.StatResult;
 
 import java.nio.file.Path;
@@ -25,40 +28,51 @@ final class Reports {
                            String outSha256,
                            RunReport.MetricsSummary metrics, Map<String, Long> timings,
                            List<RunReport.QuantErrorSummary> quantizationError) {
-        long inBytes = fileBytes(in.modelPath());
-        var provenance = new RunReport.Provenance(in.config().sha256(), in.fp32Sha(), in.params().seed(),
-                in.backend());
-        var model = new RunReport.ModelSummary(in.modelPath().toString(), in.fp32Sha(), in.graph().opset(),
-                in.graph().nodes().size(), inBytes);
+        QuantizationPipeline.RunFacts run = in.run();
+        ModelState state = in.state();
+        long inBytes = fileBytes(run.modelPath());
+        var provenance = new RunReport.Provenance(run.config().sha256(), run.fp32Sha(), run.params().seed(),
+                run.backend());
+        var model = new RunReport.ModelSummary(run.modelPath().toString(), run.fp32Sha(), state.graph().opset(),
+                state.graph().nodes().size(), inBytes);
         var output = new RunReport.OutputSummary(modelOut.toString(), outBytes,
                 inBytes == 0 ? 0 : (double) outBytes / inBytes, externalData, outSha256);
-        long nonFinite = in.stats().results().values().stream().mapToLong(StatResult::nonFinite).sum();
-        var calibration = new RunReport.CalibrationSummary(in.config().engine().dataSource().toString(),
-                in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()
-                : in.params().statSubsetSize(), in.stats().samples(), in.partitions(),
-                in.params().statBatchSize(), in.params().shuffleData(), in.params().seed(), nonFinite,
-                in.statisticsPasses(), in.histogramTensors(), in.warnings(),
-                in.statisticsFrom() == null ? null : in.statisticsFrom().toString());
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
-                ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
-                in.biasCorrection(), quantizationError, in.adjustments(), in.integerKernels(), null)
-                .withLayerwiseTuning(in.layerwiseTuning());
+                ReportWriter.tree(run.config()), model, output, calibration(in), quantization(run, state), metrics,
+                timings, state.section(RunReport.BiasCorrectionSummary.class).orElse(null), quantizationError,
+                state.section(RunReport.AdjustmentSummary.class).orElse(null),
+                state.section(RunReport.IntegerKernelSummary.class).orElse(null), null)
+                .withLayerwiseTuning(state.section(RunReport.LayerwiseTuningSummary.class).orElse(null));
     }
 
-    private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {
+    private static RunReport.CalibrationSummary calibration(QuantizationPipeline.ReportInputs in) {
+        QuantizationPipeline.RunFacts run = in.run();
+        StatisticsCache.Content stats = in.calibration().content();
+        long nonFinite = stats.results().values().stream().mapToLong(StatResult::nonFinite).sum();
+        return new RunReport.CalibrationSummary(run.config().engine().dataSource().toString(),
+                run.samplesAvailable(), run.params().statSubsetSize() == null ? run.samplesAvailable()
+                : run.params().statSubsetSize(), stats.samples(), run.partitions(),
+                run.params().statBatchSize(), run.params().shuffleData(), run.params().seed(), nonFinite,
+                in.calibration().passes(), in.calibration().histograms(), in.state().warnings(),
+                run.statisticsFrom() == null ? null : run.statisticsFrom().toString());
+    }
+
+    private static RunReport.QuantizationSummary quantization(QuantizationPipeline.RunFacts run, ModelState state) {
+        QuantizationPlan plan = state.plan();
         Map<String, Integer> byType = new TreeMap<>();
-        for (String node : in.plan().quantizedNodes()) {
-            in.graph().node(node).map(Node::opType).ifPresent(t -> byType.merge(t, 1, Integer::sum));
+        for (String node : plan.quantizedNodes()) {
+            state.graph().node(node).map(Node::opType).ifPresent(t -> byType.merge(t, 1, Integer::sum));
         }
         List<RunReport.TensorSummary> tensors = new ArrayList<>();
-        for (QuantizationPoint p : in.plan().points()) {
-            tensors.add(tensor(p, in.qparams().params().get(p.id()), in.qparams().ranges().get(p.id())));
+        QuantizerParameters q = state.parameters();
+        for (QuantizationPoint p : plan.points()) {
+            tensors.add(tensor(p, q.params().get(p.id()), q.ranges().get(p.id())));
         }
-        var c = in.config().compression();
-        return new RunReport.QuantizationSummary(in.params().preset().name().toLowerCase(),
-                c.targetDevice().name(), c.modelType().name().toLowerCase(), in.plan().quantizedNodes().size(),
-                in.plan().points().size(), in.plan().activations().size(), in.plan().weights().size(), byType,
-                in.plan().notes(), tensors);
+        var c = run.config().compression();
+        return new RunReport.QuantizationSummary(run.params().preset().name().toLowerCase(),
+                c.targetDevice().name(), c.modelType().name().toLowerCase(), plan.quantizedNodes().size(),
+                plan.points().size(), plan.activations().size(), plan.weights().size(), byType,
+                plan.notes(), tensors);
     }
 
     private static RunReport.TensorSummary tensor(QuantizationPoint p, QuantParams q, Range r) {

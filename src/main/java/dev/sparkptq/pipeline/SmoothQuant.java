@@ -1,8 +1,6 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sparkptq.config.PtqConfig;
-import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.config.SmoothQuantSpec;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
@@ -13,6 +11,12 @@ import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothQuantScales;
 import dev.sparkptq.plan.SmoothingGroup;
 import dev.sparkptq.plan.ValueBiasMove;
+import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.Passes;
+import dev.sparkptq.step.Statistics;
+import dev.sparkptq.step.StatisticsRequest;
+import dev.sparkptq.step.Step;
+import dev.sparkptq.step.StepContext;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticsSet;
 
@@ -31,19 +35,35 @@ import java.util.function.Consumer;
  * moves its value biases into the output projection's bias ({@link ValueBiasMove}): exact rewrites, made before the
  * statistics pass, that leave ONNX Runtime fewer nodes to run.
  */
-final class SmoothQuant {
-    private final StatisticsBackend backend;
+public final class SmoothQuant implements Step {
+    private final StepContext context;
     private final Consumer<String> log;
 
-    SmoothQuant(StatisticsBackend backend, Consumer<String> log) {
-        this.backend = backend;
-        this.log = log;
+    public SmoothQuant(StepContext context) {
+        this.context = context;
+        this.log = context.log();
+    }
+
+    @Override
+    public String name() {
+        return "smooth_quant";
+    }
+
+    @Override
+    public boolean rewritesModel() {
+        return true;
+    }
+
+    /** Its statistics are of a probed copy of the model: collected by a pass of its own. */
+    @Override
+    public ModelState apply(ModelState state, Statistics statistics) {
+        OnnxMl.ModelProto smoothed = smooth(state.model());
+        return smoothed == state.model() ? state : state.withModel(smoothed);
     }
 
     /** The smoothed model, or {@code prepared} itself when the params switch SmoothQuant off or nothing fits. */
-    OnnxMl.ModelProto apply(OnnxMl.ModelProto prepared, PtqConfig config, QuantizationParams params,
-                            PassInputs passes) {
-        SmoothQuantSpec spec = params.smoothQuant();
+    OnnxMl.ModelProto smooth(OnnxMl.ModelProto prepared) {
+        SmoothQuantSpec spec = context.params().smoothQuant();
         if (spec == null || spec.matmul() < 0) {
             return prepared;
         }
@@ -55,12 +75,12 @@ final class SmoothQuant {
         exact.addAll(keyBiases);
         exact.addAll(valueBiases);
         OnnxMl.ModelProto simplified = exact.isEmpty() ? prepared : GraphRewriter.apply(prepared, exact);
-        List<SmoothingGroup> groups = SmoothQuantGroups.find(ModelGraph.of(simplified), params.ignored());
+        List<SmoothingGroup> groups = SmoothQuantGroups.find(ModelGraph.of(simplified), context.params().ignored());
         if (groups.isEmpty()) {
             log.accept("smooth quant: no MatMul/Gemm with a constant weight to smooth");
             return prepared;
         }
-        Map<String, double[]> absMax = absMax(simplified, groups, config, passes);
+        Map<String, double[]> absMax = absMax(simplified, groups);
         List<double[]> scales = new ArrayList<>();
         for (SmoothingGroup g : groups) {
             scales.add(SmoothQuantScales.scales(g, absMax.get(g.activation()), spec.matmul()));
@@ -76,16 +96,13 @@ final class SmoothQuant {
     }
 
     /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */
-    private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, List<SmoothingGroup> groups, PtqConfig config,
-                                         PassInputs passes) {
+    private Map<String, double[]> absMax(OnnxMl.ModelProto prepared, List<SmoothingGroup> groups) {
         OnnxMl.ModelProto probed = SmoothQuantProbes.add(prepared, groups);
-        StatisticsRequest request = StatisticsRequest.ofStatistics(
-                groups.stream().map(SmoothingGroup::statistic).toList(), ModelGraph.of(probed),
-                config.compression().inplaceStatistics());
+        Passes passes = context.passes();
         log.accept("smooth quant: collecting per-channel abs-max of " + groups.size() + " activations over "
                 + passes.calibration().size() + " samples");
-        StatisticsSet stats = passes.collect(backend, probed, request.exposeEdits(), request.outputs(),
-                request.specs(), passes.calibration(), passes.partitions(), "smooth-quant");
+        StatisticsSet stats = passes.collect(probed, StatisticsRequest.of(groups.stream()
+                .map(SmoothingGroup::statistic).toList()), passes.calibration(), "smooth-quant");
         stats.requireComplete();
         Map<String, double[]> out = new java.util.HashMap<>();
         for (SmoothingGroup g : groups) {

@@ -27,7 +27,7 @@ public interface StatisticsBackend {
     QuantNoiseSums quantNoise(QuantNoiseJob job, List<SampleRef> refs, int partitions);
 
     /** Runs every task of {@code job} (one Spark task each) and returns the results in task order. */
-    <R extends java.io.Serializable> List<R> runIndexed(IndexedJob<R> job);
+    <R extends java.io.Serializable> List<R> runIndexed(dev.sparkptq.runtime.IndexedJob<R> job);
 
     /**
      * The engine factory the driver uses for one-off local work (the integer-kernel report inspects the runtime's

@@ -5,9 +5,9 @@ import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.Node;
-import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.stats.GramSpec;
 

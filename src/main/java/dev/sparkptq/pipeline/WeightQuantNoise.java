@@ -7,6 +7,7 @@ import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

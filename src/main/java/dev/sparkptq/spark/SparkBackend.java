@@ -6,7 +6,7 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.EvaluationResult;
-import dev.sparkptq.pipeline.IndexedJob;
+import dev.sparkptq.runtime.IndexedJob;
 import dev.sparkptq.pipeline.PartitionWorker;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;

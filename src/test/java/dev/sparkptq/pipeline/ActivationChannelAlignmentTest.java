@@ -5,8 +5,6 @@ import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
@@ -15,6 +13,7 @@ import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.plan.AlignmentPair;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
+import dev.sparkptq.step.ModelState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,13 +127,12 @@ class ActivationChannelAlignmentTest {
                   "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
                   "compression": { "algorithms": [ { "name": "DefaultQuantization" } ] } }
                 """, tmp, ConfigOverrides.none());
-        ModelGraph graph = ModelGraph.of(m);
-        DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
-                graph.inputs());
-        ActivationChannelAlignment.Outcome o = new ActivationChannelAlignment(
-                new InProcessBackend(new OrtEngineFactory()), s -> { }).run(m, graph,
-                new PassInputs(source, source.list(), 2, 1, 1, tmp.resolve("work")));
-        OnnxMl.ModelProto exposed = o.model().toBuilder().setGraph(o.model().getGraph().toBuilder()
+        StepHarness harness = StepHarness.of(config, m, tmp);
+        ModelState aligned = harness.run(harness.initial(m), ActivationChannelAlignment::new);
+        List<RunReport.AlignedPair> pairs = aligned.section(RunReport.AdjustmentSummary.class).orElseThrow()
+                .aligned();
+        assertEquals(1, pairs.size());
+        OnnxMl.ModelProto exposed = aligned.model().toBuilder().setGraph(aligned.model().getGraph().toBuilder()
                 .addOutput(floatInfo("h", 1, 8, 8, 8))).build();
         double[] lo = new double[8];
         double[] hi = new double[8];
@@ -158,7 +156,7 @@ class ActivationChannelAlignmentTest {
             assertTrue(width[c] > 0.7 * median && width[c] < 1.4 * median, "channel " + c + " width " + width[c]
                     + " vs median " + median);
         }
-        RunReport.AlignedPair pair = o.aligned().get(0);
+        RunReport.AlignedPair pair = pairs.get(0);
         assertEquals(8, pair.channels());
         assertTrue(pair.maxAbsShift() > 5, "the bias offsets (−6..+8) were moved: " + pair.maxAbsShift());
     }

@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
-import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
@@ -51,9 +50,7 @@ class SmoothQuantFoldTest {
 
     private static OnnxMl.ModelProto smooth(Path dir, PtqConfig config) throws Exception {
         OnnxMl.ModelProto prepared = prepared(dir);
-        QuantizationParams params = config.compression().algorithms().get(0).params();
-        return new SmoothQuant(new InProcessBackend(new OrtEngineFactory()), m -> { }).apply(prepared, config,
-                params, SmoothQuantTest.passes(config, params, prepared, dir));
+        return SmoothQuantTest.smoothed(config, prepared, dir);
     }
 
     @Test

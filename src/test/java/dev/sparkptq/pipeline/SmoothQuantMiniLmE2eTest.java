@@ -42,8 +42,7 @@ class SmoothQuantMiniLmE2eTest {
         PtqConfig config = ConfigLoader.fromJson(json, example.toAbsolutePath().getParent(), ConfigOverrides.none());
         QuantizationParams params = config.compression().algorithms().get(0).params();
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(base.model().model()));
-        OnnxMl.ModelProto smoothed = new SmoothQuant(new InProcessBackend(new OrtEngineFactory()), m -> { })
-                .apply(prepared, config, params, SmoothQuantTest.passes(config, params, prepared, tmp));
+        OnnxMl.ModelProto smoothed = SmoothQuantTest.smoothed(config, prepared, tmp);
         long muls = ModelGraph.of(smoothed).nodes().stream().filter(n -> n.name().contains("SmoothMul")).count();
         assertTrue(muls > 0 && muls <= 25, "smoothing Muls: " + muls);
         ModelGraph smoothedGraph = ModelGraph.of(smoothed);

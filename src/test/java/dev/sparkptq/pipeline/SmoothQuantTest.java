@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
-import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
@@ -78,19 +77,13 @@ class SmoothQuantTest {
 
     private static OnnxMl.ModelProto smooth(Path dir, PtqConfig config) throws Exception {
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(dir.resolve("block.onnx")));
-        QuantizationParams params = config.compression().algorithms().get(0).params();
-        return new SmoothQuant(new InProcessBackend(new OrtEngineFactory()), m -> { }).apply(prepared, config,
-                params, passes(config, params, prepared, dir));
+        return smoothed(config, prepared, dir);
     }
 
-    /** The run's calibration samples, as the pipeline hands them to SmoothQuant. */
-    static PassInputs passes(PtqConfig config, QuantizationParams params, OnnxMl.ModelProto prepared, Path dir)
-            throws Exception {
-        QuantizationPipeline.Samples samples = QuantizationPipeline.Samples.select(params,
-                dev.sparkptq.data.DataSources.create(config.engine().reader(), config.engine().dataSource(),
-                        ModelGraph.of(prepared).inputs()));
-        return PassInputs.of(config, params, samples, new RunOptions(dir.resolve("out"), RunOptions.Evaluation.SKIP,
-                1, Files.createDirectories(dir.resolve("work"))));
+    /** {@code prepared} smoothed as a run of {@code config} does it (its calibration samples, in-process). */
+    static OnnxMl.ModelProto smoothed(PtqConfig config, OnnxMl.ModelProto prepared, Path dir) throws Exception {
+        StepHarness h = StepHarness.of(config, prepared, dir);
+        return h.run(h.initial(prepared), SmoothQuant::new).model();
     }
 
     private static List<float[]> run(OnnxMl.ModelProto m, Tensor x) {

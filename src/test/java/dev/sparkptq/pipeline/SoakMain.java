@@ -50,7 +50,8 @@ public final class SoakMain {
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(TinyModels.convReluConv());
         ModelGraph graph = ModelGraph.of(prepared);
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
-        StatisticsRequest request = StatisticsRequest.of(plan, graph, config.compression().inplaceStatistics());
+        StatisticsPass request = StatisticsPass.of(List.of(StepRegistry.calibrationRequest(plan)), graph,
+                config.compression().inplaceStatistics());
         StatisticsJob job = new StatisticsJob(Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
                 work.resolve("stats")), request.outputs(), request.specs(), new Synthetic(n, 7),
                 params.statBatchSize(), 1);

@@ -13,6 +13,7 @@ import dev.sparkptq.plan.ConsumerFunctions;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
+import dev.sparkptq.plan.QuantizerParameters;
 import dev.sparkptq.stats.Histogram;
 import dev.sparkptq.stats.StatResult;
 import dev.sparkptq.stats.StatisticSpec;
@@ -24,12 +25,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Scale and zero point of every quantizer of a plan, with the range each came from.
- *
- * @param params point id → parameters (a tied point has its root's parameters)
- * @param ranges point id → estimated range
+ * MinMax's quantizer parameters: the range of every quantizer of a plan from the statistics (weights from their
+ * values), then its scale and zero point.
  */
-record QuantizerParameters(Map<String, QuantParams> params, Map<String, Range> ranges) {
+final class RangeParameters {
+    private RangeParameters() {
+    }
 
     static QuantizerParameters compute(QuantizationPlan plan, ModelGraph graph, Map<StatisticSpec, StatResult> stats) {
         return compute(plan, graph, stats, Map.of());

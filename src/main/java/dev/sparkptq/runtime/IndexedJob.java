@@ -1,6 +1,4 @@
-package dev.sparkptq.pipeline;
-
-import dev.sparkptq.runtime.EngineFactory;
+package dev.sparkptq.runtime;
 
 import java.io.Serializable;
 

@@ -1,8 +1,7 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.data;
 
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.Sample;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,11 +9,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /** Stacks same-shape samples along their batch axis (axis 0) for one inference call. */
-final class Batches {
+public final class Batches {
     private Batches() {
     }
 
-    static boolean sameShapes(Sample a, Sample b) {
+    public static boolean sameShapes(Sample a, Sample b) {
         if (!a.inputs().keySet().equals(b.inputs().keySet())) {
             return false;
         }
@@ -26,7 +25,7 @@ final class Batches {
         return true;
     }
 
-    static Map<String, Tensor> concat(List<Sample> batch) {
+    public static Map<String, Tensor> concat(List<Sample> batch) {
         if (batch.size() == 1) {
             return batch.get(0).inputs();
         }

@@ -1,0 +1,58 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.config.AlgorithmSpec;
+import dev.sparkptq.core.InternalException;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.step.StatisticsRequest;
+import dev.sparkptq.step.Step;
+import dev.sparkptq.step.StepContext;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The quantization algorithms as lists of steps, in order (POT's DefaultQuantization and MinMaxQuantization). A new
+ * algorithm is one step class and one entry here.
+ */
+public final class StepRegistry {
+    private static final Map<AlgorithmSpec.Name, List<Function<StepContext, Step>>> ALGORITHMS = Map.of(
+            AlgorithmSpec.Name.DefaultQuantization, List.of(
+                    SmoothQuant::new,
+                    PlanStep::new,
+                    SevenBitStep::new,
+                    ActivationChannelAlignment::new,
+                    c -> new RangesStep(),
+                    LayerwiseTuning::new,
+                    QdqStep::new,
+                    BiasCorrection::new,
+                    IntegerKernels::new),
+            AlgorithmSpec.Name.MinMaxQuantization, List.of(
+                    SmoothQuant::new,
+                    PlanStep::new,
+                    SevenBitStep::new,
+                    c -> new RangesStep(),
+                    LayerwiseTuning::ignoredByMinMax,
+                    QdqStep::new,
+                    IntegerKernels::new));
+
+    private StepRegistry() {
+    }
+
+    /**
+     * The run's calibration statistics for {@code plan} (what the pass of a run collects for its quantizer ranges):
+     * benchmarks measure exactly that pass.
+     */
+    public static StatisticsRequest calibrationRequest(QuantizationPlan plan) {
+        return RangesStep.request(plan);
+    }
+
+    /** The steps of the context's algorithm (the base algorithm of an accuracy-aware run), built for this run. */
+    public static List<Step> steps(StepContext context) {
+        List<Function<StepContext, Step>> steps = ALGORITHMS.get(context.algorithm());
+        if (steps == null) {
+            throw new InternalException("no steps are registered for " + context.algorithm());
+        }
+        return steps.stream().map(s -> s.apply(context)).toList();
+    }
+}
