@@ -17,20 +17,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The package layering of DESIGN.md, enforced on the main sources: a package may use only itself and the packages
- * listed before it, and the pure layers never touch Spark, ONNX Runtime or Jackson.
+ * listed before it, and the pure layers never touch Spark, ONNX Runtime or Jackson. Every algorithm package
+ * {@code algorithms.<name>} is one layer ({@link #ALGORITHM}): it may not use another algorithm's package.
  */
 class ArchitectureTest {
+    /** The layer of every algorithm package {@code algorithms.<name>}. */
+    static final String ALGORITHM = "algorithms.*";
+
     /** Lowest layer first. */
     static final List<String> LAYERS = List.of("core", "config", "graph", "graph.edit", "stats", "calibration",
-            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "step", "pipeline", "aaq", "spark", "api",
-            "cli");
+            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "step", ALGORITHM, "pipeline", "aaq",
+            "spark", "api", "cli");
 
     static final Map<String, String> FOREIGN = Map.of(
             "org.apache.spark", "Spark", "scala", "Scala/Spark", "ai.onnxruntime", "ONNX Runtime",
             "com.fasterxml.jackson", "Jackson");
 
     static final List<String> PURE = List.of("core", "stats", "calibration", "graph", "graph.edit", "plan",
-            "accuracy", "step");
+            "accuracy", "step", ALGORITHM);
 
     private static final Path MAIN = Path.of("src/main/java/dev/sparkptq");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);
@@ -39,7 +43,7 @@ class ArchitectureTest {
     @Test
     void everyMainPackageIsALayer() throws IOException {
         for (SourceFile f : sources()) {
-            assertTrue(LAYERS.contains(f.pkg), f.path + " is in package '" + f.pkg + "', which is not a layer of "
+            assertTrue(LAYERS.contains(layer(f.pkg)), f.path + " is in package '" + f.pkg + "', which is not a layer of "
                     + "DESIGN.md; add it to ArchitectureTest.LAYERS at the right height");
         }
     }
@@ -48,11 +52,11 @@ class ArchitectureTest {
     void packagesDependOnlyOnLowerLayers() throws IOException {
         List<String> violations = new ArrayList<>();
         for (SourceFile f : sources()) {
-            int own = LAYERS.indexOf(f.pkg);
+            int own = LAYERS.indexOf(layer(f.pkg));
             Matcher m = OWN_REF.matcher(f.text);
             while (m.find()) {
                 String used = m.group(1);
-                int layer = LAYERS.indexOf(used);
+                int layer = LAYERS.indexOf(layer(used));
                 if (layer > own) {
                     violations.add(f.path + " (" + f.pkg + ") uses " + used);
                 }
@@ -76,7 +80,7 @@ class ArchitectureTest {
                         case "Spark", "Scala/Spark" -> f.pkg.equals("spark") || f.pkg.equals("api")
                                 || f.pkg.equals("cli");
                         case "ONNX Runtime" -> f.pkg.equals("runtime.ort");
-                        default -> !PURE.contains(f.pkg);
+                        default -> !PURE.contains(layer(f.pkg));
                     };
                     if (!allowed) {
                         violations.add(f.path + " (" + f.pkg + ") imports " + e.getValue() + ": " + imp);
@@ -88,9 +92,30 @@ class ArchitectureTest {
     }
 
     @Test
+    void noAlgorithmUsesAnother() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (SourceFile f : sources()) {
+            Matcher m = OWN_REF.matcher(f.text);
+            while (m.find()) {
+                String used = m.group(1);
+                if (layer(f.pkg).equals(ALGORITHM) && layer(used).equals(ALGORITHM) && !used.equals(f.pkg)) {
+                    violations.add(f.path + " (" + f.pkg + ") uses " + used);
+                }
+            }
+        }
+        assertEquals(List.of(), violations.stream().distinct().toList(),
+                "an algorithm may not use another's package; move what they share down (plan, graph, calibration)");
+    }
+
+    @Test
     void theCheckSeesRealSources() throws IOException {
         // guards against a vacuous pass (e.g. the test running from the wrong working directory)
         assertTrue(sources().size() > 40, "expected the main sources under " + MAIN.toAbsolutePath());
+    }
+
+    /** The layer a package belongs to: itself, or {@link #ALGORITHM} for {@code algorithms.<name>}. */
+    static String layer(String pkg) {
+        return pkg.startsWith("algorithms.") && pkg.indexOf('.', "algorithms.".length()) < 0 ? ALGORITHM : pkg;
     }
 
     record SourceFile(Path path, String pkg, String text) {

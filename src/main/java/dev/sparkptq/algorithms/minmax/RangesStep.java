@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.minmax;
 
 import dev.sparkptq.calibration.HistogramRanges;
 import dev.sparkptq.calibration.RangeEstimators;
