@@ -3,6 +3,7 @@ package dev.sparkptq.pipeline;
 import dev.sparkptq.algorithms.minmax.PlanStep;
 import dev.sparkptq.algorithms.minmax.QdqStep;
 import dev.sparkptq.algorithms.minmax.RangesStep;
+import dev.sparkptq.algorithms.overflow.SevenBitStep;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.plan.QuantizationPlan;

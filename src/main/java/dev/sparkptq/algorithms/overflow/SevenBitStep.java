@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.overflow;
 
 import dev.sparkptq.plan.SevenBitWeights;
 import dev.sparkptq.report.RunReport;
