@@ -4,6 +4,7 @@ import dev.sparkptq.algorithms.minmax.PlanStep;
 import dev.sparkptq.algorithms.minmax.QdqStep;
 import dev.sparkptq.algorithms.minmax.RangesStep;
 import dev.sparkptq.algorithms.overflow.SevenBitStep;
+import dev.sparkptq.algorithms.smoothquant.SmoothQuant;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.plan.QuantizationPlan;

@@ -1,6 +1,9 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.config.ConfigLoader;
+import dev.sparkptq.config.ConfigOverrides;
+import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelIo;
@@ -26,8 +29,8 @@ import static dev.sparkptq.graph.TinyModels.node;
  * LayerNorm → FFN with the exported erf-GELU ({@code x·(erf(x/√2)+1)·0.5}) → residual → LayerNorm. Input channel 3
  * carries outliers, so SmoothQuant has something to move.
  */
-final class TinyTransformer {
-    static final int SAMPLES = 8;
+public final class TinyTransformer {
+    public static final int SAMPLES = 8;
     private static final long HIDDEN = 8;
     private static final long HEADS = 2;
     private static final long HEAD = 4;
@@ -37,7 +40,21 @@ final class TinyTransformer {
     }
 
     /** Writes {@code block.onnx} and {@code SAMPLES} npy inputs under {@code data/}. */
-    static void write(Path dir) throws Exception {
+    /**
+     * DefaultQuantization (transformer, mixed preset) of the block written by {@link #write} in {@code dir};
+     * {@code params} adds params after the preset (e.g. {@code , "smooth_quant_alphas": {...}}).
+     */
+    public static PtqConfig config(Path dir, String params) {
+        String json = """
+                { "model": { "model": "block.onnx" },
+                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
+                  "compression": { "model_type": "transformer", "algorithms": [ { "name": "DefaultQuantization",
+                                   "params": { "preset": "mixed" %s } } ] } }
+                """.formatted(params);
+        return ConfigLoader.fromJson(json, dir, ConfigOverrides.none());
+    }
+
+    public static void write(Path dir) throws Exception {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("encoder")
                 .addInput(dynamic("x")).addOutput(dynamic("y"));
         List<OnnxMl.NodeProto> n = new ArrayList<>();

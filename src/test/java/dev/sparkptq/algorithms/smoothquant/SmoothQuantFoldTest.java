@@ -1,13 +1,12 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.smoothquant;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sparkptq.config.ConfigLoader;
-import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.pipeline.TinyTransformer;
 import dev.sparkptq.plan.SmoothQuantGroups;
 import dev.sparkptq.plan.SmoothingGroup;
 import dev.sparkptq.runtime.EngineOptions;
@@ -34,16 +33,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runtime still fuses GELU), and the smoothed FP32 model computes what the original does.
  */
 class SmoothQuantFoldTest {
-    static PtqConfig config(Path dir, String params) {
-        String json = """
-                { "model": { "model": "block.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
-                  "compression": { "model_type": "transformer", "algorithms": [ { "name": "DefaultQuantization",
-                                   "params": { "preset": "mixed" %s } } ] } }
-                """.formatted(params);
-        return ConfigLoader.fromJson(json, dir, ConfigOverrides.none());
-    }
-
     private static OnnxMl.ModelProto prepared(Path dir) {
         return ModelIo.prepareForQuantization(ModelIo.load(dir.resolve("block.onnx")));
     }
@@ -69,7 +58,7 @@ class SmoothQuantFoldTest {
     @Test
     void foldedEncoderGivesTheOriginalOutputsInOnnxRuntime(@TempDir Path tmp) throws Exception {
         TinyTransformer.write(tmp);
-        OnnxMl.ModelProto smoothed = smooth(tmp, config(tmp, ""));
+        OnnxMl.ModelProto smoothed = smooth(tmp, TinyTransformer.config(tmp, ""));
         ModelGraph g = ModelGraph.of(smoothed);
         assertEquals("context", g.node("o_matmul").orElseThrow().inputs().get(0), "no Mul in front of o_matmul");
         assertEquals(1, g.constantValue(g.node("gelu_half").orElseThrow().inputs().get(1)).orElseThrow().numel());
@@ -89,7 +78,7 @@ class SmoothQuantFoldTest {
     @Test
     void headSplitAndMergeGetConstantCopiedDimShapes(@TempDir Path tmp) throws Exception {
         TinyTransformer.write(tmp);
-        ModelGraph g = ModelGraph.of(smooth(tmp, config(tmp, "")));
+        ModelGraph g = ModelGraph.of(smooth(tmp, TinyTransformer.config(tmp, "")));
         for (String p : List.of("q", "k", "v")) {
             Tensor split = g.constantValue(g.node(p + "_split").orElseThrow().inputs().get(1)).orElseThrow();
             assertArrayEquals(new long[]{0, 0, 2, 4}, split.longs(), p);
@@ -102,7 +91,7 @@ class SmoothQuantFoldTest {
     @Test
     void keyBiasIsDroppedBecauseTheSoftmaxCancelsIt(@TempDir Path tmp) throws Exception {
         TinyTransformer.write(tmp);
-        ModelGraph g = ModelGraph.of(smooth(tmp, config(tmp, "")));
+        ModelGraph g = ModelGraph.of(smooth(tmp, TinyTransformer.config(tmp, "")));
         assertTrue(g.node("k_bias").isEmpty(), "the key bias Add is gone");
         assertEquals("k_mm", g.node("k_split").orElseThrow().inputs().get(0));
         assertTrue(g.node("q_bias").isPresent(), "the query bias stays");

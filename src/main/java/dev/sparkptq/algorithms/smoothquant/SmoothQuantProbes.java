@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.smoothquant;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.DType;

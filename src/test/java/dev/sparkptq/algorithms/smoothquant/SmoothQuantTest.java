@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.smoothquant;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
@@ -9,6 +9,7 @@ import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.Node;
+import dev.sparkptq.pipeline.StepHarness;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
 import dev.sparkptq.runtime.ModelBlob;

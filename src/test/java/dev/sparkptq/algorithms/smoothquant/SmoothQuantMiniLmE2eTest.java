@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.smoothquant;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * SmoothQuant on the real all-MiniLM-L6-v2 (prepared by {@code bin/spark-ptq demo} under target/demo): the smoothed
  * FP32 model gives the original token vectors within float tolerance, in ONNX Runtime, on held-out sentences.
- * In the pipeline package (SmoothQuant is package-private) but tagged e2e: it needs the demo files.
+ * In the algorithm's test package (it smooths as SmoothQuantTest does) but tagged e2e: it needs the demo files.
  */
 @Tag("e2e")
 class SmoothQuantMiniLmE2eTest {
