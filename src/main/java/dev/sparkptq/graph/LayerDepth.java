@@ -1,7 +1,10 @@
 package dev.sparkptq.graph;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -33,5 +36,34 @@ public final class LayerDepth {
             out.put(node.name(), depth);
         }
         return out;
+    }
+
+    /**
+     * Layers grouped by dependency level, for algorithms that treat them level by level (full bias correction,
+     * layer-wise tuning): a layer's level is the largest number of the given layers on any path from the graph inputs
+     * to its inputs. Layers of one level never feed each other, and every layer upstream of a level-d layer has a
+     * level below d — so treating levels in order is the layer-by-layer order of POT in fewer passes.
+     *
+     * <p>Example: SqueezeNet's fire module {@code squeeze → relu → (expand1x1, expand3x3)}: both expands have the
+     * squeeze's level + 1 and share one pass.
+     *
+     * @param node gives a layer's node
+     * @return the layers by increasing level, each group in the layers' order (topological)
+     */
+    public static <T> List<List<T>> levels(List<T> layers, Function<? super T, Node> node, ModelGraph graph) {
+        Map<String, T> byNode = new HashMap<>();
+        layers.forEach(t -> byNode.put(node.apply(t).name(), t));
+        // the depth counts a layer itself; its level counts only the layers before it
+        Map<String, Integer> depth = of(graph, n -> byNode.containsKey(n.name()));
+        List<List<T>> levels = new ArrayList<>();
+        for (T t : layers) {
+            int d = Math.max(0, depth.getOrDefault(node.apply(t).name(), 1) - 1);
+            while (levels.size() <= d) {
+                levels.add(new ArrayList<>());
+            }
+            levels.get(d).add(t);
+        }
+        levels.removeIf(List::isEmpty);
+        return levels;
     }
 }

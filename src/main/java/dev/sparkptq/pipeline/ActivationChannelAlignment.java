@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ChannelAlignment;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.edit.InitializerValues;
 import dev.sparkptq.plan.AlignmentPair;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.ModelState;
@@ -141,7 +142,7 @@ public final class ActivationChannelAlignment implements Step {
             aligned.add(new RunReport.AlignedPair(p.producer().name(), p.consumer().name(), mid.length, maxShift,
                     f == null ? 1 : Arrays.stream(f).min().orElse(1), f == null ? 1 : Arrays.stream(f).max().orElse(1)));
         }
-        return new Outcome(BiasInitializers.replace(model, values), aligned);
+        return new Outcome(InitializerValues.replace(model, values), aligned);
     }
 
     /** {@code b_in −= m}, {@code b_out += W_out · m} (kernel taps summed); returns {@code max |m|}. */

@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.edit.InitializerValues;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.ModelState;
 import dev.sparkptq.step.Statistics;
@@ -58,7 +59,7 @@ public final class BiasCorrection implements Step {
             context.log().accept("fast bias correction: " + out.summary().corrected().size() + " of "
                     + targets.size() + " biases corrected");
         }
-        return state.withQuantized(BiasInitializers.replace(state.quantized(), out.biases()),
+        return state.withQuantized(InitializerValues.replace(state.quantized(), out.biases()),
                 corrections(out.biases(), out.summary())).withSection(out.summary());
     }
 

@@ -13,6 +13,7 @@ import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
 import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.graph.edit.InitializerValues;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QuantizationPoint;
@@ -128,7 +129,7 @@ public final class CandidateRecipe implements Serializable {
             edits.add(new InsertQdq(p.tensor(), p.consumers(), q, QdqEdits.role(p, quantization.weightStorage())));
         }
         edits.addAll(Provenance.metadata(configSha, fp32Sha, quantization));
-        OnnxMl.ModelProto model = GraphRewriter.apply(BiasInitializers.replace(prepared(), restore), edits);
+        OnnxMl.ModelProto model = GraphRewriter.apply(InitializerValues.replace(prepared(), restore), edits);
         Map<String, Tensor> kept = new HashMap<>();
         biases.forEach((name, value) -> {
             String node = biasNodes.get(name);
@@ -136,7 +137,7 @@ public final class CandidateRecipe implements Serializable {
                 kept.put(name, value);
             }
         });
-        return BiasInitializers.replace(model, kept);
+        return InitializerValues.replace(model, kept);
     }
 
     private QuantParams int16Params(QuantizationPoint p) {

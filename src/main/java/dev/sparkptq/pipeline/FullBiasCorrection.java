@@ -5,7 +5,9 @@ import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.LayerDepth;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.edit.InitializerValues;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.Passes;
 import dev.sparkptq.step.StatisticsRequest;
@@ -52,7 +54,7 @@ final class FullBiasCorrection {
                                    OnnxMl.ModelProto quantized, BiasCorrectionSpec spec) {
         List<SampleRef> calibration = passes.calibration();
         List<SampleRef> subset = calibration.subList(0, Math.min(calibration.size(), subsetSize(calibration.size())));
-        List<List<BiasTarget>> levels = BiasDepth.levels(targets, graph);
+        List<List<BiasTarget>> levels = LayerDepth.levels(targets, BiasTarget::node, graph);
         log.accept("bias correction (full): " + targets.size() + " layers in " + levels.size() + " dependent "
                 + "groups over " + subset.size() + " samples");
         Map<StatisticSpec, StatResult> reference = means(fp32, targets, subset, "bc-fp32");
@@ -67,7 +69,7 @@ final class FullBiasCorrection {
                 decide(t, graph, reference, q, spec, step, corrected, skipped);
             }
             biases.putAll(step);
-            current = BiasInitializers.replace(current, step);
+            current = InitializerValues.replace(current, step);
         }
         return new FastBiasCorrection.Outcome(biases, new RunReport.BiasCorrectionSummary("full", spec.threshold(),
                 spec.applyForAllNodes(), targets.size(), corrected, skipped));

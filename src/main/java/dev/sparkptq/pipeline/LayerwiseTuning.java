@@ -10,9 +10,11 @@ import dev.sparkptq.core.QuantMath;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.LayerDepth;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.graph.edit.InitializerValues;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.plan.QdqEdits;
 import dev.sparkptq.plan.QuantizerParameters;
@@ -226,7 +228,7 @@ public final class LayerwiseTuning implements Step {
                     t.channels(), h.vectors(), s.errorNearest() / norm, s.errorTuned() / norm, s.channelsNearest(),
                     s.channelsRefit()));
         }
-        return new State(BiasInitializers.replace(state.model(), weights), state.qparams().with(pass.plan, tuned),
+        return new State(InitializerValues.replace(state.model(), weights), state.qparams().with(pass.plan, tuned),
                 List.copyOf(layers));
     }
 
@@ -244,12 +246,12 @@ public final class LayerwiseTuning implements Step {
     }
 
     /**
-     * The targets grouped by dependency level ({@link BiasDepth}): a layer's quantized-model input depends only on
+     * The targets grouped by dependency level ({@link LayerDepth#levels}): a layer's quantized-model input depends only on
      * layers of lower levels, so every layer of a level is tuned from one pass after the lower levels are done
      * (SqueezeNet's expand 1×1/3×3 pairs share one).
      */
     static List<List<TuningTarget>> levels(List<TuningTarget> targets, ModelGraph graph) {
-        return BiasDepth.levels(targets, TuningTarget::node, graph);
+        return LayerDepth.levels(targets, TuningTarget::node, graph);
     }
 
     private static LayerwiseRounding.Layer layer(TuningTarget t, GramResult h) {

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.graph.edit;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.InternalException;
@@ -10,15 +10,15 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Replaces the values of FP32 initializers in a model, keeping names, order and everything else: bias correction
- * (biases) and ActivationChannelAlignment (weights and biases) change numbers, never the graph.
+ * Replaces the values of initializers in a model, keeping names, order and everything else: for steps that change
+ * numbers, never the graph (bias correction, channel alignment, layer-wise tuning).
  */
-final class BiasInitializers {
-    private BiasInitializers() {
+public final class InitializerValues {
+    private InitializerValues() {
     }
 
     /** A copy of {@code model} with each named initializer's value replaced; every name must exist. */
-    static OnnxMl.ModelProto replace(OnnxMl.ModelProto model, Map<String, Tensor> values) {
+    public static OnnxMl.ModelProto replace(OnnxMl.ModelProto model, Map<String, Tensor> values) {
         if (values.isEmpty()) {
             return model;
         }
