@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.minmax.PlanStep;
 import dev.sparkptq.algorithms.minmax.QdqStep;
 import dev.sparkptq.algorithms.minmax.RangesStep;

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.alignment;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ChannelAlignment;
