@@ -4,9 +4,9 @@ import dev.sparkptq.config.AccuracyAwareSpec;
 import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.data.Subsets;
 import dev.sparkptq.pipeline.CandidateRecipe;
 import dev.sparkptq.pipeline.StatisticsBackend;
-import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.plan.RevertGroup;
 
 import java.util.ArrayList;
@@ -66,7 +66,7 @@ final class Evaluator {
             return List.of();
         }
         int shards = Math.max(1, Math.min(split, refs.size()));
-        CandidateJob job = new CandidateJob(recipe, groups, spec, candidates, StatisticsJob.slices(refs, shards),
+        CandidateJob job = new CandidateJob(recipe, groups, spec, candidates, Subsets.slices(refs, shards),
                 metrics, source, threads, stage);
         List<ShardResult> results = backend.runIndexed(job);
         List<Evaluated> out = new ArrayList<>();

@@ -2,9 +2,9 @@ package dev.sparkptq.api;
 
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.data.Subsets;
 import dev.sparkptq.pipeline.InProcessBackend;
 import dev.sparkptq.pipeline.StatisticsBackend;
-import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
 
 import java.io.Serializable;
@@ -22,7 +22,7 @@ final class LocalRunner implements Runner {
     @Override
     public <R extends Serializable> List<R> map(DataSource source, List<SampleRef> refs, int partitions,
                                                 SliceTask<R> task) {
-        return StatisticsJob.slices(refs, partitions).stream().map(slice -> task.apply(slice.iterator())).toList();
+        return Subsets.slices(refs, partitions).stream().map(slice -> task.apply(slice.iterator())).toList();
     }
 
     @Override

@@ -48,4 +48,16 @@ public final class Subsets {
         }
         return List.copyOf(out);
     }
+
+    /** Partition the samples into {@code n} contiguous slices exactly as Spark's {@code parallelize} does. */
+    public static List<List<SampleRef>> slices(List<SampleRef> refs, int n) {
+        List<List<SampleRef>> out = new java.util.ArrayList<>();
+        long len = refs.size();
+        for (int i = 0; i < n; i++) {
+            int start = (int) ((i * len) / n);
+            int end = (int) (((i + 1) * len) / n);
+            out.add(List.copyOf(refs.subList(start, end)));
+        }
+        return out;
+    }
 }

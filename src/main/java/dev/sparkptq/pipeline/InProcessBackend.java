@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.data.Subsets;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
@@ -66,7 +67,7 @@ public final class InProcessBackend implements StatisticsBackend {
     /** Runs {@code work} on each of the slices Spark would make, one after another, in partition order. */
     private static <R> List<R> inSliceOrder(List<SampleRef> refs, int partitions,
                                             java.util.function.Function<java.util.Iterator<SampleRef>, R> work) {
-        return StatisticsJob.slices(refs, partitions).stream().map(slice -> work.apply(slice.iterator())).toList();
+        return Subsets.slices(refs, partitions).stream().map(slice -> work.apply(slice.iterator())).toList();
     }
 
     @Override

@@ -38,16 +38,4 @@ public record StatisticsJob(ModelBlob model, List<String> outputs, List<Statisti
                          int batchSize, int threads) {
         this(model, outputs, specs, List.of(), source, batchSize, threads);
     }
-
-    /** Partition the samples into {@code n} contiguous slices exactly as Spark's {@code parallelize} does. */
-    public static List<List<SampleRef>> slices(List<SampleRef> refs, int n) {
-        List<List<SampleRef>> out = new java.util.ArrayList<>();
-        long len = refs.size();
-        for (int i = 0; i < n; i++) {
-            int start = (int) ((i * len) / n);
-            int end = (int) (((i + 1) * len) / n);
-            out.add(List.copyOf(refs.subList(start, end)));
-        }
-        return out;
-    }
 }

@@ -1,6 +1,8 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
+import dev.sparkptq.algorithms.layerwise.LayerwiseTuning;
+import dev.sparkptq.algorithms.layerwise.LayerwiseTuningTasks;
 import dev.sparkptq.algorithms.minmax.PlanStep;
 import dev.sparkptq.algorithms.minmax.QdqStep;
 import dev.sparkptq.algorithms.minmax.RangesStep;
@@ -41,6 +43,9 @@ public final class StepRegistry {
                     LayerwiseTuning::ignoredByMinMax,
                     QdqStep::new,
                     IntegerKernels::new));
+
+    /** The classes steps ship through Spark (jobs and task results), for the Kryo registrator, in a fixed order. */
+    public static final List<Class<?>> SHIPPED = List.of(LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);
 
     private StepRegistry() {
     }

@@ -7,10 +7,10 @@ import dev.sparkptq.core.SampleId;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
-import dev.sparkptq.pipeline.LayerwiseTuningTasks;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
 import dev.sparkptq.pipeline.StatisticsJob;
+import dev.sparkptq.pipeline.StepRegistry;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
@@ -25,12 +25,15 @@ import java.util.List;
  * next to an inference.
  */
 public final class PtqKryoRegistrator implements KryoRegistrator {
-    /** The shipped classes, in a fixed order (Kryo ids follow registration order). */
-    public static final List<Class<?>> SHIPPED = List.of(
+    /**
+     * The shipped classes, in a fixed order (Kryo ids follow registration order): the pipeline's and the accuracy
+     * search's, then those the algorithms ship (from the registry).
+     */
+    public static final List<Class<?>> SHIPPED = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
-            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT,
-            LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);
+            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT),
+            StepRegistry.SHIPPED.stream()).toList();
 
     @Override
     public void registerClasses(Kryo kryo) {

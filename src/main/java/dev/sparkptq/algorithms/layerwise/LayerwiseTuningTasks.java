@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.layerwise;
 
 /** The classes layer-wise tuning ships through Spark, for the Kryo registrator (the job and its task result). */
 public final class LayerwiseTuningTasks {

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.layerwise;
 
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.QuantParams;

@@ -1,9 +1,10 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.layerwise;
 
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.data.Subsets;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
@@ -68,7 +69,7 @@ record GramJob(ModelBlob model, List<String> outputs, ModelBlob quantized, List<
         InferenceEngine q = quantized == null ? null : engines.open(quantized, EngineOptions.forInference(threads));
         ArrayList<GramAccumulator> acc = new ArrayList<>();
         specs.forEach(s -> acc.add(new GramAccumulator(s)));
-        for (SampleRef ref : StatisticsJob.slices(refs, partitions).get(task)) {
+        for (SampleRef ref : Subsets.slices(refs, partitions).get(task)) {
             Sample s = source.load(ref);
             Map<String, Tensor> values = fetch(fp32, outputs, s);
             Map<String, Tensor> qValues = q == null ? Map.of() : fetch(q, quantizedOutputs, s);
