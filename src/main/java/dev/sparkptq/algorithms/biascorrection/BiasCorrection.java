@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.core.Tensor;

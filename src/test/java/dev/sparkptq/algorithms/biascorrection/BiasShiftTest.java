@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import org.junit.jupiter.api.Test;
 

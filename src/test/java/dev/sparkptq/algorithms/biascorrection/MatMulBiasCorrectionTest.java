@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
@@ -6,6 +6,10 @@ import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.pipeline.InProcessBackend;
+import dev.sparkptq.pipeline.QuantizationPipeline;
+import dev.sparkptq.pipeline.RunOptions;
+import dev.sparkptq.pipeline.RunResult;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 /**
  * The output mean per channel of one Conv, Gemm or MatMul(+Add) whose input is a constant per channel: what POT's

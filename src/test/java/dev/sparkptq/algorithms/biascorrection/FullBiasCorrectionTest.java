@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.ConfigLoader;
@@ -8,6 +8,11 @@ import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.OrtRunner;
 import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.TinyModels;
+import dev.sparkptq.pipeline.InProcessBackend;
+import dev.sparkptq.pipeline.QuantizationPipeline;
+import dev.sparkptq.pipeline.RunOptions;
+import dev.sparkptq.pipeline.RunResult;
+import dev.sparkptq.pipeline.TinyRun;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
 import org.junit.jupiter.api.Test;

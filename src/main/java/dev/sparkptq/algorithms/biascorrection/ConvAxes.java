@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import dev.sparkptq.graph.ConvPadding;
 import dev.sparkptq.graph.Node;

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.biascorrection;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.BiasCorrectionSpec;
