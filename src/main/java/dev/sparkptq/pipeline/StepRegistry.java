@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.biascorrection.BiasCorrection;
+import dev.sparkptq.algorithms.kernels.IntegerKernels;
 import dev.sparkptq.algorithms.layerwise.LayerwiseTuning;
 import dev.sparkptq.algorithms.layerwise.LayerwiseTuningTasks;
 import dev.sparkptq.algorithms.minmax.PlanStep;

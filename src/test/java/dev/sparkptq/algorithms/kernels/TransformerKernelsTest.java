@@ -1,7 +1,12 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.kernels;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.pipeline.InProcessBackend;
+import dev.sparkptq.pipeline.QuantizationPipeline;
+import dev.sparkptq.pipeline.RunOptions;
+import dev.sparkptq.pipeline.RunResult;
+import dev.sparkptq.pipeline.TinyTransformer;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.kernels;
 
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.ModelState;

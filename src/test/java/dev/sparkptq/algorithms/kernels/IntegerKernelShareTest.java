@@ -1,8 +1,12 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.kernels;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.TinyModels;
+import dev.sparkptq.pipeline.InProcessBackend;
+import dev.sparkptq.pipeline.QuantizationPipeline;
+import dev.sparkptq.pipeline.RunOptions;
+import dev.sparkptq.pipeline.TinyRun;
 import dev.sparkptq.report.HtmlReport;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;

@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms.kernels;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.Tensor;
