@@ -18,7 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The package layering of DESIGN.md, enforced on the main sources: a package may use only itself and the packages
  * listed before it, and the pure layers never touch Spark, ONNX Runtime or Jackson. Every algorithm package
- * {@code algorithms.<name>} is one layer ({@link #ALGORITHM}): it may not use another algorithm's package.
+ * {@code algorithms.<name>} is one layer ({@link #ALGORITHM}): it may not use another algorithm's package, and only
+ * the registry (package {@code algorithms}) names algorithm packages — the pipeline composes whatever steps it gets.
  */
 class ArchitectureTest {
     /** The layer of every algorithm package {@code algorithms.<name>}. */
@@ -26,15 +27,15 @@ class ArchitectureTest {
 
     /** Lowest layer first. */
     static final List<String> LAYERS = List.of("core", "config", "graph", "graph.edit", "stats", "calibration",
-            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "step", ALGORITHM, "pipeline", "aaq",
-            "spark", "api", "cli");
+            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "step", ALGORITHM, "algorithms",
+            "pipeline", "aaq", "spark", "api", "cli");
 
     static final Map<String, String> FOREIGN = Map.of(
             "org.apache.spark", "Spark", "scala", "Scala/Spark", "ai.onnxruntime", "ONNX Runtime",
             "com.fasterxml.jackson", "Jackson");
 
     static final List<String> PURE = List.of("core", "stats", "calibration", "graph", "graph.edit", "plan",
-            "accuracy", "step", ALGORITHM);
+            "accuracy", "step", ALGORITHM, "algorithms");
 
     private static final Path MAIN = Path.of("src/main/java/dev/sparkptq");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);
@@ -105,6 +106,22 @@ class ArchitectureTest {
         }
         assertEquals(List.of(), violations.stream().distinct().toList(),
                 "an algorithm may not use another's package; move what they share down (plan, graph, calibration)");
+    }
+
+    @Test
+    void onlyTheRegistryNamesAlgorithms() throws IOException {
+        List<String> violations = new ArrayList<>();
+        for (SourceFile f : sources()) {
+            Matcher m = OWN_REF.matcher(f.text);
+            while (m.find()) {
+                String used = m.group(1);
+                if (layer(used).equals(ALGORITHM) && !layer(f.pkg).equals(ALGORITHM) && !f.pkg.equals("algorithms")) {
+                    violations.add(f.path + " (" + f.pkg + ") names the algorithm package " + used);
+                }
+            }
+        }
+        assertEquals(List.of(), violations.stream().distinct().toList(),
+                "outside the algorithms, only dev.sparkptq.algorithms.Registry may name an algorithm");
     }
 
     @Test

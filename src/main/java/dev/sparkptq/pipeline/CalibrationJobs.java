@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.algorithms.Registry;
 import dev.sparkptq.config.CompressionSection;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.data.DataSource;
@@ -43,7 +44,7 @@ public final class CalibrationJobs {
 
     /** The calibration pass of {@code plan}: the statistics its quantizer ranges need. */
     private static StatisticsPass pass(QuantizationPlan plan, ModelGraph graph, CompressionSection compression) {
-        return StatisticsPass.of(List.of(StepRegistry.calibrationRequest(plan)), graph,
+        return StatisticsPass.of(List.of(Registry.calibrationRequest(plan)), graph,
                 compression.inplaceStatistics());
     }
 

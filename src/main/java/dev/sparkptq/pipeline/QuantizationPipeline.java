@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.algorithms.Registry;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
@@ -25,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * One quantization run, DefaultQuantization/MinMaxQuantization: load and prepare the model, select the calibration
- * samples, run the algorithm's steps ({@link StepRegistry}, composed by {@link StepRunner}) → evaluate (optional) →
+ * samples, run the algorithm's steps ({@link Registry}, composed by {@link StepRunner}) → evaluate (optional) →
  * atomic save of model.onnx + report.json.
  */
 public final class QuantizationPipeline {
@@ -68,7 +69,7 @@ public final class QuantizationPipeline {
     /**
      * The base quantization, everything up to (not including) evaluation and saving: what
      * {@link #run} writes, and what AccuracyAwareQuantization starts from and rebuilds candidates with. Loads and
-     * prepares the model, selects the calibration samples, then runs the algorithm's steps ({@link StepRegistry}).
+     * prepares the model, selects the calibration samples, then runs the algorithm's steps ({@link Registry}).
      */
     public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
@@ -84,7 +85,7 @@ public final class QuantizationPipeline {
         clock.lap("load");
         FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics(), fp32Sha,
                 config.engine().dataSource().toString());
-        ModelState done = new StepRunner(floatPasses::collect, clock).run(StepRegistry.steps(context),
+        ModelState done = new StepRunner(floatPasses::collect, clock).run(Registry.steps(context),
                 initial(loaded, params, samples.warnings()));
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),

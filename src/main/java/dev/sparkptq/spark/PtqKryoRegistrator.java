@@ -3,6 +3,7 @@ package dev.sparkptq.spark;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import dev.sparkptq.aaq.AccuracyAwareTasks;
+import dev.sparkptq.algorithms.Registry;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.pipeline.EvalAccumulators;
@@ -10,7 +11,6 @@ import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
 import dev.sparkptq.pipeline.StatisticsJob;
-import dev.sparkptq.pipeline.StepRegistry;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
 import dev.sparkptq.stats.StatisticsSet;
@@ -33,7 +33,7 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
             QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT),
-            StepRegistry.SHIPPED.stream()).toList();
+            Registry.SHIPPED.stream()).toList();
 
     @Override
     public void registerClasses(Kryo kryo) {

@@ -13,7 +13,7 @@
  * </pre>
  * A step is built per run from a {@link dev.sparkptq.step.StepContext} (configuration, {@link
  * dev.sparkptq.step.Passes}, log, provenance); an algorithm is a list of steps in the registry
- * ({@code dev.sparkptq.algorithms.Registry}), and the pipeline composes them:
+ * (class {@code Registry} of the {@code algorithms} package), and the pipeline composes them:
  * <ol>
  *   <li>Before a step whose statistics have not been collected on the current float model, one statistics pass
  *       collects them together with those of the following steps, up to and including the next step that may

@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.algorithms.Registry;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.SampleId;
@@ -50,7 +51,7 @@ public final class SoakMain {
         OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(TinyModels.convReluConv());
         ModelGraph graph = ModelGraph.of(prepared);
         QuantizationPlan plan = QuantizationPlanner.plan(graph, params, config.compression());
-        StatisticsPass request = StatisticsPass.of(List.of(StepRegistry.calibrationRequest(plan)), graph,
+        StatisticsPass request = StatisticsPass.of(List.of(Registry.calibrationRequest(plan)), graph,
                 config.compression().inplaceStatistics());
         StatisticsJob job = new StatisticsJob(Blobs.of(GraphRewriter.apply(prepared, request.exposeEdits()),
                 work.resolve("stats")), request.outputs(), request.specs(), new Synthetic(n, 7),

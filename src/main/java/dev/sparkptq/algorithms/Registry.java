@@ -1,4 +1,4 @@
-package dev.sparkptq.pipeline;
+package dev.sparkptq.algorithms;
 
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.biascorrection.BiasCorrection;
@@ -22,10 +22,11 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The quantization algorithms as lists of steps, in order (POT's DefaultQuantization and MinMaxQuantization). A new
- * algorithm is one step class and one entry here.
+ * The quantization algorithms as lists of steps, in order (POT's DefaultQuantization and MinMaxQuantization), and the
+ * one place that names the algorithm packages: the pipeline composes whatever list it is given, and a new algorithm is
+ * one step class in its own package plus one entry here (see README, "Adding an algorithm").
  */
-public final class StepRegistry {
+public final class Registry {
     private static final Map<AlgorithmSpec.Name, List<Function<StepContext, Step>>> ALGORITHMS = Map.of(
             AlgorithmSpec.Name.DefaultQuantization, List.of(
                     SmoothQuant::new,
@@ -49,7 +50,7 @@ public final class StepRegistry {
     /** The classes steps ship through Spark (jobs and task results), for the Kryo registrator, in a fixed order. */
     public static final List<Class<?>> SHIPPED = List.of(LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);
 
-    private StepRegistry() {
+    private Registry() {
     }
 
     /**
