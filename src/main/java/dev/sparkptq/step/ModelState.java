@@ -108,7 +108,7 @@ public final class ModelState {
     }
 
     public QuantizationPlan plan() {
-        return require(plan, "a plan");
+        return require(plan, "plan");
     }
 
     public boolean hasParameters() {
@@ -124,7 +124,7 @@ public final class ModelState {
     }
 
     public OnnxMl.ModelProto quantized() {
-        return require(quantized, "a quantized model");
+        return require(quantized, "quantized model");
     }
 
     public List<Correction> corrections() {
