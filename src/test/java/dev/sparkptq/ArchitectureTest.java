@@ -51,19 +51,10 @@ class ArchitectureTest {
 
     @Test
     void packagesDependOnlyOnLowerLayers() throws IOException {
-        List<String> violations = new ArrayList<>();
-        for (SourceFile f : sources()) {
-            int own = LAYERS.indexOf(layer(f.pkg));
-            Matcher m = OWN_REF.matcher(f.text);
-            while (m.find()) {
-                String used = m.group(1);
-                int layer = LAYERS.indexOf(layer(used));
-                if (layer > own) {
-                    violations.add(f.path + " (" + f.pkg + ") uses " + used);
-                }
-            }
-        }
-        assertEquals(List.of(), violations.stream().distinct().toList());
+        List<String> violations = references().stream()
+                .filter(r -> LAYERS.indexOf(layer(r.used())) > LAYERS.indexOf(layer(r.file().pkg)))
+                .map(Reference::toString).distinct().toList();
+        assertEquals(List.of(), violations);
     }
 
     @Test
@@ -94,33 +85,21 @@ class ArchitectureTest {
 
     @Test
     void noAlgorithmUsesAnother() throws IOException {
-        List<String> violations = new ArrayList<>();
-        for (SourceFile f : sources()) {
-            Matcher m = OWN_REF.matcher(f.text);
-            while (m.find()) {
-                String used = m.group(1);
-                if (layer(f.pkg).equals(ALGORITHM) && layer(used).equals(ALGORITHM) && !used.equals(f.pkg)) {
-                    violations.add(f.path + " (" + f.pkg + ") uses " + used);
-                }
-            }
-        }
-        assertEquals(List.of(), violations.stream().distinct().toList(),
+        List<String> violations = references().stream()
+                .filter(r -> layer(r.file().pkg).equals(ALGORITHM) && layer(r.used()).equals(ALGORITHM)
+                        && !r.used().equals(r.file().pkg))
+                .map(Reference::toString).distinct().toList();
+        assertEquals(List.of(), violations,
                 "an algorithm may not use another's package; move what they share down (plan, graph, calibration)");
     }
 
     @Test
     void onlyTheRegistryNamesAlgorithms() throws IOException {
-        List<String> violations = new ArrayList<>();
-        for (SourceFile f : sources()) {
-            Matcher m = OWN_REF.matcher(f.text);
-            while (m.find()) {
-                String used = m.group(1);
-                if (layer(used).equals(ALGORITHM) && !layer(f.pkg).equals(ALGORITHM) && !f.pkg.equals("algorithms")) {
-                    violations.add(f.path + " (" + f.pkg + ") names the algorithm package " + used);
-                }
-            }
-        }
-        assertEquals(List.of(), violations.stream().distinct().toList(),
+        List<String> violations = references().stream()
+                .filter(r -> layer(r.used()).equals(ALGORITHM) && !layer(r.file().pkg).equals(ALGORITHM)
+                        && !r.file().pkg.equals("algorithms"))
+                .map(Reference::toString).distinct().toList();
+        assertEquals(List.of(), violations,
                 "outside the algorithms, only dev.sparkptq.algorithms.Registry may name an algorithm");
     }
 
@@ -136,6 +115,25 @@ class ArchitectureTest {
     }
 
     record SourceFile(Path path, String pkg, String text) {
+    }
+
+    /** A use of an own package (by import or qualified name) in a main source. */
+    record Reference(SourceFile file, String used) {
+        @Override
+        public String toString() {
+            return file.path + " (" + file.pkg + ") uses " + used;
+        }
+    }
+
+    private static List<Reference> references() throws IOException {
+        List<Reference> out = new ArrayList<>();
+        for (SourceFile f : sources()) {
+            Matcher m = OWN_REF.matcher(f.text);
+            while (m.find()) {
+                out.add(new Reference(f, m.group(1)));
+            }
+        }
+        return out;
     }
 
     private static List<SourceFile> sources() throws IOException {
