@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.report.RunReport;
+import dev.sparkptq.step.ModelState;
 
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -30,8 +31,9 @@ public final class BaseQuantization {
         this.clock = clock;
     }
 
-    QuantizationPipeline.ReportInputs inputs() {
-        return inputs;
+    /** The model state the algorithm's steps ended with. */
+    public ModelState state() {
+        return inputs.state();
     }
 
     /**
@@ -39,11 +41,11 @@ public final class BaseQuantization {
      * rewrites SmoothQuant and channel alignment make, so evaluation compares against what the user gave.
      */
     public OnnxMl.ModelProto prepared() {
-        return inputs.state().reference();
+        return state().reference();
     }
 
     public OnnxMl.ModelProto quantized() {
-        return inputs.state().quantized();
+        return state().quantized();
     }
 
     public synchronized CandidateRecipe recipe() {
@@ -54,11 +56,11 @@ public final class BaseQuantization {
     }
 
     public ModelGraph graph() {
-        return inputs.state().graph();
+        return state().graph();
     }
 
     public QuantizationPlan plan() {
-        return inputs.state().plan();
+        return state().plan();
     }
 
     /** The calibration samples (to count how many validation samples were also calibrated on). */

@@ -60,7 +60,7 @@ public final class QuantizationPipeline {
                     base.calibration());
             base.lap("evaluate");
             quantError = new QuantNoise(backend, log).measure(config, base.graph(), base.quantized(), base.plan(),
-                    base.inputs().state().parameters(), options);
+                    base.state().parameters(), options);
             base.lap("sqnr");
         }
         return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
