@@ -20,8 +20,8 @@ import java.util.function.Supplier;
  * new state sharing the unchanged parts; a step that has nothing to do returns the state it was given.
  *
  * <ul>
- *   <li>{@link #reference()}: the FP32 model as loaded and prepared, which evaluation compares against; no step
- *       changes it.</li>
+ *   <li>{@link #reference()}: the FP32 model as loaded and prepared, which evaluation compares against; only a
+ *       preparation step that repairs the model changes it ({@link #withReference}).</li>
  *   <li>{@link #model()} ({@link #graph()}): the float model, which steps may rewrite in FP32-exact ways (SmoothQuant,
  *       channel alignment); statistics are collected on it.</li>
  *   <li>{@link #toQuantize()}: the float model the Q/DQ edits go into — {@code model()} with weights tuned for
@@ -147,6 +147,17 @@ public final class ModelState {
     public ModelState withModel(OnnxMl.ModelProto rewritten) {
         Memo<ModelGraph> g = new Memo<>(() -> ModelGraph.of(rewritten));
         return new ModelState(reference, rewritten, g, rewritten, g, plan, parameters, quantized, corrections,
+                sections, warnings);
+    }
+
+    /**
+     * The reference and the float model both replaced: for a preparation step whose rewrite is part of what the FP32
+     * model means (e.g. a repair without which the runtime cannot run it), so that evaluation compares against the
+     * prepared model. A step that calls this rewrites the model ({@link Step#rewritesModel()}).
+     */
+    public ModelState withReference(OnnxMl.ModelProto prepared) {
+        Memo<ModelGraph> g = new Memo<>(() -> ModelGraph.of(prepared));
+        return new ModelState(prepared, prepared, g, prepared, g, plan, parameters, quantized, corrections,
                 sections, warnings);
     }
 

@@ -31,6 +31,9 @@ class ModelStateTest {
         assertSame(MODEL, rewritten.reference(), "the reference is what was loaded, whatever steps rewrite");
         assertSame(OTHER, rewritten.model());
         assertEquals("matmul", rewritten.graph().nodes().get(0).name(), "the graph follows the model");
+        ModelState repaired = s.withReference(OTHER);
+        assertSame(OTHER, repaired.reference());
+        assertSame(OTHER, repaired.model());
     }
 
     @Test
