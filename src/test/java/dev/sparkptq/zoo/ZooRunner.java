@@ -1,0 +1,189 @@
+package dev.sparkptq.zoo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the tool on one zoo model as a user would, each command a child process of {@code bin/spark-ptq}:
+ * {@code quantize -q default} (or {@code -q accuracy_aware --max-drop X}; a model with several inputs needs the
+ * NPY reader's inputs map, so it gets {@code -c config.json} with the same algorithm), then
+ * {@code benchmark evaluate --models FP32,INT8} on the held-out data (per-output fidelity and interleaved one-thread
+ * latency), and reads report.json.
+ */
+public final class ZooRunner {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @param project        the project folder holding bin/spark-ptq
+     * @param out            where each model's output folders go ({@code out/<model>/<mode>/})
+     * @param maxDrop        null: {@code -q default}; else {@code -q accuracy_aware --max-drop maxDrop}
+     * @param latencySamples samples timed per round
+     * @param rounds         interleaved rounds
+     * @param timeoutMinutes per command
+     */
+    public record Options(Path project, Path out, Double maxDrop, int latencySamples, int rounds,
+                          int timeoutMinutes) {
+        String mode() {
+            return maxDrop == null ? "default" : "accuracy_aware";
+        }
+    }
+
+    private final Options options;
+
+    public ZooRunner(Options options) {
+        this.options = options;
+    }
+
+    /** Quantizes and measures one model whose data is in {@code data} (a {@link ZooData} folder). */
+    public ZooRow run(ZooModel m, Path data) throws IOException {
+        Path dir = options.out().resolve(m.name()).resolve(options.mode());
+        Files.createDirectories(dir);
+        Path q = dir.resolve("quantized");
+        List<String> inputs = inputs(data);
+        String via = inputs.size() == 1 ? "-q " + options.mode() : "-c config";
+        List<String> cmd = new ArrayList<>(List.of("quantize"));
+        if (inputs.size() == 1) {
+            cmd.addAll(List.of("-q", options.mode(), "--model", m.file().toString(), "--data-source",
+                    data.resolve("calib").toString()));
+            if (options.maxDrop() != null) {
+                cmd.addAll(List.of("--max-drop", options.maxDrop().toString()));
+            }
+        } else {
+            cmd.addAll(List.of("-c", config(data, dir).toString()));
+        }
+        cmd.addAll(List.of("--output-dir", q.toString(), "--overwrite"));
+        long t0 = System.nanoTime();
+        Console quantize = spark(cmd, dir, "quantize");
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Path model = q.resolve("model.onnx");
+        JsonNode report = read(q.resolve("report.json"));
+        JsonNode eval = null;
+        if (quantize.code() == 0 || quantize.code() == 5) {
+            Path evalJson = dir.resolve("evaluate.json");
+            Console e = spark(List.of("benchmark", "evaluate", "--models", m.file() + "," + model, "--config",
+                    data.resolve("config.json").toString(), "--samples", Integer.toString(options.latencySamples()),
+                    "--rounds", Integer.toString(options.rounds()), "--threads", "1", "--output",
+                    evalJson.toString()), dir, "evaluate");
+            eval = e.code() == 0 ? read(evalJson) : null;
+        }
+        return row(m, via, quantize, seconds, report, eval, Files.isRegularFile(model)
+                ? (double) Files.size(model) / Files.size(m.file()) : null);
+    }
+
+    private ZooRow row(ZooModel m, String via, Console quantize, double seconds, JsonNode report, JsonNode eval,
+                       Double sizeRatio) {
+        JsonNode aaq = report == null ? null : report.path("accuracy_aware");
+        boolean hasAaq = aaq != null && aaq.isObject();
+        JsonNode int8 = eval == null ? null : eval.path("models").path(1);
+        JsonNode fp32 = eval == null ? null : eval.path("models").path(0);
+        List<ZooRow.OutputFidelity> outputs = new ArrayList<>();
+        Double minArgmax = null;
+        if (int8 != null) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = int8.path("outputs").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> o = it.next();
+                Double argmax = number(o.getValue().path("argmax_agreement"));
+                outputs.add(new ZooRow.OutputFidelity(o.getKey(), o.getValue().path("cosine").asDouble(),
+                        number(o.getValue().path("sqnr_db")), argmax));
+                minArgmax = argmax == null ? minArgmax : minArgmax == null ? argmax : Math.min(minArgmax, argmax);
+            }
+        }
+        JsonNode worst = int8 == null ? null : int8.path("worst_output");
+        return new ZooRow(m.name(), via, options.mode(), quantize.code(), quantize.error(), quantize.stackTrace(),
+                seconds, preparation(report), report == null ? null : number(report.path("integer_kernels")
+                .path("integer_share")), sizeRatio, fp32 == null ? null : number(fp32.path("ms_per_sample")),
+                int8 == null ? null : number(int8.path("ms_per_sample")),
+                worst == null ? null : worst.path("output").asText(null),
+                worst == null ? null : number(worst.path("cosine")),
+                worst == null ? null : number(worst.path("min_sqnr_db")), minArgmax,
+                hasAaq ? aaq.path("reverted_groups").size() : null,
+                hasAaq ? aaq.path("groups").asInt() : null, outputs);
+    }
+
+    /** report.json's preparation section as "step: what it did" pairs, when the tool writes one. */
+    private static String preparation(JsonNode report) {
+        JsonNode p = report == null ? null : report.get("preparation");
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        String text = p.toString();
+        return text.length() > 200 ? text.substring(0, 197) + "..." : text;
+    }
+
+    /** The multi-input config with the algorithm of this run's mode (quick mode's defaults otherwise). */
+    private Path config(Path data, Path dir) throws IOException {
+        ObjectNode c = (ObjectNode) JSON.readTree(data.resolve("config.json").toFile());
+        ObjectNode algo = c.putObject("compression").putArray("algorithms").addObject();
+        algo.put("name", options.maxDrop() == null ? "DefaultQuantization" : "AccuracyAwareQuantization");
+        ObjectNode params = algo.putObject("params").put("preset", "performance");
+        if (options.maxDrop() != null) {
+            params.put("maximal_drop", options.maxDrop());
+        }
+        Path file = dir.resolve("config.json");
+        Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
+        return file;
+    }
+
+    private static List<String> inputs(Path data) throws IOException {
+        List<String> out = new ArrayList<>();
+        JSON.readTree(data.resolve("zoo-data.json").toFile()).path("inputs").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    /** A finished child command: exit code, first error line, whether a stack trace was printed. */
+    record Console(int code, String error, boolean stackTrace) {
+    }
+
+    private Console spark(List<String> args, Path dir, String name) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(options.project().resolve("bin/spark-ptq").toString()));
+        cmd.addAll(args);
+        Path outFile = dir.resolve(name + ".out");
+        Path errFile = dir.resolve(name + ".err");
+        Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
+        Process p = new ProcessBuilder(cmd).directory(options.project().toFile())
+                .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
+        try {
+            if (!p.waitFor(options.timeoutMinutes(), TimeUnit.MINUTES)) {
+                p.destroyForcibly().waitFor();
+                return new Console(-1, "timed out after " + options.timeoutMinutes() + " min", false);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        List<String> console = new ArrayList<>(Files.readAllLines(outFile, StandardCharsets.UTF_8));
+        console.addAll(Files.readAllLines(errFile, StandardCharsets.UTF_8));
+        String error = console.stream().filter(l -> l.contains("error:") || l.startsWith("ERROR")
+                || l.contains(" ERROR ")).findFirst().orElse(null);
+        boolean trace = console.stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:")
+                || l.startsWith("Exception in thread"));
+        return new Console(p.exitValue(), error, trace);
+    }
+
+    private static JsonNode read(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Double number(JsonNode n) {
+        return n == null || !n.isNumber() ? null : n.asDouble();
+    }
+}
