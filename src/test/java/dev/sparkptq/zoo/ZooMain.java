@@ -14,6 +14,7 @@ import java.util.List;
  *   --calib N         calibration samples (default 64)  --eval N       held-out samples (default 48)
  *   --max-drop X      -q accuracy_aware --max-drop X instead of -q default
  *   --samples N       latency samples per round (16)    --rounds R     interleaved rounds (7)
+ *   --calib-limit N   quantize on N of the calibration samples (links; the data is not made again)
  *   --data-only       only make the data
  * </pre>
  */
@@ -43,7 +44,8 @@ public final class ZooMain {
         List<ZooModel> models = ZooModel.select(shared, a.get("--models"));
         ZooRunner runner = new ZooRunner(new ZooRunner.Options(project, out, maxDrop,
                 Integer.parseInt(a.getOrDefault("--samples", "16")), Integer.parseInt(a.getOrDefault("--rounds", "7")),
-                Integer.parseInt(a.getOrDefault("--timeout-minutes", "40"))));
+                Integer.parseInt(a.getOrDefault("--timeout-minutes", "40")),
+                a.containsKey("--calib-limit") ? Integer.valueOf(a.get("--calib-limit")) : null));
         List<ZooRow> rows = new ArrayList<>();
         System.out.println(ZooTable.header());
         for (ZooModel m : models) {

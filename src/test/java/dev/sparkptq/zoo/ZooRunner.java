@@ -32,9 +32,11 @@ public final class ZooRunner {
      * @param latencySamples samples timed per round
      * @param rounds         interleaved rounds
      * @param timeoutMinutes per command
+     * @param calibLimit     calibrate (and, in quick mode, validate the search) on at most this many of the
+     *                       calibration samples, spread evenly; null = all
      */
     public record Options(Path project, Path out, Double maxDrop, int latencySamples, int rounds,
-                          int timeoutMinutes) {
+                          int timeoutMinutes, Integer calibLimit) {
         String mode() {
             return maxDrop == null ? "default" : "accuracy_aware";
         }
@@ -52,16 +54,17 @@ public final class ZooRunner {
         Files.createDirectories(dir);
         Path q = dir.resolve("quantized");
         List<String> inputs = inputs(data);
+        Path calib = limited(data.resolve("calib"), inputs, dir);
         String via = inputs.size() == 1 ? "-q " + options.mode() : "-c config";
         List<String> cmd = new ArrayList<>(List.of("quantize"));
         if (inputs.size() == 1) {
             cmd.addAll(List.of("-q", options.mode(), "--model", m.file().toString(), "--data-source",
-                    data.resolve("calib").toString()));
+                    calib.toString()));
             if (options.maxDrop() != null) {
                 cmd.addAll(List.of("--max-drop", options.maxDrop().toString()));
             }
         } else {
-            cmd.addAll(List.of("-c", config(data, dir).toString()));
+            cmd.addAll(List.of("-c", config(data, dir, calib).toString()));
         }
         cmd.addAll(List.of("--output-dir", q.toString(), "--overwrite"));
         long t0 = System.nanoTime();
@@ -122,8 +125,9 @@ public final class ZooRunner {
     }
 
     /** The multi-input config with the algorithm of this run's mode (quick mode's defaults otherwise). */
-    private Path config(Path data, Path dir) throws IOException {
+    private Path config(Path data, Path dir, Path calib) throws IOException {
         ObjectNode c = (ObjectNode) JSON.readTree(data.resolve("config.json").toFile());
+        ((ObjectNode) c.path("engine")).put("data_source", calib.toAbsolutePath().toString());
         ObjectNode algo = c.putObject("compression").putArray("algorithms").addObject();
         algo.put("name", options.maxDrop() == null ? "DefaultQuantization" : "AccuracyAwareQuantization");
         ObjectNode params = algo.putObject("params").put("preset", "performance");
@@ -133,6 +137,26 @@ public final class ZooRunner {
         Path file = dir.resolve("config.json");
         Files.writeString(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
         return file;
+    }
+
+    /** The calibration folder, or a folder of links to {@code calibLimit} of its samples spread evenly. */
+    private Path limited(Path calib, List<String> inputs, Path dir) throws IOException {
+        if (options.calibLimit() == null) {
+            return calib;
+        }
+        Path out = dir.resolve("calib-" + options.calibLimit());
+        for (String input : inputs) {
+            Path from = inputs.size() == 1 ? calib : calib.resolve(ZooData.folder(input));
+            Path to = inputs.size() == 1 ? out : out.resolve(ZooData.folder(input));
+            Files.createDirectories(to);
+            for (Path f : ImageSamples.evenly(ZooData.list(from), options.calibLimit())) {
+                Path link = to.resolve(f.getFileName());
+                if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Files.createSymbolicLink(link, f.toAbsolutePath());
+                }
+            }
+        }
+        return out;
     }
 
     private static List<String> inputs(Path data) throws IOException {
