@@ -42,7 +42,8 @@ public final class ZooMain {
         Double maxDrop = a.containsKey("--max-drop") ? Double.valueOf(a.get("--max-drop")) : null;
         ZooData zooData = new ZooData(shared, data);
         List<ZooModel> models = ZooModel.select(shared, a.get("--models"));
-        ZooRunner runner = new ZooRunner(new ZooRunner.Options(project, out, maxDrop,
+        ZooRunner runner = new ZooRunner(new ZooRunner.Options(List.of(project.resolve("bin/spark-ptq").toString()),
+                project, out, maxDrop,
                 Integer.parseInt(a.getOrDefault("--samples", "16")), Integer.parseInt(a.getOrDefault("--rounds", "7")),
                 Integer.parseInt(a.getOrDefault("--timeout-minutes", "40")),
                 a.containsKey("--calib-limit") ? Integer.valueOf(a.get("--calib-limit")) : null));

@@ -16,7 +16,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the tool on one zoo model as a user would, each command a child process of {@code bin/spark-ptq}:
+ * Runs the tool on one zoo model as a user would, each command a child process ({@code bin/spark-ptq}, or the CLI's
+ * main class in a child JVM):
  * {@code quantize -q default} (or {@code -q accuracy_aware --max-drop X}; a model with several inputs needs the
  * NPY reader's inputs map, so it gets {@code -c config.json} with the same algorithm), then
  * {@code benchmark evaluate --models FP32,INT8} on the held-out data (per-output fidelity and interleaved one-thread
@@ -26,7 +27,9 @@ public final class ZooRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
-     * @param project        the project folder holding bin/spark-ptq
+     * @param launcher       the command that runs the CLI: {@code [<project>/bin/spark-ptq]}, or a child JVM running
+     *                       {@code dev.sparkptq.cli.Main} on a test classpath
+     * @param workDir        the folder commands run in
      * @param out            where each model's output folders go ({@code out/<model>/<mode>/})
      * @param maxDrop        null: {@code -q default}; else {@code -q accuracy_aware --max-drop maxDrop}
      * @param latencySamples samples timed per round
@@ -35,7 +38,7 @@ public final class ZooRunner {
      * @param calibLimit     calibrate (and, in quick mode, validate the search) on at most this many of the
      *                       calibration samples, spread evenly; null = all
      */
-    public record Options(Path project, Path out, Double maxDrop, int latencySamples, int rounds,
+    public record Options(List<String> launcher, Path workDir, Path out, Double maxDrop, int latencySamples, int rounds,
                           int timeoutMinutes, Integer calibLimit) {
         String mode() {
             return maxDrop == null ? "default" : "accuracy_aware";
@@ -170,12 +173,13 @@ public final class ZooRunner {
     }
 
     private Console spark(List<String> args, Path dir, String name) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(options.project().resolve("bin/spark-ptq").toString()));
+        List<String> cmd = new ArrayList<>(options.launcher());
         cmd.addAll(args);
         Path outFile = dir.resolve(name + ".out");
         Path errFile = dir.resolve(name + ".err");
-        Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd) + "\n");
-        Process p = new ProcessBuilder(cmd).directory(options.project().toFile())
+        Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd.subList(options.launcher().size() - 1,
+                cmd.size())) + "\n");
+        Process p = new ProcessBuilder(cmd).directory(options.workDir().toFile())
                 .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
         try {
             if (!p.waitFor(options.timeoutMinutes(), TimeUnit.MINUTES)) {
