@@ -41,7 +41,7 @@ class ZooE2eTest {
                 "-Dlog4j2.configurationFile=" + Path.of("conf/log4j2.properties").toAbsolutePath()),
                 "dev.sparkptq.cli.Main");
         ZooRunner runner = new ZooRunner(new ZooRunner.Options(launcher, Path.of("").toAbsolutePath(),
-                root.resolve("out"), null, 4, 3, 20, null));
+                root.resolve("out"), null, 4, 3, 20, null, false));
         List<ZooRow> rows = new ArrayList<>();
         System.out.println(ZooTable.header());
         for (ZooModel m : ZooModel.all(shared)) {

@@ -57,6 +57,19 @@ class LabelFreeAccuracyAwareTest {
         assertTrue(baseDrop > MAX_DROP, "the 4-bit base must miss the target: " + a.base());
         int reverted = a.revertedGroups().size();
         assertTrue(reverted >= 1 && reverted < a.groups() + 1, reverted + " of " + a.groups());
+        // pruning: with more than one group reverted, each kept revert was tried back and found needed
+        List<Integer> kept = a.revertedGroups().stream().map(RunReport.RevertedGroup::group).toList();
+        for (RunReport.AaqIteration it : a.iterations()) {
+            if (it.outcome().equals("restored")) {
+                assertTrue(!kept.contains(it.group()), "a restored group is quantized in the result: " + it);
+            }
+        }
+        if (kept.size() > 1) {
+            for (int g : kept) {
+                assertTrue(a.iterations().stream().anyMatch(it -> it.group() == g && it.outcome().equals("needed")),
+                        "group " + g + " was tried back: " + a.iterations());
+            }
+        }
         assertNotNull(a.latency());
         assertTrue(a.latency().fp32Ms() > 0 && a.latency().quantizedMs() > 0, a.latency().toString());
 

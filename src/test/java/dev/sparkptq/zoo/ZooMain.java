@@ -15,6 +15,7 @@ import java.util.List;
  *   --max-drop X      -q accuracy_aware --max-drop X instead of -q default
  *   --samples N       latency samples per round (16)    --rounds R     interleaved rounds (7)
  *   --calib-limit N   quantize on N of the calibration samples (links; the data is not made again)
+ *   --reuse           keep finished quantize results found in OUT (resume an interrupted table)
  *   --data-only       only make the data
  * </pre>
  */
@@ -25,8 +26,8 @@ public final class ZooMain {
     public static void main(String[] argv) throws Exception {
         java.util.Map<String, String> a = new java.util.HashMap<>();
         for (int i = 0; i < argv.length; i++) {
-            if (argv[i].equals("--data-only")) {
-                a.put("--data-only", "true");
+            if (argv[i].equals("--data-only") || argv[i].equals("--reuse")) {
+                a.put(argv[i], "true");
             } else if (i + 1 < argv.length) {
                 a.put(argv[i], argv[++i]);
             } else {
@@ -46,7 +47,8 @@ public final class ZooMain {
                 project, out, maxDrop,
                 Integer.parseInt(a.getOrDefault("--samples", "16")), Integer.parseInt(a.getOrDefault("--rounds", "7")),
                 Integer.parseInt(a.getOrDefault("--timeout-minutes", "40")),
-                a.containsKey("--calib-limit") ? Integer.valueOf(a.get("--calib-limit")) : null));
+                a.containsKey("--calib-limit") ? Integer.valueOf(a.get("--calib-limit")) : null,
+                a.containsKey("--reuse")));
         List<ZooRow> rows = new ArrayList<>();
         System.out.println(ZooTable.header());
         for (ZooModel m : models) {

@@ -96,7 +96,7 @@ public record ZooModel(String name, Path file, Feed feed, String reader, long[] 
         return present;
     }
 
-    /** The models named in {@code names} (comma-separated; empty or "all" = every one), in catalogue order. */
+    /** The models named in {@code names} (comma-separated, in that order; empty or "all" = every one). */
     public static List<ZooModel> select(Path shared, String names) {
         List<ZooModel> all = all(shared);
         if (names == null || names.isBlank() || names.equals("all")) {
@@ -109,6 +109,7 @@ public record ZooModel(String name, Path file, Feed feed, String reader, long[] 
                         + all.stream().map(ZooModel::name).toList());
             }
         }
-        return all.stream().filter(m -> wanted.stream().anyMatch(w -> w.strip().equals(m.name()))).toList();
+        return wanted.stream().map(w -> all.stream().filter(m -> m.name().equals(w.strip())).findFirst()
+                .orElseThrow()).toList();
     }
 }

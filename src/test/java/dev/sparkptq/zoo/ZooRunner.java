@@ -37,9 +37,11 @@ public final class ZooRunner {
      * @param timeoutMinutes per command
      * @param calibLimit     calibrate (and, in quick mode, validate the search) on at most this many of the
      *                       calibration samples, spread evenly; null = all
+     * @param reuse          keep an earlier finished quantize command's result in the output folder (its exit code
+     *                       file) instead of running it again: resume an interrupted table
      */
     public record Options(List<String> launcher, Path workDir, Path out, Double maxDrop, int latencySamples, int rounds,
-                          int timeoutMinutes, Integer calibLimit) {
+                          int timeoutMinutes, Integer calibLimit, boolean reuse) {
         String mode() {
             return maxDrop == null ? "default" : "accuracy_aware";
         }
@@ -71,8 +73,11 @@ public final class ZooRunner {
         }
         cmd.addAll(List.of("--output-dir", q.toString(), "--overwrite"));
         long t0 = System.nanoTime();
-        Console quantize = spark(cmd, dir, "quantize");
-        double seconds = (System.nanoTime() - t0) / 1e9;
+        Console quantize = options.reuse() ? Console.read(dir, "quantize") : null;
+        if (quantize == null) {
+            quantize = spark(cmd, dir, "quantize");
+        }
+        double seconds = quantize.seconds() >= 0 ? quantize.seconds() : (System.nanoTime() - t0) / 1e9;
         Path model = q.resolve("model.onnx");
         JsonNode report = read(q.resolve("report.json"));
         JsonNode eval = null;
@@ -102,7 +107,9 @@ public final class ZooRunner {
                 Double argmax = number(o.getValue().path("argmax_agreement"));
                 outputs.add(new ZooRow.OutputFidelity(o.getKey(), o.getValue().path("cosine").asDouble(),
                         number(o.getValue().path("sqnr_db")), argmax));
-                minArgmax = argmax == null ? minArgmax : minArgmax == null ? argmax : Math.min(minArgmax, argmax);
+                if (argmax != null) {
+                    minArgmax = minArgmax == null ? argmax : Double.valueOf(Math.min(minArgmax, argmax));
+                }
             }
         }
         JsonNode worst = int8 == null ? null : int8.path("worst_output");
@@ -168,8 +175,28 @@ public final class ZooRunner {
         return out;
     }
 
-    /** A finished child command: exit code, first error line, whether a stack trace was printed. */
-    record Console(int code, String error, boolean stackTrace) {
+    /** A finished child command: exit code, first error line, whether a stack trace was printed, wall seconds. */
+    record Console(int code, String error, boolean stackTrace, double seconds) {
+        /** The outcome an earlier run recorded in {@code dir}, or null. */
+        static Console read(Path dir, String name) throws IOException {
+            Path f = dir.resolve(name + ".exit");
+            if (!Files.isRegularFile(f)) {
+                return null;
+            }
+            String[] v = Files.readString(f).strip().split(" ");
+            return console(dir, name, Integer.parseInt(v[0]), Double.parseDouble(v[1]));
+        }
+
+        static Console console(Path dir, String name, int code, double seconds) throws IOException {
+            List<String> lines = new ArrayList<>(Files.readAllLines(dir.resolve(name + ".out"),
+                    StandardCharsets.UTF_8));
+            lines.addAll(Files.readAllLines(dir.resolve(name + ".err"), StandardCharsets.UTF_8));
+            String error = lines.stream().filter(l -> l.contains("error:") || l.startsWith("ERROR")
+                    || l.contains(" ERROR ")).findFirst().orElse(null);
+            boolean trace = lines.stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:")
+                    || l.startsWith("Exception in thread"));
+            return new Console(code, error, trace, seconds);
+        }
     }
 
     private Console spark(List<String> args, Path dir, String name) throws IOException {
@@ -179,25 +206,22 @@ public final class ZooRunner {
         Path errFile = dir.resolve(name + ".err");
         Files.writeString(dir.resolve(name + ".cmd"), String.join(" ", cmd.subList(options.launcher().size() - 1,
                 cmd.size())) + "\n");
+        long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).directory(options.workDir().toFile())
                 .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
         try {
             if (!p.waitFor(options.timeoutMinutes(), TimeUnit.MINUTES)) {
                 p.destroyForcibly().waitFor();
-                return new Console(-1, "timed out after " + options.timeoutMinutes() + " min", false);
+                return new Console(-1, "timed out after " + options.timeoutMinutes() + " min", false, -1);
             }
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         }
-        List<String> console = new ArrayList<>(Files.readAllLines(outFile, StandardCharsets.UTF_8));
-        console.addAll(Files.readAllLines(errFile, StandardCharsets.UTF_8));
-        String error = console.stream().filter(l -> l.contains("error:") || l.startsWith("ERROR")
-                || l.contains(" ERROR ")).findFirst().orElse(null);
-        boolean trace = console.stream().anyMatch(l -> l.startsWith("\tat ") || l.startsWith("Caused by:")
-                || l.startsWith("Exception in thread"));
-        return new Console(p.exitValue(), error, trace);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Files.writeString(dir.resolve(name + ".exit"), p.exitValue() + " " + seconds + "\n");
+        return Console.console(dir, name, p.exitValue(), seconds);
     }
 
     private static JsonNode read(Path file) {
