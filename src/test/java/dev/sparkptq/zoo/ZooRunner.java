@@ -211,10 +211,13 @@ public final class ZooRunner {
                 .redirectOutput(outFile.toFile()).redirectError(errFile.toFile()).start();
         try {
             if (!p.waitFor(options.timeoutMinutes(), TimeUnit.MINUTES)) {
+                // bin/spark-ptq is a shell script: its JVM is a grandchild and must go too
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
                 p.destroyForcibly().waitFor();
                 return new Console(-1, "timed out after " + options.timeoutMinutes() + " min", false, -1);
             }
         } catch (InterruptedException e) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
