@@ -16,7 +16,8 @@ final class AaqReport {
 
     static RunReport.AccuracyAwareSummary summary(AccuracyAwareSpec spec, SearchState s, Targets targets,
                                                   List<RevertGroup> groups, List<Integer> chosen,
-                                                  Map<String, Double> values, boolean met) {
+                                                  Map<String, Double> values, boolean met,
+                                                  RunReport.AaqLatency latency) {
         List<RunReport.RevertedGroup> reverted = chosen.stream().map(g -> new RunReport.RevertedGroup(g,
                 groups.get(g).nodes(), groups.get(g).pointIds())).toList();
         List<RunReport.AaqIteration> iterations = s.iterations.stream().map(i -> new RunReport.AaqIteration(
@@ -30,7 +31,7 @@ final class AaqReport {
         return new RunReport.AccuracyAwareSummary(spec.maximalDrop(), lower(spec.dropType()), lower(spec.revertTo()),
                 lower(spec.restoreMode()), s.metric, groups.size(), s.subset.size(), s.baseline, s.base, values,
                 targets.drops(values), met, reverted, iterations, rankings, s.subsetEvaluations, s.fullEvaluations,
-                rankingMs);
+                rankingMs, latency);
     }
 
     private static String lower(Enum<?> e) {

@@ -82,9 +82,18 @@ public final class AccuracyAwareRun {
         }
         var model = Candidates.build(base.recipe(), groups, spec,
                 chosen.stream().mapToInt(Integer::intValue).sorted().toArray());
+        // Speed-guard hook (issue 13): a guard that returns slow regions to float acts on `model` here, before it is
+        // timed and written, so that the search's result keeps the promise of never being slower than FP32.
+        RunReport.AaqLatency latency = FinalLatency.measure(backend.engines(), base.recipe().fp32(), model,
+                validation.source(), validation.refs());
+        log.accept(String.format(java.util.Locale.ROOT, "accuracy-aware result: %d of %d groups reverted; FP32 %.2f "
+                + "ms, quantized %.2f ms per sample (%.2fx, one thread)", chosen.size(), groups.size(),
+                latency.fp32Ms(), latency.quantizedMs(), latency.speedup()));
+        base.lap("aaq_latency");
         var metricsSummary = new RunReport.MetricsSummary(validation.path().toString(), state.samples,
                 validation.overlap(), state.fp32, values, targets.drops(values));
-        RunReport.AccuracyAwareSummary summary = AaqReport.summary(spec, state, targets, groups, chosen, values, met);
+        RunReport.AccuracyAwareSummary summary = AaqReport.summary(spec, state, targets, groups, chosen, values, met,
+                latency);
         RunResult written = base.write(options.outputDir(), model, metricsSummary, null,
                 r -> r.withAccuracyAware(summary));
         return new Result(written, met);

@@ -40,6 +40,8 @@ public final class SearchState {
     public int subsetEvaluations;
     public int fullEvaluations;
     public boolean finished;
+    /** whether the groups of a model that met the target were tried back in quantized form (see the search) */
+    public boolean pruned;
 
     /** One greedy step. */
     public static final class Iteration {
@@ -47,7 +49,7 @@ public final class SearchState {
         public int group;
         public String label;
         public double drop;
-        /** {@code kept} or {@code rolled_back} */
+        /** {@code kept} or {@code rolled_back}; after the target is met, {@code restored} or {@code needed} */
         public String outcome;
     }
 

@@ -31,6 +31,9 @@ public final class Metrics {
         if (spec.type() == MetricSpec.Type.CUSTOM) {
             return CustomMetrics.create(spec);
         }
+        if (spec.type() == MetricSpec.Type.FIDELITY_COSINE || spec.type() == MetricSpec.Type.FIDELITY_SQNR) {
+            return fidelity(spec, modelOutputs);
+        }
         TensorInfo output = resolveOutput(spec, modelOutputs);
         return switch (spec.type()) {
             case ACCURACY -> accuracy(spec, output);
@@ -38,7 +41,8 @@ public final class Metrics {
             case TOP1_AGREEMENT -> new Top1Agreement(spec.name(), output.name());
             case SPEARMAN -> new SpearmanCorrelation(spec.name(), requireRank(spec, output, 3, "[batch, seq, hidden]"));
             case MEAN_IOU -> new MeanIou(spec.name(), requireRank(spec, output, 4, "[N, C, H, W]"));
-            case CUSTOM -> throw new dev.sparkptq.core.InternalException("custom metrics are created above");
+            case CUSTOM, FIDELITY_COSINE, FIDELITY_SQNR -> throw new dev.sparkptq.core.InternalException(
+                    spec.type() + " metrics are created above");
         };
     }
 
@@ -80,6 +84,17 @@ public final class Metrics {
                     + ", use pooling NONE for other outputs");
         }
         return new CosineToFp32(spec.name(), output.name(), pooling);
+    }
+
+    /** Every output of the model, or the one the spec names. */
+    private static Metric fidelity(MetricSpec spec, List<TensorInfo> modelOutputs) {
+        List<String> outputs = spec.output() != null ? List.of(resolveOutput(spec, modelOutputs).name())
+                : modelOutputs.stream().map(TensorInfo::name).toList();
+        if (outputs.isEmpty()) {
+            resolveOutput(spec, modelOutputs); // the model declares no outputs: its error
+        }
+        return new OutputFidelity(spec.name(), outputs, spec.type() == MetricSpec.Type.FIDELITY_COSINE
+                ? FidelityAccumulator.Fidelity.COSINE : FidelityAccumulator.Fidelity.SQNR);
     }
 
     private static TensorInfo resolveOutput(MetricSpec spec, List<TensorInfo> modelOutputs) {

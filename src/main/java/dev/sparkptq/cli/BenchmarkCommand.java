@@ -2,6 +2,7 @@ package dev.sparkptq.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.sparkptq.accuracy.FidelityAccumulator;
 import dev.sparkptq.config.ConfigLoader;
 import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.core.ConfigException;
@@ -49,7 +50,8 @@ final class BenchmarkCommand {
               --samples N         samples timed per round (default 50); --rounds R (default 5); --threads T (1)
               --output FILE       also write the JSON result to FILE
               Prints per model: the config's metrics, cosine_to_first (mean cosine of its first output to the
-              first model's), ms_per_sample and speedup_vs_first, all from this one run.
+              first model's), every shared output's cosine, sqnr_db and argmax_agreement (score vectors) to the
+              first model's, the worst output, ms_per_sample and speedup_vs_first, all from this one run.
 
             example:
               spark-ptq benchmark inference --models fp32.onnx,out/model.onnx --config conf/examples/squeezenet-imagenet.json
@@ -142,10 +144,37 @@ final class BenchmarkCommand {
             if (!r.renamed().get(i).isEmpty()) {
                 r.renamed().get(i).forEach(m.putObject("outputs_matched_by_position")::put);
             }
+            fidelityJson(m, r.fidelity().get(i));
             m.put("ms_per_sample", r.msPerSample().get(i));
             m.put("speedup_vs_first", first / r.msPerSample().get(i));
         }
         return BenchmarkJson.format(root);
+    }
+
+    /** Every shared output's fidelity to the first model, then the worst (lowest-cosine) output's. */
+    private static void fidelityJson(ObjectNode m, List<FidelityAccumulator.OutputScore> scores) {
+        ObjectNode outputs = m.putObject("outputs");
+        FidelityAccumulator.OutputScore worst = null;
+        for (FidelityAccumulator.OutputScore s : scores) {
+            outputScore(outputs.putObject(s.output()), s);
+            worst = worst == null || s.cosine() < worst.cosine() ? s : worst;
+        }
+        if (worst != null) {
+            ObjectNode w = m.putObject("worst_output");
+            w.put("output", worst.output());
+            outputScore(w, worst);
+            // the lowest SQNR may sit on another output than the lowest cosine
+            w.put("min_sqnr_db", BenchmarkJson.finiteOrNull(scores.stream()
+                    .mapToDouble(FidelityAccumulator.OutputScore::sqnrDb).min().orElse(Double.NaN)));
+        }
+    }
+
+    private static void outputScore(ObjectNode o, FidelityAccumulator.OutputScore s) {
+        o.put("cosine", s.cosine());
+        o.put("sqnr_db", BenchmarkJson.finiteOrNull(s.sqnrDb()));
+        if (s.argmaxAgreement() != null) {
+            o.put("argmax_agreement", s.argmaxAgreement());
+        }
     }
 
     static int calibration(List<String> argv, PrintStream out, PrintStream err) {

@@ -44,4 +44,9 @@ final class BenchmarkJson {
             throw new InternalException("cannot write " + file + ": " + e.getMessage(), e);
         }
     }
+
+    /** JSON has no infinity: an SQNR of an exact output (no error) is written as null. */
+    static Double finiteOrNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
 }

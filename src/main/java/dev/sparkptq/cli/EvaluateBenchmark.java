@@ -3,6 +3,7 @@ package dev.sparkptq.cli;
 import dev.sparkptq.accuracy.CosineToFp32;
 import dev.sparkptq.accuracy.EvalSample;
 import dev.sparkptq.accuracy.EvaluationAccumulator;
+import dev.sparkptq.accuracy.FidelityAccumulator;
 import dev.sparkptq.accuracy.Metric;
 import dev.sparkptq.accuracy.Metrics;
 import dev.sparkptq.config.MetricSpec;
@@ -30,6 +31,9 @@ import java.util.Map;
  * config's metrics in one run, in one JVM, one ONNX Runtime thread each: every sample is loaded once and run
  * through every model, each model's outputs are scored against the FIRST model's (the FP32 reference of metrics
  * such as {@code cosine_to_fp32}), and the mean cosine of each model's first output to the first model's is added.
+ * Every output the models share is also compared with the first model's output by output ({@link
+ * FidelityAccumulator}: mean cosine, SQNR in dB, argmax agreement for score vectors), and the worst output named:
+ * a detector whose scores are faithful but whose boxes are not shows up here, not in a first-output metric.
  * Then the first {@code latencySamples} samples are timed interleaved, as {@code benchmark inference} does.
  * Samples stream through (only the timed ones are kept), so large evaluation sets fit.
  */
@@ -45,10 +49,12 @@ final class EvaluateBenchmark {
      *                    configured metric of that name is a conflict, reported as duplicate metric names)
      * @param renamed     per model, the first model's output names matched to other names (by position)
      * @param msPerSample per model, median interleaved latency (one sample = one model call, e.g. a sentence pair)
+     * @param fidelity    per model, every shared output's fidelity to the first model's, in the first model's order
      */
     record Result(Path dataSource, List<Path> models, List<Map<String, Double>> metrics,
                   List<Map<String, String>> renamed, List<Double> msPerSample,
-                  long samples, int latencySamples, int threads, int rounds) {
+                  long samples, int latencySamples, int threads, int rounds,
+                  List<List<FidelityAccumulator.OutputScore>> fidelity) {
     }
 
     static Result run(PtqConfig config, List<Path> models, Integer maxSamples, int latencySamples, int threads,
@@ -67,6 +73,8 @@ final class EvaluateBenchmark {
             checkOutputs(m, e, read, first);
             engines.add(e);
         }
+        List<String> shared = sharedOutputs(engines);
+        shared.stream().filter(o -> !read.contains(o)).forEach(read::add);
         List<Metric> metrics = new ArrayList<>();
         for (MetricSpec spec : config.engine().metrics()) {
             metrics.add(Metrics.create(spec, first.outputs()));
@@ -76,10 +84,27 @@ final class EvaluateBenchmark {
         List<SampleRef> refs = data.list();
         refs = maxSamples == null ? refs : refs.subList(0, Math.min(maxSamples, refs.size()));
         List<Map<String, Tensor>> timed = new ArrayList<>();
-        List<EvaluationAccumulator> acc = evaluate(engines, metrics, read, data, refs, timed, latencySamples);
+        List<FidelityAccumulator> fidelity = new ArrayList<>();
+        engines.forEach(e -> fidelity.add(new FidelityAccumulator(FidelityAccumulator.Fidelity.COSINE)));
+        List<EvaluationAccumulator> acc = evaluate(engines, metrics, new Reads(read, shared), data, refs, timed,
+                latencySamples, fidelity);
         List<Double> ms = LatencyComparison.compare(List.copyOf(engines), timed, 3, rounds);
         return new Result(source, models, acc.stream().map(a -> a.values().values()).toList(),
-                engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds);
+                engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds,
+                fidelity.stream().map(FidelityAccumulator::scores).toList());
+    }
+
+    /** The outputs every model run reads ({@code all}) and those compared output by output ({@code shared}). */
+    private record Reads(List<String> all, List<String> shared) {
+    }
+
+    /** The first model's outputs that every model has (under the first model's names), in its order. */
+    private static List<String> sharedOutputs(List<AlignedEngine> engines) {
+        List<String> shared = new ArrayList<>(engines.get(0).outputs().stream().map(TensorInfo::name).toList());
+        for (AlignedEngine e : engines) {
+            shared.retainAll(e.outputs().stream().map(TensorInfo::name).toList());
+        }
+        return shared;
     }
 
     /**
@@ -87,24 +112,33 @@ final class EvaluateBenchmark {
      * the inputs of the first {@code latencySamples} samples in {@code timed}.
      */
     private static List<EvaluationAccumulator> evaluate(List<AlignedEngine> engines, List<Metric> metrics,
-                                                        List<String> read, DataSource data, List<SampleRef> refs,
-                                                        List<Map<String, Tensor>> timed, int latencySamples) {
+                                                        Reads read, DataSource data, List<SampleRef> refs,
+                                                        List<Map<String, Tensor>> timed, int latencySamples,
+                                                        List<FidelityAccumulator> fidelity) {
         List<EvaluationAccumulator> acc = new ArrayList<>();
         for (int m = 0; m < engines.size(); m++) {
             acc.add(EvaluationAccumulator.of(metrics));
         }
         for (SampleRef ref : refs) {
             Sample s = data.load(ref);
-            Map<String, Tensor> reference = engines.get(0).run(s.inputs(), read);
+            Map<String, Tensor> reference = engines.get(0).run(s.inputs(), read.all());
+            Map<String, Tensor> sharedReference = only(reference, read.shared());
             for (int m = 0; m < engines.size(); m++) {
-                Map<String, Tensor> out = m == 0 ? reference : engines.get(m).run(s.inputs(), read);
+                Map<String, Tensor> out = m == 0 ? reference : engines.get(m).run(s.inputs(), read.all());
                 acc.get(m).add(new EvalSample(s.id(), out, reference, s.inputs(), s.label(), s.target(), null));
+                fidelity.get(m).add(only(out, read.shared()), sharedReference);
             }
             if (timed.size() < latencySamples) {
                 timed.add(s.inputs());
             }
         }
         return acc;
+    }
+
+    private static Map<String, Tensor> only(Map<String, Tensor> tensors, List<String> names) {
+        Map<String, Tensor> out = new java.util.LinkedHashMap<>();
+        names.forEach(n -> out.put(n, tensors.get(n)));
+        return out;
     }
 
     /** Mean-pooled (attention mask) for [batch, seq, hidden] outputs of text models, flattened otherwise. */

@@ -26,6 +26,16 @@ final class Summary {
                         rep.metrics().samples());
             }
         }
+        var aaq = rep.accuracyAware();
+        if (aaq != null) {
+            out.printf(Locale.ROOT, "accuracy-aware: %d of %d groups reverted (to %s), %s drop %s, allowed %s: %s%n",
+                    aaq.revertedGroups().size(), aaq.groups(), aaq.revertTo(), aaq.metric(), aaq.drop(),
+                    aaq.maximalDrop(), aaq.targetMet() ? "met" : "NOT met");
+            if (aaq.latency() != null) {
+                out.printf(Locale.ROOT, "latency (one thread): FP32 %.2f ms, quantized %.2f ms per sample (%.2fx)%n",
+                        aaq.latency().fp32Ms(), aaq.latency().quantizedMs(), aaq.latency().speedup());
+            }
+        }
         for (String w : rep.calibration().warnings()) {
             out.println("warning: " + w);
         }

@@ -88,6 +88,7 @@ public final class ConfigLoader {
         ModelSection model = EngineBinder.bindModel(root.orElseThrow(), ctx);
         EngineSection engine = EngineBinder.bindEngine(root.get(), ctx);
         CompressionSection compression = CompressionBinder.bind(root.get(), ctx);
+        engine = MetricsBinder.accuracyAwareDefault(tree.path("engine").has("metrics"), engine, compression);
         if (checks == FileChecks.CHECK) {
             ctx.checkFiles();
         }

@@ -37,7 +37,9 @@ final class EngineBinder {
                     "evaluation data for `--evaluate`")
             .key("reader", "object", "an `image` reader with defaults", "how files become model inputs")
             .key("metrics", "array", "labels: `top1` accuracy + `top1_agreement`; text: `cosine_to_fp32` (mean "
-                    + "pooling); otherwise `cosine_to_fp32` + `top1_agreement`", "metrics computed by `--evaluate`")
+                    + "pooling); otherwise `cosine_to_fp32` + `top1_agreement` (AccuracyAwareQuantization: "
+                    + "`fidelity_cosine`)",
+                    "metrics computed by `--evaluate`")
             .key("num_partitions", "integer ≥ 1", "4", "Spark partitions of the sample dataset")
             .key("eval_subset_size", "integer ≥ 1", "all samples", "evaluation samples to use (the first ones)")
             .key("sqnr_samples", "integer ≥ 0", "32", "evaluation samples of the per-layer quantization-error "

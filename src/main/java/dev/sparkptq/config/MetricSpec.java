@@ -8,7 +8,8 @@ import java.io.Serializable;
  * @param name      the metric's name in report.json
  * @param type      what it computes
  * @param topK      k for {@code ACCURACY}
- * @param output    model output the metric reads, {@code null} for the first output
+ * @param output    model output the metric reads, {@code null} for the first output (for the fidelity types: every
+ *                  output)
  * @param pooling   for {@code COSINE_TO_FP32}: how a [batch, seq, hidden] output is reduced to one vector per sample
  * @param className for {@code CUSTOM}: the fully qualified class implementing the accuracy package's
  *                  {@code Metric} interface; {@code null} otherwise
@@ -29,7 +30,11 @@ public record MetricSpec(String name, Type type, int topK, String output, Poolin
         /** mean IoU of a segmentation output's argmax against label masks, or against the FP32 model's argmax */
         MEAN_IOU,
         /** a user class on the classpath implementing the accuracy package's {@code Metric} interface */
-        CUSTOM
+        CUSTOM,
+        /** the lowest mean cosine to FP32 over every output (or the one named): label-free accuracy control */
+        FIDELITY_COSINE,
+        /** the highest noise-to-signal energy ratio to FP32 over every output, 10^(−SQNR/10) */
+        FIDELITY_SQNR
     }
 
     public enum Pooling {

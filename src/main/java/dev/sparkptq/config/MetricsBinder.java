@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * Binds {@code engine.metrics}. When absent the defaults follow the data: with labels, top-1 accuracy and top-1
  * agreement; for text, mean-pooled cosine to FP32 (sentence embeddings); otherwise cosine to FP32 and top-1
- * agreement, which need no labels. Names default to the type ({@code accuracy@5} for k &gt; 1) and must be unique
+ * agreement, which need no labels — and for AccuracyAwareQuantization fidelity to FP32 over every output
+ * ({@link #accuracyAwareDefault}). Names default to the type ({@code accuracy@5} for k &gt; 1) and must be unique
  * because report.json keys results by name.
  */
 final class MetricsBinder {
@@ -22,7 +23,8 @@ final class MetricsBinder {
     private static final Choices<Type> TYPES = Choices.<Type>builder()
             .value("accuracy", Type.ACCURACY).value("cosine_to_fp32", Type.COSINE_TO_FP32)
             .value("top1_agreement", Type.TOP1_AGREEMENT).value("spearman", Type.SPEARMAN)
-            .value("mean_iou", Type.MEAN_IOU).value("custom", Type.CUSTOM).build();
+            .value("mean_iou", Type.MEAN_IOU).value("custom", Type.CUSTOM)
+            .value("fidelity_cosine", Type.FIDELITY_COSINE).value("fidelity_sqnr", Type.FIDELITY_SQNR).build();
     private static final java.util.regex.Pattern CLASS_NAME =
             java.util.regex.Pattern.compile("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*");
     /** POT's spellings ({@code higher-worse}) and the plainer {@code lower-better}. */
@@ -39,9 +41,13 @@ final class MetricsBinder {
                     + "compare with the FP32 model; `spearman`: rank correlation of each pair's mean-pooled "
                     + "embedding cosine with the gold score (needs the text reader's `format: pairs`); `mean_iou`: "
                     + "[N,C,H,W] argmax vs label masks, else vs the FP32 argmax; `custom`: the class named by "
-                    + "`class`")
+                    + "`class`; `fidelity_cosine`: the lowest mean cosine to FP32 over every output (the worst "
+                    + "output decides; drop = 1 − cosine; the default of AccuracyAwareQuantization on image, NPY "
+                    + "or JSON data without labels); `fidelity_sqnr`: the highest noise-to-signal energy ratio "
+                    + "Σ(x−x̂)²/Σx² to FP32 over every output (drop = that ratio = 10^(−SQNR/10): 0.01 ⇔ 20 dB)")
             .key("top_k", "integer ≥ 1", "1", "(accuracy) top-k")
-            .key("output", "string", "the model's first output", "model output the metric reads")
+            .key("output", "string", "the model's first output (fidelity types: every output)",
+                    "model output the metric reads")
             .key("pooling", POOLINGS, "`none`", "(cosine_to_fp32) `mean`: mask-aware mean over tokens first "
                     + "(sentence embeddings)")
             .key("class", "Java class name", "required for `custom`", "(custom) an implementation of spark-ptq's `Metric` interface "
@@ -87,6 +93,28 @@ final class MetricsBinder {
 
     private static boolean pairs(ReaderSpec reader) {
         return reader instanceof TextReaderSpec t && t.format() == TextReaderSpec.Format.PAIRS;
+    }
+
+    /**
+     * The default metric of AccuracyAwareQuantization on data without labels, unless annotation-free mode takes the
+     * FP32 model's confident predictions as labels: fidelity to the FP32 model over every output, the worst output
+     * deciding (cosine and top-1 agreement of the first output alone let a detector's boxes or a landmark model's
+     * confidence degrade unseen). Text keeps its mean-pooled sentence-embedding cosine. Configured metrics are kept.
+     *
+     * @param given whether the config lists {@code engine.metrics}
+     */
+    static EngineSection accuracyAwareDefault(boolean given, EngineSection engine, CompressionSection compression) {
+        if (given || engine == null || compression == null || compression.algorithms().isEmpty()) {
+            return engine;
+        }
+        AccuracyAwareSpec aaq = compression.algorithms().get(0).accuracyAware();
+        boolean labelled = engine.metrics().stream().anyMatch(m -> m.type() == Type.ACCURACY);
+        if (aaq == null || aaq.annotationFree() || labelled || engine.reader() instanceof TextReaderSpec) {
+            return engine;
+        }
+        return new EngineSection(engine.type(), engine.dataSource(), engine.evalDataSource(), engine.reader(),
+                List.of(new MetricSpec("fidelity_cosine", Type.FIDELITY_COSINE, 1, null, Pooling.NONE)),
+                engine.numPartitions(), engine.evalSubsetSize(), engine.sqnrSamples());
     }
 
     static List<MetricSpec> defaults(ReaderSpec reader, boolean hasLabels) {

@@ -178,7 +178,14 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                                        Map<String, Double> result, Map<String, Double> drop, boolean targetMet,
                                        List<RevertedGroup> revertedGroups, List<AaqIteration> iterations,
                                        List<AaqRanking> rankings, int subsetEvaluations, int fullEvaluations,
-                                       long rankingWallMs) {
+                                       long rankingWallMs, AaqLatency latency) {
+    }
+
+    /**
+     * FP32 and the search's final model timed side by side in the driver (one ONNX Runtime thread, interleaved
+     * rounds on validation samples): reverting groups to float must not leave a model slower than FP32.
+     */
+    public record AaqLatency(double fp32Ms, double quantizedMs, double speedup, int samples, int rounds) {
     }
 
     /** One reverted group: its id, ops and quantizers. */

@@ -169,7 +169,8 @@ class ConfigLoaderRejectionTest extends ConfigTestBase {
                 "model.modelname: unknown key — did you mean 'model_name'?",
                 "engine.num_partitions: must be ≥ 1, got -1",
                 "engine.metrics[0].type: 'acuracy' is not a valid value (valid: accuracy, cosine_to_fp32, "
-                        + "top1_agreement, spearman, mean_iou, custom) — did you mean 'accuracy'?",
+                        + "top1_agreement, spearman, mean_iou, custom, fidelity_cosine, fidelity_sqnr) — did you mean "
+                        + "'accuracy'?",
                 "compression.target_device: 'VPU' is not supported by spark-ptq's ONNX output",
                 PARAMS + "preset: 'fast' is not a valid value (valid: performance, mixed)",
                 PARAMS + "weights.bits: must be 2–8 or 16, got 32",

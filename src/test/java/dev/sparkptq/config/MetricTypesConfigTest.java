@@ -64,4 +64,34 @@ class MetricTypesConfigTest {
         assertTrue(e.getMessage().contains("direction"), e.getMessage());
         assertThrows(ConfigException.class, () -> metrics("", "{\"type\": \"top1_agreement\", \"class\": \"a.B\"}"));
     }
+
+    private List<MetricSpec> accuracyAware(String engine, String params) {
+        return new ConfigFixture(tmp).load(ConfigFixture.config(engine, "\"algorithms\": [ { \"name\": "
+                + "\"AccuracyAwareQuantization\", \"params\": { \"maximal_drop\": 0.01 " + params + " } } ]"))
+                .engine().metrics();
+    }
+
+    @Test
+    void fidelityTypesBindWithOrWithoutAnOutput() {
+        assertEquals(List.of(new MetricSpec("fidelity_cosine", Type.FIDELITY_COSINE, 1, null, Pooling.NONE),
+                        new MetricSpec("boxes", Type.FIDELITY_SQNR, 1, "boxes", Pooling.NONE)),
+                metrics("", "{\"type\": \"fidelity_cosine\"}, {\"type\": \"fidelity_sqnr\", \"name\": "
+                        + "\"boxes\", \"output\": \"boxes\"}"));
+    }
+
+    @Test
+    void accuracyAwareWithoutLabelsDefaultsToFidelityOverEveryOutput() {
+        MetricSpec fidelity = new MetricSpec("fidelity_cosine", Type.FIDELITY_COSINE, 1, null, Pooling.NONE);
+        assertEquals(List.of(fidelity), accuracyAware("\"reader\": {\"type\": \"npy\"}", ""));
+        assertEquals(List.of(fidelity), accuracyAware("", ""), "images without labels");
+        List<MetricSpec> annotationFree = accuracyAware("", ", \"annotation_free\": true");
+        assertEquals(Type.COSINE_TO_FP32, annotationFree.get(0).type(), "annotation-free ranks on top-1: unchanged");
+        List<MetricSpec> labelled = accuracyAware("\"reader\": {\"type\": \"image\", \"labels\": {\"from\": "
+                + "\"filename_prefix\", \"index_file\": \"wnids.txt\"}}", "");
+        assertEquals(Type.ACCURACY, labelled.get(0).type(), "labels: accuracy, as before");
+        assertEquals(List.of(new MetricSpec("top1_agreement", Type.TOP1_AGREEMENT, 1, null, Pooling.NONE)),
+                accuracyAware("\"metrics\": [{\"type\": \"top1_agreement\"}]", ""), "configured: kept");
+        assertEquals(Type.COSINE_TO_FP32, new ConfigFixture(tmp).load(ConfigFixture.withParams("")).engine()
+                .metrics().get(0).type(), "DefaultQuantization keeps its defaults");
+    }
 }

@@ -32,6 +32,22 @@ public final class TinyModels {
         return model(13, g);
     }
 
+    /** convReluConv with a second 1×1 head on the shared ReLU: outputs y [1,2,8,8] and z [1,4,8,8]. */
+    public static OnnxMl.ModelProto twoHeads() {
+        OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("two_heads")
+                .addInput(floatInfo("x", 1, 3, 8, 8)).addOutput(floatInfo("y", 1, 2, 8, 8))
+                .addOutput(floatInfo("z", 1, 4, 8, 8))
+                .addInitializer(floats("W1", SEED, 16, 3, 3, 3)).addInitializer(floats("B1", SEED + 1, 16))
+                .addInitializer(floats("W2", SEED + 2, 2, 16, 1, 1)).addInitializer(floats("B2", SEED + 3, 2))
+                .addInitializer(floats("W3", SEED + 7, 4, 16, 1, 1)).addInitializer(floats("B3", SEED + 8, 4))
+                .addNode(node("Conv", "conv1", List.of("x", "W1", "B1"), List.of("c1"),
+                        ints("kernel_shape", 3, 3), ints("pads", 1, 1, 1, 1)))
+                .addNode(node("Relu", "relu1", List.of("c1"), List.of("r1")))
+                .addNode(node("Conv", "conv2", List.of("r1", "W2", "B2"), List.of("y"), ints("kernel_shape", 1, 1)))
+                .addNode(node("Conv", "conv3", List.of("r1", "W3", "B3"), List.of("z"), ints("kernel_shape", 1, 1)));
+        return model(13, g);
+    }
+
     /** x[2,4] → MatMul matmul (B[4,5]) → y[2,5]. */
     public static OnnxMl.ModelProto matMulConstB() {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("matmul_const")
