@@ -8,6 +8,7 @@ import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.pipeline.BaseQuantization;
+import dev.sparkptq.pipeline.Preflight;
 import dev.sparkptq.pipeline.QuantizationPipeline;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.RunResult;
@@ -50,6 +51,8 @@ public final class AccuracyAwareRun {
         SearchState saved = resume ? Checkpoint.read(options.outputDir()) : null;
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
         ValidationData validation = ValidationData.of(config, base.graph(), base.calibration());
+        Preflight.model(backend, "the quantized model", base.quantized(), validation.source(), validation.refs(),
+                options.workDir()); // issue 12: before the first evaluation job, as PreflightBackend does for passes
         List<RevertGroup> groups = RevertGroups.of(base.plan());
         List<Metric> metrics = config.engine().metrics().stream()
                 .map(m -> Metrics.create(m, base.graph().outputs())).toList();
