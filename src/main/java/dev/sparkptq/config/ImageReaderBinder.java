@@ -41,8 +41,11 @@ final class ImageReaderBinder {
         ColorOrder color = r.choice("color", COLORS).orElse(ColorOrder.RGB);
         Layout layout = r.choice("layout", LAYOUTS).orElse(Layout.NCHW);
         LabelSpec labels = LabelsBinder.bind(r, LabelsBinder.Layout.ONE_FILE_PER_SAMPLE, ctx);
+        int maxSide = r.intValue("max_side", 1, Integer.MAX_VALUE).orElse(0);
+        int sizeMultiple = r.intValue("size_multiple", 1, Integer.MAX_VALUE).orElse(0);
+        float alpha = r.number("alpha").map(Double::floatValue).orElse(ImageReaderSpec.DEFAULT_ALPHA);
         return new ImageReaderSpec(r.string("input").orElse(null), resizeShorter, centerCrop, resize, letterbox,
-                fill, scale, mean, std, color, layout, labels);
+                fill, scale, mean, std, color, layout, labels, maxSide, sizeMultiple, alpha);
     }
 
     private static void checkGeometry(ObjectView r) {
@@ -50,6 +53,16 @@ final class ImageReaderBinder {
         for (String k : List.of("resize_shorter", "center_crop", "resize")) {
             if (r.has(k)) {
                 others.add(k);
+            }
+        }
+        List<String> fixed = new ArrayList<>(others);
+        if (r.has("letterbox")) {
+            fixed.add("letterbox");
+        }
+        for (String dynamic : List.of("max_side", "size_multiple")) {
+            if (r.has(dynamic) && !fixed.isEmpty()) {
+                r.problem(dynamic, "cannot be combined with " + String.join(", ", fixed) + " (max_side and "
+                        + "size_multiple size each image from its own size, for models with a dynamic image size)");
             }
         }
         if (r.has("letterbox") && !others.isEmpty()) {
@@ -84,8 +97,9 @@ final class ImageReaderBinder {
         if (v == null) {
             return null;
         }
-        if (!v.isArray() || v.size() != CHANNELS) {
-            r.problem(key, "expected 3 numbers (one per channel), got " + describeShape(v));
+        if (!v.isArray() || (v.size() != CHANNELS && v.size() != 1)) {
+            r.problem(key, "expected 3 numbers (one per colour channel) or 1 (for every channel, e.g. a grayscale "
+                    + "input), got " + describeShape(v));
             return null;
         }
         Optional<List<Double>> values = JsonValues.list(v, r.path(key), r.problems(),
@@ -95,7 +109,7 @@ final class ImageReaderBinder {
         }
         float[] out = new float[CHANNELS];
         for (int i = 0; i < CHANNELS; i++) {
-            out[i] = values.get().get(i).floatValue();
+            out[i] = values.get().get(v.size() == 1 ? 0 : i).floatValue();
             if (positive && !(out[i] > 0)) {
                 r.problems().add(r.path(key) + "[" + i + "]", "must be > 0, got " + values.get().get(i));
             }

@@ -52,7 +52,7 @@ public final class QuantizationPipeline {
      * and runs with {@code SKIP}.
      */
     public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log, DataSource data) {
-        this.backend = PreflightBackend.guard(backend); // issue 12: every pass's models run once on the driver first
+        this.backend = IntakeBackend.guard(backend); // issue 12: bad samples screened, models run on the driver first
         this.log = log;
         this.data = data;
     }
@@ -86,6 +86,7 @@ public final class QuantizationPipeline {
         OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
         Samples samples = Samples.select(params, source(config, config.engine().dataSource(),
                 ModelGraph.of(reference)));
+        IntakeBackend.configure(backend, config.engine(), samples.warnings()); // issue 12: engine.skip_bad_samples
         Preflight.model(backend, "the FP32 model", reference, samples.source(), samples.selected(), options.workDir());
         PassInputs passes = PassInputs.of(config, params, samples, options);
         DataSource calibration = passes.source();

@@ -10,6 +10,7 @@ import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.LayerwiseTuningTasks;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
+import dev.sparkptq.pipeline.SampleScreen;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
@@ -30,7 +31,7 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
             QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT,
-            LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);
+            LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT, SampleScreen.JOB, SampleScreen.RESULT);
 
     @Override
     public void registerClasses(Kryo kryo) {
