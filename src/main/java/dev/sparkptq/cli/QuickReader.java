@@ -1,9 +1,13 @@
 package dev.sparkptq.cli;
 
+import dev.sparkptq.core.BadSampleException;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.TensorInfo;
 
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,9 +26,11 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>images (the most common extension among .jpg/.jpeg/.png/.npy/.json decides) feed a model with one rank-4
  *   input: the channel axis is the one holding 1, 3 or 4 (NCHW when both could; 1 = luma, 4 = RGB plus a constant
- *   1 channel); a fixed size is resized to, a dynamic height and width keep each image's size, shrunk to at most
- *   {@value #DYNAMIC_MAX_SIDE} on the longer side and rounded to a multiple of {@value #DYNAMIC_MULTIPLE} (the stride
- *   of common backbones); with one side fixed, the image is resized to a square of that side; values x/255;</li>
+ *   1 channel); a fixed size is resized to; a dynamic height and width are taken from the first image (in name
+ *   order): its size shrunk to at most {@value #DYNAMIC_MAX_SIDE} on the longer side and rounded to a multiple of
+ *   {@value #DYNAMIC_MULTIPLE} (the stride of common backbones), and every image is letterboxed into that size —
+ *   one size for all samples, because statistics such as bias correction's need equal tensor shapes; with one side
+ *   fixed, images are resized to a square of that side; values x/255;</li>
  *   <li>NPY files, one per sample; for a model with several inputs, one sub-folder per input named like the input
  *   (characters other than letters, digits, '.', '_' and '-' replaced by '_'), files of the same name forming one
  *   sample;</li>
@@ -52,7 +58,7 @@ final class QuickReader {
         }
         String kind = dominantExtension(data);
         if (IMAGES.contains(kind)) {
-            return image(inputs.get(0));
+            return image(inputs.get(0), data);
         }
         return switch (kind) {
             case "npy" -> "{\"type\": \"npy\"}";
@@ -93,7 +99,7 @@ final class QuickReader {
     }
 
     /** The image reader for one input, or why images cannot feed it. */
-    private static String image(TensorInfo input) {
+    private static String image(TensorInfo input, Path folder) {
         long[] s = input.shape();
         if (s == null || s.length != 4) {
             throw new DataException("model input " + describe(List.of(input)) + " is not an image tensor (rank 4, "
@@ -111,13 +117,63 @@ final class QuickReader {
         if (h > 0 && w > 0) {
             geometry = "\"resize\": [" + h + ", " + w + "]";
         } else if (h <= 0 && w <= 0) {
-            geometry = "\"max_side\": " + DYNAMIC_MAX_SIDE + ", \"size_multiple\": " + DYNAMIC_MULTIPLE;
+            int[] hw = dynamicSize(firstImage(folder));
+            geometry = "\"letterbox\": [" + hw[0] + ", " + hw[1] + "]";
         } else {
             long side = Math.max(h, w);
             geometry = "\"resize\": [" + side + ", " + side + "]";
         }
         return "{\"type\": \"image\", " + geometry + ", \"scale\": 255, \"layout\": \"" + (nchw ? "NCHW" : "NHWC")
                 + "\"}";
+    }
+
+    /**
+     * The size a dynamic image input gets from an image of {@code size} (width, height): shrunk to at most
+     * {@value #DYNAMIC_MAX_SIDE} on the longer side (aspect kept, never enlarged), each side rounded to the nearest
+     * multiple of {@value #DYNAMIC_MULTIPLE} (half to even, at least one multiple), as PaddleOCR's detector sizes its
+     * input; returns {height, width}.
+     */
+    static int[] dynamicSize(int[] size) {
+        double r = Math.min(1.0, (double) DYNAMIC_MAX_SIDE / Math.max(size[0], size[1]));
+        int w = (int) (size[0] * r);
+        int h = (int) (size[1] * r);
+        return new int[] {round(h), round(w)};
+    }
+
+    private static int round(int side) {
+        return Math.max(DYNAMIC_MULTIPLE, (int) Math.rint((double) side / DYNAMIC_MULTIPLE) * DYNAMIC_MULTIPLE);
+    }
+
+    /** Width and height of the first image of the folder (in name order), read from its header only. */
+    private static int[] firstImage(Path folder) {
+        Path first;
+        try (Stream<Path> files = Files.list(folder)) {
+            first = files.filter(p -> IMAGES.contains(extension(p))).sorted().findFirst().orElseThrow();
+        } catch (IOException e) {
+            throw new ConfigException("cannot list " + folder + ": " + e.getMessage());
+        }
+        try (ImageInputStream in = ImageIO.createImageInputStream(first.toFile())) {
+            java.util.Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
+                throw new BadSampleException("image " + first + " is not a JPEG or PNG file; quick mode sizes a "
+                        + "dynamic image input from the first image: replace or remove it");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                return new int[] {reader.getWidth(0), reader.getHeight(0)};
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            throw new BadSampleException("cannot read the size of image " + first + " (" + e.getMessage() + "); "
+                    + "quick mode sizes a dynamic image input from the first image: replace or remove it", e);
+        }
+    }
+
+    private static String extension(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.contains(".") ? n.substring(n.lastIndexOf('.') + 1) : "";
     }
 
     /**

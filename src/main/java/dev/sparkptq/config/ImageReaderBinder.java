@@ -41,11 +41,9 @@ final class ImageReaderBinder {
         ColorOrder color = r.choice("color", COLORS).orElse(ColorOrder.RGB);
         Layout layout = r.choice("layout", LAYOUTS).orElse(Layout.NCHW);
         LabelSpec labels = LabelsBinder.bind(r, LabelsBinder.Layout.ONE_FILE_PER_SAMPLE, ctx);
-        int maxSide = r.intValue("max_side", 1, Integer.MAX_VALUE).orElse(0);
-        int sizeMultiple = r.intValue("size_multiple", 1, Integer.MAX_VALUE).orElse(0);
         float alpha = r.number("alpha").map(Double::floatValue).orElse(ImageReaderSpec.DEFAULT_ALPHA);
         return new ImageReaderSpec(r.string("input").orElse(null), resizeShorter, centerCrop, resize, letterbox,
-                fill, scale, mean, std, color, layout, labels, maxSide, sizeMultiple, alpha);
+                fill, scale, mean, std, color, layout, labels, alpha);
     }
 
     private static void checkGeometry(ObjectView r) {
@@ -53,16 +51,6 @@ final class ImageReaderBinder {
         for (String k : List.of("resize_shorter", "center_crop", "resize")) {
             if (r.has(k)) {
                 others.add(k);
-            }
-        }
-        List<String> fixed = new ArrayList<>(others);
-        if (r.has("letterbox")) {
-            fixed.add("letterbox");
-        }
-        for (String dynamic : List.of("max_side", "size_multiple")) {
-            if (r.has(dynamic) && !fixed.isEmpty()) {
-                r.problem(dynamic, "cannot be combined with " + String.join(", ", fixed) + " (max_side and "
-                        + "size_multiple size each image from its own size, for models with a dynamic image size)");
             }
         }
         if (r.has("letterbox") && !others.isEmpty()) {

@@ -24,7 +24,7 @@ final class ReaderBinder {
     /** The reader types and their keys. */
     enum Kind {
         IMAGE("image", "input", "resize_shorter", "center_crop", "resize", "letterbox", "letterbox_fill", "scale",
-                "mean", "std", "color", "layout", "labels", "max_side", "size_multiple", "alpha"),
+                "mean", "std", "color", "layout", "labels", "alpha"),
         NPY("npy", "inputs", "batch_axis", "labels"),
         TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines", "format", "score_column", "first_column",
                 "second_column", "delimiter"),
@@ -85,10 +85,6 @@ final class ReaderBinder {
                     .key("layout", "`NCHW`, `NHWC`", "`NCHW`", "tensor layout fed to the model; the channel count "
                             + "comes from the model input: 3 (colour), 1 (luma 0.299 R + 0.587 G + 0.114 B, as "
                             + "Pillow's `L`), 4 (colour + the constant `alpha`)")
-                    .key("max_side", "integer ≥ 1", "off", "for a dynamic image size: shrink so the longer side is "
-                            + "at most this, keeping the aspect ratio (never enlarges); not with the fixed-size keys")
-                    .key("size_multiple", "integer ≥ 1", "off", "for a dynamic image size: round each side to the "
-                            + "nearest multiple of this (e.g. 32 for a backbone with stride 32)")
                     .key("alpha", "number", "1", "the value of the fourth channel of a 4-channel input, fed as is")
                     .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
             ConfigKeys.section("engine.reader", withoutType(Kind.NPY), "npy reader")

@@ -105,15 +105,8 @@ public final class ImageDataSource implements DataSource {
         }
         ColorOrder color = s.color() == null ? ColorOrder.RGB : s.color();
         Layout layout = s.layout() == null ? Layout.NCHW : s.layout();
-        boolean fixedSize = s.letterbox() != null || s.resize() != null || s.centerCrop() != null
-                || s.resizeShorter() > 0;
-        if (fixedSize && (s.maxSide() > 0 || s.sizeMultiple() > 0)) {
-            throw new ConfigException("image reader: 'max_side' and 'size_multiple' size each image from its own "
-                    + "size; they cannot be combined with resize, resize_shorter, center_crop or letterbox");
-        }
         return new ImageReaderSpec(s.input(), s.resizeShorter(), s.centerCrop(), s.resize(), s.letterbox(),
-                s.letterboxFill(), s.scale(), s.mean(), s.std(), color, layout, null, s.maxSide(), s.sizeMultiple(),
-                s.alpha());
+                s.letterboxFill(), s.scale(), s.mean(), s.std(), color, layout, null, s.alpha());
     }
 
     private static void requirePair(int[] hw, String key) {

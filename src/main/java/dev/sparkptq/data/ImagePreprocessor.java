@@ -32,10 +32,6 @@ final class ImagePreprocessor {
         if (spec.letterbox() != null) {
             return letterbox(img, spec.letterbox()[0], spec.letterbox()[1], spec.letterboxFill());
         }
-        if (spec.maxSide() > 0 || spec.sizeMultiple() > 0) {
-            RgbImage sized = fit(img, spec.maxSide(), spec.sizeMultiple());
-            return centerCrop(sized, sized.height(), sized.width());
-        }
         RgbImage sized = img;
         if (spec.resize() != null) {
             sized = PilResize.resize(img, spec.resize()[1], spec.resize()[0]);
@@ -46,23 +42,6 @@ final class ImagePreprocessor {
             return centerCrop(sized, spec.centerCrop()[0], spec.centerCrop()[1]);
         }
         return centerCrop(sized, sized.height(), sized.width());
-    }
-
-    /**
-     * The geometry of models with a dynamic image size, as PaddleOCR's detector resizes ({@code limit_type: max}):
-     * scale by {@code r = min(1, maxSide / longer side)} to {@code (int(w r), int(h r))}, then round each side to the
-     * nearest multiple of {@code multiple} (half to even, as Python's round; at least one multiple). 0 turns either
-     * step off.
-     */
-    static RgbImage fit(RgbImage img, int maxSide, int multiple) {
-        double r = maxSide > 0 ? Math.min(1.0, (double) maxSide / Math.max(img.width(), img.height())) : 1.0;
-        int w = Math.max(1, (int) (img.width() * r));
-        int h = Math.max(1, (int) (img.height() * r));
-        if (multiple > 0) {
-            w = Math.max(multiple, (int) Math.rint((double) w / multiple) * multiple);
-            h = Math.max(multiple, (int) Math.rint((double) h / multiple) * multiple);
-        }
-        return w == img.width() && h == img.height() ? img : PilResize.resize(img, w, h);
     }
 
     /**

@@ -4,7 +4,6 @@ import dev.sparkptq.config.ImageReaderSpec;
 import dev.sparkptq.config.ImageReaderSpec.ColorOrder;
 import dev.sparkptq.config.ImageReaderSpec.Layout;
 import dev.sparkptq.core.BadSampleException;
-import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Tensor;
@@ -26,15 +25,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Images as a new user's files and models come (issue 12): damaged files are detected, not decoded into grey; 1- and
- * 4-channel inputs; NHWC; dynamic image sizes.
+ * 4-channel inputs; NHWC.
  */
 class ImageIntakeTest {
     @TempDir
     Path dir;
 
-    private static ImageReaderSpec spec(int[] resize, Layout layout, int maxSide, int multiple, float alpha) {
+    private static ImageReaderSpec spec(int[] resize, Layout layout, float alpha) {
         return new ImageReaderSpec(null, 0, null, resize, null, 0, 1f, null, null, ColorOrder.RGB, layout, null,
-                maxSide, multiple, alpha);
+                alpha);
     }
 
     private Tensor loadOnly(ImageReaderSpec spec, TensorInfo in) {
@@ -74,10 +73,10 @@ class ImageIntakeTest {
     @Test
     void aFourChannelNhwcInputGetsRgbPlusTheConstantAlpha() throws IOException {
         TestData.writeRgb(dir.resolve("p.png"), "png", 2, 2, (x, y) -> 10, (x, y) -> 20, (x, y) -> 30);
-        Tensor t = loadOnly(spec(new int[] {2, 2}, Layout.NHWC, 0, 0, 1f), input("img", DType.FLOAT, 1, 2, 2, 4));
+        Tensor t = loadOnly(spec(new int[] {2, 2}, Layout.NHWC, 1f), input("img", DType.FLOAT, 1, 2, 2, 4));
         assertArrayEquals(new long[] {1, 2, 2, 4}, t.shape());
         assertArrayEquals(new float[] {10, 20, 30, 1, 10, 20, 30, 1, 10, 20, 30, 1, 10, 20, 30, 1}, t.floats());
-        Tensor nchw = loadOnly(spec(new int[] {2, 2}, Layout.NCHW, 0, 0, 255f),
+        Tensor nchw = loadOnly(spec(new int[] {2, 2}, Layout.NCHW, 255f),
                 input("img", DType.FLOAT, 1, 4, 2, 2));
         assertArrayEquals(new float[] {10, 10, 10, 10, 20, 20, 20, 20, 30, 30, 30, 30, 255, 255, 255, 255},
                 nchw.floats());
@@ -87,33 +86,18 @@ class ImageIntakeTest {
     void aOneChannelInputGetsTheLuma() throws IOException {
         TestData.writeRgb(dir.resolve("p.png"), "png", 2, 1, (x, y) -> x == 0 ? 100 : 0, (x, y) -> 50,
                 (x, y) -> 200);
-        Tensor t = loadOnly(spec(null, Layout.NCHW, 0, 0, 1f), input("y", DType.FLOAT, 1, 1, 1, 2));
+        Tensor t = loadOnly(spec(null, Layout.NCHW, 1f), input("y", DType.FLOAT, 1, 1, 1, 2));
         assertArrayEquals(new long[] {1, 1, 1, 2}, t.shape());
         assertEquals(0.299f * 100 + 0.587f * 50 + 0.114f * 200, t.floats()[0], 1e-3);
         assertEquals(0.587f * 50 + 0.114f * 200, t.floats()[1], 1e-3);
     }
 
     @Test
-    void aDynamicSizeKeepsTheImagesAspectWithinMaxSideRoundedToTheMultiple() throws IOException {
-        BadImages.good(dir.resolve("a.png"), "png", 200, 100, 1);
-        Tensor t = loadOnly(spec(null, Layout.NCHW, 96, 32, 1f), input("x", DType.FLOAT, -1, 3, -1, -1));
-        assertArrayEquals(new long[] {1, 3, 64, 96}, t.shape(), "200x100 → 96x48 → 48/32 = 1.5 rounds half to even: 64");
-        RgbImage small = new RgbImage(20, 10, new int[20 * 10 * 3]);
-        RgbImage fitted = ImagePreprocessor.fit(small, 640, 32);
-        assertEquals(32, fitted.width(), "at least one multiple");
-        assertEquals(32, fitted.height());
-        assertEquals(small, ImagePreprocessor.fit(small, 640, 0), "nothing to do: the same image");
-    }
-
-    @Test
-    void channelCountsTheReaderCannotMakeAndMixedGeometryAreRefused() {
+    void channelCountsTheReaderCannotMakeAreRefused() {
         DataException e = assertThrows(DataException.class, () -> ImageDataSource.channels(
                 input("x", DType.FLOAT, 1, 5, 8, 8), Layout.NCHW));
         assertTrue(e.getMessage().contains("5 channels") && e.getMessage().contains("NPY"), e.getMessage());
         assertEquals(4, ImageDataSource.channels(input("x", DType.FLOAT, 1, 8, 8, 4), Layout.NHWC));
         assertEquals(3, ImageDataSource.channels(input("x", DType.FLOAT, -1, -1, -1, -1), Layout.NCHW));
-        ImageReaderSpec mixed = spec(new int[] {8, 8}, Layout.NCHW, 64, 0, 1f);
-        assertThrows(ConfigException.class, () -> DataSources.create(mixed, dir,
-                List.of(input("x", DType.FLOAT, 1, 3, 8, 8))));
     }
 }
