@@ -45,7 +45,13 @@ public final class IntakeBackend implements StatisticsBackend {
     static void configure(StatisticsBackend backend, EngineSection engine, List<String> warnings) {
         if (backend instanceof IntakeBackend intake) {
             intake.screen = new SampleScreen(engine, warnings);
+            intake.preflight.skipBadSamples(engine.skipBadSamples());
         }
+    }
+
+    /** The run's preflight checks (a fresh one, failing on a damaged probe file, for a backend without them). */
+    static Preflight preflight(StatisticsBackend backend) {
+        return backend instanceof IntakeBackend intake ? intake.preflight : new Preflight(backend.engines());
     }
 
     /** The samples of {@code refs} a pass should run on (the decodable ones when skipping bad samples). */

@@ -1,7 +1,6 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.core.BadSampleException;
-import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.ModelException;
 import dev.sparkptq.core.QuantizationException;
 import dev.sparkptq.data.DataSource;
@@ -28,8 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * trace after Spark started. In local mode the driver is the executor, so the session it opens is the one the tasks
  * reuse from the per-JVM cache: the check costs one inference per model.
  *
- * <p>A model is checked once per run (by digest and options). The probe sample is the first sample of the pass, or the
- * next one when that one is a bad file (which the pass skips or fails on by itself).
+ * <p>A model is checked once per run (by digest and options). The probe sample is the first sample of the pass; a
+ * damaged first file fails the run here (exit 4), or is passed over with {@code engine.skip_bad_samples}.
  */
 public final class Preflight {
     /** Samples tried when the first ones are undecodable files. */
@@ -37,9 +36,15 @@ public final class Preflight {
 
     private final EngineFactory engines;
     private final Set<String> checked = ConcurrentHashMap.newKeySet();
+    /** engine.skip_bad_samples: an undecodable probe sample is passed over instead of failing the run. */
+    private volatile boolean skipBadSamples;
 
     Preflight(EngineFactory engines) {
         this.engines = engines;
+    }
+
+    void skipBadSamples(boolean skip) {
+        this.skipBadSamples = skip;
     }
 
     /**
@@ -54,7 +59,7 @@ public final class Preflight {
         if (refs.isEmpty()) {
             return; // the data source reports an empty selection itself
         }
-        new Preflight(backend.engines()).check(what, Blobs.of(model, stagingDir.resolve("preflight")),
+        IntakeBackend.preflight(backend).check(what, Blobs.of(model, stagingDir.resolve("preflight")),
                 EngineOptions.forInference(1), source, refs);
     }
 
@@ -66,10 +71,14 @@ public final class Preflight {
      * @throws ModelException when ONNX Runtime cannot load or run it
      */
     void check(String what, ModelBlob blob, EngineOptions options, DataSource source, List<SampleRef> refs) {
-        if (refs.isEmpty() || !checked.add(blob.digest() + "|" + options)) {
+        if (refs.isEmpty() || checked.contains(blob.digest() + "|" + options)) {
             return;
         }
         Sample sample = probe(source, refs);
+        if (sample == null) {
+            return; // every sample tried is undecodable: the pass's screening says so
+        }
+        checked.add(blob.digest() + "|" + options);
         try {
             InferenceEngine engine = engines.open(blob, options);
             engine.run(sample.inputs(), engine.outputs().stream().map(t -> t.name()).toList());
@@ -80,17 +89,22 @@ public final class Preflight {
         }
     }
 
-    /** The first sample of {@code refs} that decodes; a data error other than a bad file is the user's to see. */
-    private static Sample probe(DataSource source, List<SampleRef> refs) {
-        BadSampleException last = null;
+    /**
+     * The sample to run: the first of {@code refs}. An undecodable first file fails the run here, before any job
+     * (exit 4 naming it) — unless bad samples are skipped, when the next one is tried (null when none of the first
+     * few decodes). Any other data error is the user's to see at once.
+     */
+    private Sample probe(DataSource source, List<SampleRef> refs) {
         for (int i = 0; i < Math.min(PROBE_ATTEMPTS, refs.size()); i++) {
             try {
                 return source.load(refs.get(i));
             } catch (BadSampleException e) {
-                last = e; // skipped or failed on by the pass itself; probe with the next one
+                if (!skipBadSamples) {
+                    throw e;
+                }
             }
         }
-        throw last != null ? last : new InternalException("no sample to probe the model with");
+        return null;
     }
 
     private static String reason(RuntimeException e) {

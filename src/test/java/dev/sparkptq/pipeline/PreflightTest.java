@@ -2,6 +2,7 @@ package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.config.NpyReaderSpec;
+import dev.sparkptq.core.BadSampleException;
 import dev.sparkptq.core.ExitCode;
 import dev.sparkptq.core.ModelException;
 import dev.sparkptq.data.DataSource;
@@ -70,16 +71,6 @@ class PreflightTest {
                 OnnxMl.TensorProto.DataType.INT64_VALUE, 1, 16, 8, 8))).build();
     }
 
-    /** conv1 then a Reshape to [5, 7]: 35 elements where the conv gives 1024, which fails when the model runs. */
-    static OnnxMl.ModelProto reshapeThatCannotRun() {
-        OnnxMl.ModelProto m = TinyModels.convReluConv();
-        OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder().clearOutput()
-                .addOutput(TinyModels.floatInfo("z", 5, 7))
-                .addInitializer(TinyModels.longs("shape", new long[] {5, 7}))
-                .addNode(TinyModels.node("Reshape", "reshape", List.of("y", "shape"), List.of("z")));
-        return m.toBuilder().setGraph(g).build();
-    }
-
     @Test
     void aModelThatRunsPassesAndIsCheckedOncePerRun() throws Exception {
         TinyRun t = TinyRun.create(tmp, 3, 1);
@@ -110,19 +101,25 @@ class PreflightTest {
         TinyRun t = TinyRun.create(tmp, 2, 3);
         Counting source = source(t);
         ModelException e = assertThrows(ModelException.class, () -> new Preflight(new OrtEngineFactory())
-                .check("the FP32 model", blob(reshapeThatCannotRun()), EngineOptions.forInference(1), source,
+                .check("the FP32 model", blob(TinyModels.reshapeThatCannotRun()), EngineOptions.forInference(1), source,
                         source.list()));
         assertTrue(e.getMessage().startsWith("the FP32 model does not run in ONNX Runtime"), e.getMessage());
         assertTrue(e.getMessage().contains("Reshape") || e.getMessage().contains("reshape"), e.getMessage());
     }
 
     @Test
-    void theProbeSkipsAnUndecodableFirstSample() throws Exception {
+    void anUndecodableFirstSampleFailsAtOnceOrIsPassedOverWhenSkippingBadSamples() throws Exception {
         TinyRun t = TinyRun.create(tmp, 2, 4);
         Files.writeString(t.data.resolve("s000.npy"), "not an npy file");
         Counting source = source(t);
-        new Preflight(new OrtEngineFactory()).check("the FP32 model", blob(TinyModels.convReluConv()),
-                EngineOptions.forInference(1), source, source.list());
-        assertEquals(2, source.loads.get(), "s000.npy was bad, s001.npy probed the model");
+        Preflight strict = new Preflight(new OrtEngineFactory());
+        BadSampleException e = assertThrows(BadSampleException.class, () -> strict.check("the FP32 model",
+                blob(TinyModels.convReluConv()), EngineOptions.forInference(1), source, source.list()));
+        assertTrue(e.getMessage().contains("s000.npy"), e.getMessage());
+        Preflight skipping = new Preflight(new OrtEngineFactory());
+        skipping.skipBadSamples(true);
+        skipping.check("the FP32 model", blob(TinyModels.convReluConv()), EngineOptions.forInference(1), source,
+                source.list());
+        assertEquals(3, source.loads.get(), "s000.npy (twice) was bad, s001.npy probed the model");
     }
 }
