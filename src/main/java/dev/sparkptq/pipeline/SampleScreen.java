@@ -121,7 +121,7 @@ public final class SampleScreen {
                 try {
                     source.load(ref);
                 } catch (BadSampleException e) {
-                    bad.add(ref.id().value() + "\t(" + e.getMessage().replaceAll("\\s+", " ") + ")");
+                    bad.add(ref.id().value() + "\t(" + problem(e.getMessage()) + ")");
                 }
             }
             return new Found(bad);
@@ -131,6 +131,13 @@ public final class SampleScreen {
         public String stage() {
             return "checking samples";
         }
+    }
+
+    /** A reader's message without its closing advice (after the last "; "): the warning says what was done. */
+    static String problem(String message) {
+        String flat = message == null ? "undecodable" : message.replaceAll("\\s+", " ").strip();
+        int advice = flat.lastIndexOf("; ");
+        return advice > 0 ? flat.substring(0, advice) : flat;
     }
 
     /** A task's bad samples, in slice order. */
