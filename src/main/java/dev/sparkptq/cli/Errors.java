@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * preamble. Stack traces only with {@code --verbose}.
  */
 final class Errors {
-    /** Spark's text around a task's own error: "… most recent failure: Lost task 3.0 in stage 0.0 (TID 3) (host …): ". */
+    /** Spark's text before a task's own error: "… Lost task 3.0 in stage 0.0 (TID 3) (host executor 1): ". */
     private static final Pattern LOST_TASK = Pattern.compile("Lost task [^:]*?\\((?:TID [^)]*)\\)(?: \\([^)]*\\))?: ");
     private static final String SPARK_PACKAGE = "org.apache.spark.";
 

@@ -15,8 +15,8 @@ import java.util.Locale;
 /**
  * A configuration from just a model and a data source (POT's quick mode {@code -q}, and benchmarks): the reader is
  * inferred from the data and the model's inputs ({@link QuickReader}: images laid out and sized for the input and
- * scaled to [0, 1] — no mean/std, so a config with the model's real preprocessing calibrates better — NPY per input,
- * JSON arrays), or text with the tokenizer.json next to the model.
+ * scaled to [0, 1] — no mean/std, so a config with the model's real preprocessing calibrates better — NPY per
+ * input, JSON arrays), or text with the tokenizer.json next to the model.
  */
 final class QuickConfig {
     private QuickConfig() {

@@ -17,8 +17,8 @@ import java.util.List;
 
 /**
  * Keeps Spark's own log lines off the console while a run lasts. A failed task makes Spark log an ERROR
- * ("Exception in task …") and a WARN ("Lost task … java.lang…"), each with a 40-line stack trace, before the driver
- * even sees the failure; the user needs one line naming the cause, which {@link Errors} prints. So every log4j
+ * ("Exception in task …") and a WARN ("Lost task … java.lang…"), each with a 40-line stack trace, before the
+ * driver even sees the failure; the user needs one line naming the cause, which {@link Errors} prints. So every log4j
  * logger that writes to the console writes to {@code <output folder>/spark-ptq.log} instead (the file is created
  * only when something is logged, so a clean run leaves none), and the error line names that file.
  *

@@ -76,7 +76,8 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
         if (!descr.find() || !fortran.find() || !shape.find()) {
-            throw new BadSampleException("NPY file " + file + " has a header numpy did not write or a structured dtype: "
+            throw new BadSampleException("NPY file " + file + " has a header numpy did not write or a structured "
+                    + "dtype: "
                     + dict.trim() + "; save a plain numeric array with numpy.save");
         }
         if (fortran.group(1).equals("True")) {
