@@ -38,6 +38,11 @@ public final class Preflight {
     private final Set<String> checked = ConcurrentHashMap.newKeySet();
     /** engine.skip_bad_samples: an undecodable probe sample is passed over instead of failing the run. */
     private volatile boolean skipBadSamples;
+    /** The last probe: the models of one run share it (a Dataset row costs a small Spark job to fetch). */
+    private Probe last;
+
+    private record Probe(DataSource source, SampleRef first, Sample sample) {
+    }
 
     Preflight(EngineFactory engines) {
         this.engines = engines;
@@ -94,10 +99,15 @@ public final class Preflight {
      * (exit 4 naming it) — unless bad samples are skipped, when the next one is tried (null when none of the first
      * few decodes). Any other data error is the user's to see at once.
      */
-    private Sample probe(DataSource source, List<SampleRef> refs) {
+    private synchronized Sample probe(DataSource source, List<SampleRef> refs) {
+        if (last != null && last.source() == source && last.first().equals(refs.get(0))) {
+            return last.sample();
+        }
         for (int i = 0; i < Math.min(PROBE_ATTEMPTS, refs.size()); i++) {
             try {
-                return source.load(refs.get(i));
+                Sample s = source.load(refs.get(i));
+                last = new Probe(source, refs.get(0), s);
+                return s;
             } catch (BadSampleException e) {
                 if (!skipBadSamples) {
                     throw e;
