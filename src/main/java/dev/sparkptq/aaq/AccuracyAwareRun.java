@@ -8,6 +8,8 @@ import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.pipeline.BaseQuantization;
+import dev.sparkptq.pipeline.IntakeBackend;
+import dev.sparkptq.pipeline.Preflight;
 import dev.sparkptq.pipeline.QuantizationPipeline;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.RunResult;
@@ -39,7 +41,7 @@ public final class AccuracyAwareRun {
     }
 
     public AccuracyAwareRun(StatisticsBackend backend, Consumer<String> log) {
-        this.backend = backend;
+        this.backend = IntakeBackend.guard(backend); // issue 12: shared with its QuantizationPipeline
         this.log = log;
     }
 
@@ -49,7 +51,11 @@ public final class AccuracyAwareRun {
         // a folder without a readable checkpoint fails now, not after calibration; the recipe is checked below
         SearchState saved = resume ? Checkpoint.read(options.outputDir()) : null;
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
-        ValidationData validation = ValidationData.of(config, base.graph(), base.calibration());
+        ValidationData v = ValidationData.of(config, base.graph(), base.calibration());
+        ValidationData validation = new ValidationData(v.path(), v.source(), IntakeBackend.screen(backend, v.source(),
+                v.refs()), v.overlap()); // issue 12: engine.skip_bad_samples
+        Preflight.model(backend, "the quantized model", base.quantized(), validation.source(), validation.refs(),
+                options.workDir()); // issue 12: before the first evaluation job
         List<RevertGroup> groups = RevertGroups.of(base.plan());
         List<Metric> metrics = config.engine().metrics().stream()
                 .map(m -> Metrics.create(m, base.graph().outputs())).toList();

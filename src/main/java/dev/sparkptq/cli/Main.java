@@ -27,6 +27,7 @@ public final class Main {
     }
 
     public static void main(String[] argv) {
+        SparkLogFile.restoreOnClose = false; // this process ends after the command: late Spark lines stay in the file
         int code = run(Arrays.asList(argv), System.out, System.err);
         System.exit(code);
     }

@@ -52,7 +52,8 @@ final class QuantizeCommand {
               --stream-output            progress as one line per update (for tools reading the output)
               --log-level LEVEL          CRITICAL, ERROR, WARNING, INFO (default: progress lines) or DEBUG (also
                                          Spark's own INFO logs)
-              --verbose                  stack traces on errors
+              --verbose                  stack traces on errors, and Spark's own log lines on the console
+                                         (without it they go to spark-ptq.log in the output folder)
 
             examples:
               spark-ptq quantize -c conf/examples/squeezenet-imagenet.json --evaluate --output-dir out/sq
@@ -87,6 +88,19 @@ final class QuantizeCommand {
             refuseToReplace(outputDir, a.has("--overwrite"));
         }
         requireWritable(outputDir);
+        boolean verbose = a.has("--verbose");
+        try (SparkLogFile logs = SparkLogFile.route(outputDir, verbose || level == LogLevel.DEBUG)) {
+            try {
+                return quantize(a, config, outputDir, level, threads, out, err);
+            } catch (Throwable t) {
+                return Errors.report(t, verbose, err, logs.hint());
+            }
+        }
+    }
+
+    /** The run itself, once the output folder is known (Spark's logs go to its spark-ptq.log meanwhile). */
+    private static int quantize(Args a, PtqConfig config, Path outputDir, LogLevel level, int threads,
+                                PrintStream out, PrintStream err) {
         if (config.compression().algorithms().get(0).accuracyAware() != null) {
             AccuracyAwareRun.Result r = Runs.accuracyAware(config, outputDir, threads, a.get("--master"),
                     a.get("--resume") != null, level.progress(err),

@@ -1,5 +1,6 @@
 package dev.sparkptq.cli;
 
+import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 
@@ -52,8 +53,7 @@ final class QuickMode {
                 + "\"params\": {\"preset\": \"" + preset + "\"" + (a.has("--keep-uncompressed-weights")
                 ? ", \"compress_weights\": false" : "") + (accuracyAware ? ", \"maximal_drop\": "
                 + maxDrop(a.get("--max-drop")) : "") + "}}]}";
-        return QuickConfig.config(null, a.path("--model"),
-                a.path("--data-source"), a.path("--tokenizer"),
-                compression);
+        return QuickConfig.config(null, new ConfigOverrides(a.path("--model"), a.path("--data-source"),
+                a.path("--eval-data-source"), null), a.path("--tokenizer"), compression);
     }
 }

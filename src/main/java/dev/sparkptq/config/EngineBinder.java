@@ -16,7 +16,7 @@ final class EngineBinder {
     static final KeySpec MODEL_KEYS = KeySpec.of("model_name", "model")
             .explain("OpenVINO IR weights file: spark-ptq reads ONNX models (give the .onnx file as model)", "weights");
     static final KeySpec KEYS = KeySpec.of("type", "data_source", "eval_data_source", "reader", "metrics",
-                    "num_partitions", "eval_subset_size", "sqnr_samples")
+                    "num_partitions", "eval_subset_size", "sqnr_samples", "skip_bad_samples")
             .explain("accuracy_checker engine option, not supported: spark-ptq's engine reads engine.data_source "
                     + "with engine.reader", "config", "launchers", "datasets");
 
@@ -43,7 +43,10 @@ final class EngineBinder {
             .key("num_partitions", "integer ≥ 1", "4", "Spark partitions of the sample dataset")
             .key("eval_subset_size", "integer ≥ 1", "all samples", "evaluation samples to use (the first ones)")
             .key("sqnr_samples", "integer ≥ 0", "32", "evaluation samples of the per-layer quantization-error "
-                    + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)");
+                    + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)")
+            .key("skip_bad_samples", "boolean", "false", "leave undecodable sample files (truncated or corrupt "
+                    + "images, damaged NPY files) out and report them in report.json, instead of failing with exit 4 "
+                    + "on the first; costs one decoding pass over the samples");
 
     private EngineBinder() {
     }
@@ -70,7 +73,8 @@ final class EngineBinder {
         Integer evalSubset = e.intValue("eval_subset_size", 1, Integer.MAX_VALUE).orElse(null);
         int sqnrSamples = e.intValue("sqnr_samples", 0, Integer.MAX_VALUE)
                 .orElse(EngineSection.DEFAULT_SQNR_SAMPLES);
-        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples);
+        boolean skipBad = e.bool("skip_bad_samples").orElse(false);
+        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples, skipBad);
     }
 
     /** A required path: the override if given, else the config's (missing → problem). */

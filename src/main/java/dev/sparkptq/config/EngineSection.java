@@ -16,14 +16,22 @@ import java.util.List;
  * @param evalSubsetSize evaluation samples to use, {@code null} for all
  * @param sqnrSamples    evaluation samples the per-layer quantization error (SQNR) pass runs on with
  *                       {@code --evaluate}; 0 turns the pass off
+ * @param skipBadSamples leave undecodable sample files (truncated or corrupt images, damaged NPY files) out and
+ *                       report them, instead of failing the run (exit 4) on the first one
  */
 public record EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
-                            int sqnrSamples) implements Serializable {
+                            int sqnrSamples, boolean skipBadSamples) implements Serializable {
     /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
     public static final int DEFAULT_SQNR_SAMPLES = 32;
 
     public EngineSection {
         metrics = List.copyOf(metrics);
+    }
+
+    /** A section that fails on bad sample files (the default). */
+    public EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
+                         List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize, int sqnrSamples) {
+        this(type, dataSource, evalDataSource, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false);
     }
 }

@@ -41,8 +41,9 @@ final class ImageReaderBinder {
         ColorOrder color = r.choice("color", COLORS).orElse(ColorOrder.RGB);
         Layout layout = r.choice("layout", LAYOUTS).orElse(Layout.NCHW);
         LabelSpec labels = LabelsBinder.bind(r, LabelsBinder.Layout.ONE_FILE_PER_SAMPLE, ctx);
+        float alpha = r.number("alpha").map(Double::floatValue).orElse(ImageReaderSpec.DEFAULT_ALPHA);
         return new ImageReaderSpec(r.string("input").orElse(null), resizeShorter, centerCrop, resize, letterbox,
-                fill, scale, mean, std, color, layout, labels);
+                fill, scale, mean, std, color, layout, labels, alpha);
     }
 
     private static void checkGeometry(ObjectView r) {
@@ -84,8 +85,9 @@ final class ImageReaderBinder {
         if (v == null) {
             return null;
         }
-        if (!v.isArray() || v.size() != CHANNELS) {
-            r.problem(key, "expected 3 numbers (one per channel), got " + describeShape(v));
+        if (!v.isArray() || (v.size() != CHANNELS && v.size() != 1)) {
+            r.problem(key, "expected 3 numbers (one per colour channel) or 1 (for every channel, e.g. a grayscale "
+                    + "input), got " + describeShape(v));
             return null;
         }
         Optional<List<Double>> values = JsonValues.list(v, r.path(key), r.problems(),
@@ -95,7 +97,7 @@ final class ImageReaderBinder {
         }
         float[] out = new float[CHANNELS];
         for (int i = 0; i < CHANNELS; i++) {
-            out[i] = values.get().get(i).floatValue();
+            out[i] = values.get().get(v.size() == 1 ? 0 : i).floatValue();
             if (positive && !(out[i] > 0)) {
                 r.problems().add(r.path(key) + "[" + i + "]", "must be > 0, got " + values.get().get(i));
             }

@@ -20,10 +20,23 @@ import java.util.Arrays;
  * @param color        channel order fed to the model
  * @param layout       NCHW or NHWC
  * @param labels       where labels come from, or {@code null} for none
+ * @param alpha        the value of the fourth channel when the model input has 4 channels (RGB plus a constant
+ *                     channel, e.g. an opaque alpha); fed as is, after scale/mean/std of the colour channels
  */
 public record ImageReaderSpec(String input, int resizeShorter, int[] centerCrop, int[] resize, int[] letterbox,
                               float letterboxFill, float scale, float[] mean, float[] std, ColorOrder color,
-                              Layout layout, LabelSpec labels) implements ReaderSpec {
+                              Layout layout, LabelSpec labels, float alpha)
+        implements ReaderSpec {
+    /** The default {@link #alpha}: an opaque alpha in [0, 1] units. */
+    public static final float DEFAULT_ALPHA = 1f;
+
+    /** A spec with the default alpha. */
+    public ImageReaderSpec(String input, int resizeShorter, int[] centerCrop, int[] resize, int[] letterbox,
+                           float letterboxFill, float scale, float[] mean, float[] std, ColorOrder color,
+                           Layout layout, LabelSpec labels) {
+        this(input, resizeShorter, centerCrop, resize, letterbox, letterboxFill, scale, mean, std, color, layout,
+                labels, DEFAULT_ALPHA);
+    }
 
     public enum ColorOrder { RGB, BGR }
 
@@ -35,6 +48,6 @@ public record ImageReaderSpec(String input, int resizeShorter, int[] centerCrop,
                 + Arrays.toString(centerCrop) + ", resize=" + Arrays.toString(resize) + ", letterbox="
                 + Arrays.toString(letterbox) + ", fill=" + letterboxFill + ", scale=" + scale + ", mean="
                 + Arrays.toString(mean) + ", std=" + Arrays.toString(std) + ", color=" + color + ", layout="
-                + layout + ", labels=" + labels + "]";
+                + layout + ", labels=" + labels + ", alpha=" + alpha + "]";
     }
 }

@@ -24,7 +24,7 @@ final class ReaderBinder {
     /** The reader types and their keys. */
     enum Kind {
         IMAGE("image", "input", "resize_shorter", "center_crop", "resize", "letterbox", "letterbox_fill", "scale",
-                "mean", "std", "color", "layout", "labels"),
+                "mean", "std", "color", "layout", "labels", "alpha"),
         NPY("npy", "inputs", "batch_axis", "labels"),
         TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines", "format", "score_column", "first_column",
                 "second_column", "delimiter"),
@@ -78,10 +78,14 @@ final class ReaderBinder {
                             + "top-left on a canvas of this size (alone, not with the other geometry keys)")
                     .key("letterbox_fill", "number in [0, 255]", "114", "fill value of the letterbox canvas")
                     .key("scale", "number > 0", "1", "divisor of 0–255 pixel values")
-                    .key("mean", "3 numbers", "none", "per-channel mean subtracted after scaling")
-                    .key("std", "3 numbers > 0", "none", "per-channel std divided after the mean")
+                    .key("mean", "3 numbers or 1", "none", "per-channel mean subtracted after scaling (one number: "
+                            + "every channel)")
+                    .key("std", "3 numbers > 0 or 1", "none", "per-channel std divided after the mean")
                     .key("color", "`RGB`, `BGR`", "`RGB`", "channel order fed to the model")
-                    .key("layout", "`NCHW`, `NHWC`", "`NCHW`", "tensor layout fed to the model")
+                    .key("layout", "`NCHW`, `NHWC`", "`NCHW`", "tensor layout fed to the model; the channel count "
+                            + "comes from the model input: 3 (colour), 1 (luma 0.299 R + 0.587 G + 0.114 B, as "
+                            + "Pillow's `L`), 4 (colour + the constant `alpha`)")
+                    .key("alpha", "number", "1", "the value of the fourth channel of a 4-channel input, fed as is")
                     .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
             ConfigKeys.section("engine.reader", withoutType(Kind.NPY), "npy reader")
                     .key("inputs", "object: input name → sub-folder or file", "the data source for the only input",

@@ -31,12 +31,16 @@ public final class ImageDataSource implements DataSource {
     private final ImageReaderSpec spec;
     private final TensorInfo input;
     private final FilenameLabels labels;
+    /** Channels of the model input: 1 (luma), 3 (colour) or 4 (colour + constant alpha). */
+    private final int channels;
 
-    private ImageDataSource(String folder, ImageReaderSpec spec, TensorInfo input, FilenameLabels labels) {
+    private ImageDataSource(String folder, ImageReaderSpec spec, TensorInfo input, FilenameLabels labels,
+                            int channels) {
         this.folder = folder;
         this.spec = spec;
         this.input = input;
         this.labels = labels;
+        this.channels = channels;
     }
 
     static ImageDataSource create(ImageReaderSpec spec, Path source, List<TensorInfo> modelInputs) {
@@ -47,14 +51,38 @@ public final class ImageDataSource implements DataSource {
                     + "reader produces FLOAT tensors; use an NPY reader for pre-converted data");
         }
         ImageReaderSpec clean = normalized(spec);
-        checkOutputSize(clean, input);
+        int channels = channels(input, clean.layout());
+        checkOutputSize(clean, input, channels);
         LabelSpec ls = spec.labels();
         if (ls != null && ls.from() != LabelSpec.Source.FILENAME_PREFIX) {
             throw new ConfigException("image reader labels must come from FILENAME_PREFIX, not " + ls.from()
                     + "; name the image files '<class>_...'");
         }
         FilenameLabels labels = ls == null ? null : FilenameLabels.of(ls);
-        return new ImageDataSource(source.toAbsolutePath().toString(), clean, input, labels);
+        return new ImageDataSource(source.toAbsolutePath().toString(), clean, input, labels, channels);
+    }
+
+    /**
+     * The model input's channel count at the layout's channel axis: 1, 3 or 4 (3 when unknown or dynamic).
+     *
+     * @throws DataException for any other count (the layout is wrong, or the input is not an image)
+     */
+    static int channels(TensorInfo input, Layout layout) {
+        long[] shape = input.shape();
+        if (shape == null || shape.length != 4) {
+            return 3; // the shape check names the mismatch
+        }
+        int axis = layout == Layout.NHWC ? 3 : 1;
+        long c = shape[axis];
+        if (c < 0 || c == 3) {
+            return 3;
+        }
+        if (c == 1 || c == 4) {
+            return (int) c;
+        }
+        throw new DataException("model input '" + input.name() + "' " + Arrays.toString(shape) + " has " + c
+                + " channels at axis " + axis + " for layout " + layout + "; the image reader makes 1 (luma), 3 "
+                + "(colour) or 4 (colour + alpha) channels: check the reader's 'layout', or give the data as NPY");
     }
 
     /** Checks combinations and fills unset enums; drops the labels. */
@@ -78,7 +106,7 @@ public final class ImageDataSource implements DataSource {
         ColorOrder color = s.color() == null ? ColorOrder.RGB : s.color();
         Layout layout = s.layout() == null ? Layout.NCHW : s.layout();
         return new ImageReaderSpec(s.input(), s.resizeShorter(), s.centerCrop(), s.resize(), s.letterbox(),
-                s.letterboxFill(), s.scale(), s.mean(), s.std(), color, layout, null);
+                s.letterboxFill(), s.scale(), s.mean(), s.std(), color, layout, null, s.alpha());
     }
 
     private static void requirePair(int[] hw, String key) {
@@ -96,13 +124,14 @@ public final class ImageDataSource implements DataSource {
     }
 
     /** When the spec fixes the output size, compare it with the model input before reading any image. */
-    private static void checkOutputSize(ImageReaderSpec s, TensorInfo input) {
+    private static void checkOutputSize(ImageReaderSpec s, TensorInfo input, int channels) {
         int[] hw = s.letterbox() != null ? s.letterbox() : s.centerCrop() != null ? s.centerCrop() : s.resize();
         long[] want = input.shape();
         if (hw == null || want == null) {
             return;
         }
-        long[] got = s.layout() == Layout.NHWC ? new long[] {1, hw[0], hw[1], 3} : new long[] {1, 3, hw[0], hw[1]};
+        long[] got = s.layout() == Layout.NHWC ? new long[] {1, hw[0], hw[1], channels}
+                : new long[] {1, channels, hw[0], hw[1]};
         ModelInputs.checkShape(new SampleId("(every image)"), got, input);
     }
 
@@ -120,7 +149,7 @@ public final class ImageDataSource implements DataSource {
     @Override
     public Sample load(SampleRef ref) {
         RgbImage img = ImageDecoder.decode(Path.of(folder).resolve(ref.locator()));
-        Tensor t = ImagePreprocessor.apply(img, spec);
+        Tensor t = ImagePreprocessor.apply(img, spec, channels);
         ModelInputs.checkShape(ref.id(), t, input);
         return new Sample(ref.id(), Map.of(input.name(), t), ref.label());
     }

@@ -20,7 +20,12 @@ final class ImagePreprocessor {
     }
 
     static Tensor apply(RgbImage img, ImageReaderSpec spec) {
-        return toTensor(geometry(img, spec), spec);
+        return apply(img, spec, 3);
+    }
+
+    /** As {@link #apply(RgbImage, ImageReaderSpec)} for a model input with {@code channels} (1, 3 or 4) channels. */
+    static Tensor apply(RgbImage img, ImageReaderSpec spec, int channels) {
+        return toTensor(geometry(img, spec), spec, channels);
     }
 
     static Canvas geometry(RgbImage img, ImageReaderSpec spec) {
@@ -109,23 +114,39 @@ final class ImagePreprocessor {
 
     /** Channel order, scale, mean/std and layout; output shape {@code [1,3,H,W]} or {@code [1,H,W,3]}. */
     static Tensor toTensor(Canvas canvas, ImageReaderSpec spec) {
+        return toTensor(canvas, spec, 3);
+    }
+
+    /**
+     * Channel order, scale, mean/std and layout for a {@code channels}-channel input: 3 = the colour channels; 1 =
+     * luma {@code 0.299 R + 0.587 G + 0.114 B} (ITU-R 601, as Pillow's {@code convert("L")} and the Y of YCbCr),
+     * with the first mean/std value; 4 = the colour channels plus the constant {@link ImageReaderSpec#alpha()}.
+     */
+    static Tensor toTensor(Canvas canvas, ImageReaderSpec spec, int channels) {
         int h = canvas.height();
         int w = canvas.width();
-        boolean bgr = spec.color() == ColorOrder.BGR;
+        int hw = h * w;
         boolean nhwc = spec.layout() == Layout.NHWC;
-        float scale = spec.scale();
-        float[] out = new float[h * w * 3];
+        float[] out = new float[hw * channels];
         float[] src = canvas.rgb();
-        for (int c = 0; c < 3; c++) {
-            int from = bgr ? 2 - c : c;
+        int colours = channels == 1 ? 1 : 3;
+        for (int c = 0; c < colours; c++) {
+            int from = spec.color() == ColorOrder.BGR ? 2 - c : c;
             float mean = spec.mean() == null ? 0f : spec.mean()[c];
             float std = spec.std() == null ? 1f : spec.std()[c];
-            for (int p = 0; p < h * w; p++) {
-                float v = (src[p * 3 + from] / scale - mean) / std;
-                out[nhwc ? p * 3 + c : c * h * w + p] = v;
+            for (int p = 0; p < hw; p++) {
+                float pixel = channels == 1 ? luma(src, p) : src[p * 3 + from];
+                out[nhwc ? p * channels + c : c * hw + p] = (pixel / spec.scale() - mean) / std;
             }
         }
-        long[] shape = nhwc ? new long[] {1, h, w, 3} : new long[] {1, 3, h, w};
+        for (int p = 0; channels == 4 && p < hw; p++) {
+            out[nhwc ? p * channels + 3 : 3 * hw + p] = spec.alpha();
+        }
+        long[] shape = nhwc ? new long[] {1, h, w, channels} : new long[] {1, channels, h, w};
         return Tensor.ofFloats(shape, out);
+    }
+
+    private static float luma(float[] rgb, int p) {
+        return 0.299f * rgb[p * 3] + 0.587f * rgb[p * 3 + 1] + 0.114f * rgb[p * 3 + 2];
     }
 }

@@ -3,6 +3,7 @@ package dev.sparkptq.data;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.sparkptq.core.BadSampleException;
 import dev.sparkptq.core.DataException;
 
 import java.io.IOException;
@@ -86,7 +87,7 @@ final class JsonArrays {
             }
             throw notFound(file, key);
         } catch (IOException e) {
-            throw new DataException("cannot parse JSON file " + file + ": " + e.getMessage().lines().findFirst()
+            throw new BadSampleException("cannot parse JSON file " + file + ": " + e.getMessage().lines().findFirst()
                     .orElse("") + "; fix the file (expected {\"" + key + "\": [numbers...]})", e);
         }
     }
@@ -97,7 +98,8 @@ final class JsonArrays {
         while (depth > 0) {
             JsonToken t = p.nextToken();
             if (t == null) {
-                throw new DataException("JSON file " + file + " ends inside the '" + key + "' array; fix the file");
+                throw new BadSampleException("JSON file " + file + " ends inside the '" + key
+                        + "' array; fix the file");
             }
             switch (t) {
                 case START_ARRAY -> depth++;
@@ -108,15 +110,15 @@ final class JsonArrays {
                         sink.add((float) p.getDoubleValue()); // via double, like numpy float32(json)
                     }
                 }
-                default -> throw new DataException("JSON file " + file + " has " + t + " '" + p.getText()
+                default -> throw new BadSampleException("JSON file " + file + " has " + t + " '" + p.getText()
                         + "' inside the '" + key + "' array; it must hold numbers only");
             }
         }
         return n;
     }
 
-    private static DataException notFound(Path file, String key) {
-        return new DataException("JSON file " + file + " has no top-level array '" + key + "'; expected {\"" + key
+    private static BadSampleException notFound(Path file, String key) {
+        return new BadSampleException("JSON file " + file + " has no top-level array '" + key + "'; expected {\"" + key
                 + "\": [numbers...]} or set 'key'");
     }
 

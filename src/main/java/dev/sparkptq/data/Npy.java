@@ -1,6 +1,7 @@
 package dev.sparkptq.data;
 
 import dev.sparkptq.core.DType;
+import dev.sparkptq.core.BadSampleException;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Tensor;
 
@@ -29,7 +30,7 @@ public final class Npy {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return NpyHeader.read(ch, file);
         } catch (IOException e) {
-            throw new DataException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
+            throw new BadSampleException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
                     + "readable", e);
         }
     }
@@ -60,7 +61,7 @@ public final class Npy {
             }
             return Tensor.of(h.dtype(), h.shape(), data);
         } catch (IOException e) {
-            throw new DataException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
+            throw new BadSampleException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
                     + "readable", e);
         }
     }
@@ -108,7 +109,7 @@ public final class Npy {
     static void requireSize(long fileSize, NpyHeader h, long numel, Path file) {
         long need = h.dataOffset() + numel * h.dtype().bytes();
         if (fileSize < need) {
-            throw new DataException("NPY file " + file + " is truncated: shape " + Arrays.toString(h.shape())
+            throw new BadSampleException("NPY file " + file + " is truncated: shape " + Arrays.toString(h.shape())
                     + " needs " + need + " bytes but the file has " + fileSize + "; re-save it");
         }
     }

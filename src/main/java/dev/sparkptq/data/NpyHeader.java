@@ -1,6 +1,7 @@
 package dev.sparkptq.data;
 
 import dev.sparkptq.core.DType;
+import dev.sparkptq.core.BadSampleException;
 import dev.sparkptq.core.DataException;
 
 import java.io.IOException;
@@ -47,7 +48,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         readFully(ch, pre, 0, file);
         for (int i = 0; i < MAGIC.length; i++) {
             if (pre.get(i) != MAGIC[i]) {
-                throw new DataException("file " + file + " is not an NPY file (bad magic); save arrays with "
+                throw new BadSampleException("file " + file + " is not an NPY file (bad magic); save arrays with "
                         + "numpy.save");
             }
         }
@@ -75,7 +76,8 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
         if (!descr.find() || !fortran.find() || !shape.find()) {
-            throw new DataException("NPY file " + file + " has a header numpy did not write or a structured dtype: "
+            throw new BadSampleException("NPY file " + file + " has a header numpy did not write or a structured "
+                    + "dtype: "
                     + dict.trim() + "; save a plain numeric array with numpy.save");
         }
         if (fortran.group(1).equals("True")) {
@@ -135,7 +137,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
                         : parts[i]);
             }
         } catch (NumberFormatException e) {
-            throw new DataException("NPY file " + file + " has a malformed shape (" + tuple + "); re-save it with "
+            throw new BadSampleException("NPY file " + file + " has a malformed shape (" + tuple + "); re-save it with "
                     + "numpy.save", e);
         }
         return out;
@@ -146,7 +148,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);
             if (n < 0) {
-                throw new DataException("NPY file " + file + " is truncated at byte " + pos + "; re-save it");
+                throw new BadSampleException("NPY file " + file + " is truncated at byte " + pos + "; re-save it");
             }
             pos += n;
         }

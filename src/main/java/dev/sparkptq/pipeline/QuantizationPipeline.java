@@ -46,7 +46,7 @@ public final class QuantizationPipeline {
      * and runs with {@code SKIP}.
      */
     public QuantizationPipeline(StatisticsBackend backend, Consumer<String> log, DataSource data) {
-        this.backend = backend;
+        this.backend = IntakeBackend.guard(backend); // issue 12: bad samples screened, models run on the driver first
         this.log = log;
         this.data = data;
     }
@@ -79,6 +79,9 @@ public final class QuantizationPipeline {
         String fp32Sha = ModelIo.sha256(modelPath);
         ModelState loaded = ModelState.of(ModelIo.prepareForQuantization(ModelIo.load(modelPath)));
         Samples samples = Samples.select(params, source(config, config.engine().dataSource(), loaded.graph()));
+        IntakeBackend.configure(backend, config.engine(), samples.warnings()); // issue 12: engine.skip_bad_samples
+        Preflight.model(backend, "the FP32 model", loaded.model(), samples.source(), samples.selected(),
+                options.workDir());
         RunPasses passes = RunPasses.of(backend, config, params, samples.source(), samples.selected(), options);
         StepContext context = new StepContext(config, params, passes, log,
                 Provenance.metadata(config.sha256(), fp32Sha, params));

@@ -10,6 +10,7 @@ import dev.sparkptq.pipeline.EvalAccumulators;
 import dev.sparkptq.pipeline.EvaluationJob;
 import dev.sparkptq.pipeline.QuantNoiseJob;
 import dev.sparkptq.pipeline.QuantNoiseSums;
+import dev.sparkptq.pipeline.SampleScreen;
 import dev.sparkptq.pipeline.StatisticsJob;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.stats.HistogramSet;
@@ -32,7 +33,8 @@ public final class PtqKryoRegistrator implements KryoRegistrator {
     public static final List<Class<?>> SHIPPED = java.util.stream.Stream.concat(java.util.stream.Stream.of(
             SampleId.class, SampleRef.class, SampleRef[].class, ModelBlob.class, StatisticsJob.class,
             EvaluationJob.class, StatisticsSet.class, EvalAccumulators.class, HistogramSet.class,
-            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT),
+            QuantNoiseJob.class, QuantNoiseSums.class, AccuracyAwareTasks.JOB, AccuracyAwareTasks.RESULT,
+            SampleScreen.JOB, SampleScreen.RESULT),
             Registry.SHIPPED.stream()).toList();
 
     @Override

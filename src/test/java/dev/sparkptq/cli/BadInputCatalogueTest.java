@@ -155,6 +155,8 @@ class BadInputCatalogueTest {
         expect("model-unknown-domain", 3, "com.example", quantize(cfg));
         ModelIo.save(BadModels.withUnsupportedOp(TinyModels.convReluConv()), model);
         expect("model-unknown-op", 3, "Frobnicate", quantize(cfg));
+        ModelIo.save(TinyModels.reshapeThatCannotRun(), model);
+        expect("model-fails-in-onnx-runtime", 3, "the FP32 model does not run in ONNX Runtime", quantize(cfg));
         ModelIo.save(reluOnly(), model);
         expect("model-nothing-to-quantize", 3, "nothing to quantize", quantize(cfg));
         ModelIo.save(alreadyQuantized(), model);
@@ -206,6 +208,7 @@ class BadInputCatalogueTest {
         Files.writeString(images.resolve("cat.jpg"), "not a jpeg");
         expect("data-corrupt-image", 4, "cat.jpg", quantize(config(t, good.replace("\"type\": \"npy\"",
                 "\"type\": \"image\", \"resize\": [8, 8]")), "--data-source", images.toString()));
+        damagedImageCases(t, good);
         textCases(t);
         // environment
         Files.writeString(tmp.resolve("a-file"), "x");
@@ -235,14 +238,30 @@ class BadInputCatalogueTest {
         }
     }
 
-    /** Model inputs the readers cannot size: a dynamic image size, a dynamic or huge JSON-array dimension. */
+    /**
+     * Model inputs the readers cannot feed: quick mode's images for an input without a channel axis, for a model
+     * with several inputs, for a tensor that is not an image; a dynamic or huge JSON-array dimension.
+     */
     private void modelInputCases(TinyRun t) throws Exception {
         Path dyn = t.dir.resolve("dynamic.onnx");
         ModelIo.save(BadModels.withInputShape(TinyModels.convReluConv(), 1, 3, -1, -1), dyn);
         Path images = Files.createDirectories(tmp.resolve("dyn-images"));
-        Files.writeString(images.resolve("a.jpg"), "x");
-        expect("model-dynamic-image-size", 2, "dynamic image size", "quantize", "-q", "default", "--model",
-                dyn.toString(), "--data-source", images.toString(), "--output-dir", tmp.resolve("dyn").toString());
+        dev.sparkptq.data.BadImages.good(images.resolve("a.jpg"), "jpg", 16, 16, 1);
+        Path fiveChannels = t.dir.resolve("five.onnx");
+        ModelIo.save(BadModels.withInputShape(TinyModels.convReluConv(), 1, 5, 8, 8), fiveChannels);
+        expect("quick-no-channel-axis", 2, "no axis of 1, 3 or 4 channels", "quantize", "-q", "default", "--model",
+                fiveChannels.toString(), "--data-source", images.toString(), "--output-dir",
+                tmp.resolve("q1").toString());
+        Path two = t.dir.resolve("two.onnx");
+        ModelIo.save(TinyModels.addTwoActivations(), two);
+        expect("quick-several-inputs", 4, "one sub-folder per input (a/, b/)", "quantize", "-q", "default",
+                "--model", two.toString(), "--data-source", images.toString(), "--output-dir",
+                tmp.resolve("q2").toString());
+        Path flat = t.dir.resolve("flat.onnx");
+        ModelIo.save(TinyModels.matMulConstB(), flat);
+        expect("quick-images-for-a-non-image-input", 4, "not an image tensor", "quantize", "-q", "default",
+                "--model", flat.toString(), "--data-source", images.toString(), "--output-dir",
+                tmp.resolve("q3").toString());
         Path json = Files.createDirectories(tmp.resolve("json"));
         Files.writeString(json.resolve("a.json"), "{\"data\": [0.5]}");
         String reader = "\"type\": \"json\", \"key\": \"data\"";
@@ -253,6 +272,30 @@ class BadInputCatalogueTest {
         ModelIo.save(BadModels.withInputShape(TinyModels.convReluConv(), 1, 3, 1L << 20, 1L << 20), huge);
         expect("model-huge-input-dimension", 4, "elements", quantize(cfg, "--model", huge.toString(),
                 "--data-source", json.toString()));
+    }
+
+    /**
+     * Damaged image files (a real JPEG cut short, a real PNG with flipped bytes) fail the run naming the file; with
+     * engine.skip_bad_samples they are skipped and reported, unless nothing is left.
+     */
+    private void damagedImageCases(TinyRun t, String good) throws Exception {
+        String images = good.replace("\"type\": \"npy\"", "\"type\": \"image\", \"resize\": [8, 8]");
+        Path dir = Files.createDirectories(tmp.resolve("damaged"));
+        dev.sparkptq.data.BadImages.good(dir.resolve("a.jpg"), "jpg", 32, 24, 1);
+        dev.sparkptq.data.BadImages.truncatedJpeg(dir.resolve("b.jpg"), 64, 48, 0.6);
+        expect("data-truncated-jpeg", 4, "b.jpg is truncated or corrupt", quantize(config(t, images),
+                "--data-source", dir.toString()));
+        Files.delete(dir.resolve("b.jpg"));
+        dev.sparkptq.data.BadImages.flippedPng(dir.resolve("c.png"), 64, 48);
+        expect("data-corrupt-png", 4, "c.png", quantize(config(t, images), "--data-source", dir.toString()));
+        dev.sparkptq.data.BadImages.truncatedJpeg(dir.resolve("b.jpg"), 64, 48, 0.6);
+        String skipping = images.replace("\"num_partitions\": 1",
+                "\"num_partitions\": 1, \"skip_bad_samples\": true");
+        expectWarning("data-skip-bad-samples", "skipped 2 of 3 samples that do not decode", quantizeTo(
+                tmp.resolve("ok-skip"), config(t, skipping), "--data-source", dir.toString()));
+        Files.delete(dir.resolve("a.jpg"));
+        expect("data-skip-every-sample-bad", 4, "every one of the 2 samples", quantize(config(t, skipping),
+                "--data-source", dir.toString()));
     }
 
     /** The text reader: an empty text file, a malformed tokenizer.json. */

@@ -33,18 +33,7 @@ final class E2e {
      * plus the module openings and Netty/JDK flags Spark needs (copied from this JVM's arguments).
      */
     static List<String> childJvm(List<String> jvmOptions, String mainClass, String... args) {
-        List<String> cmd = new java.util.ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(jvmOptions);
-        for (String arg : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("--add-opens") || arg.startsWith("-Djdk.") || arg.startsWith("-Dio.netty")
-                    || arg.startsWith("-XX:+IgnoreUnrecognized")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return dev.sparkptq.cli.ChildJvm.command(jvmOptions, mainClass, args);
     }
 
     record CliRun(int code, String out, String err) {

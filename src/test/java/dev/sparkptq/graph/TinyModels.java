@@ -18,6 +18,18 @@ public final class TinyModels {
     private TinyModels() {
     }
 
+    /**
+     * convReluConv followed by a Reshape of its [1,2,8,8] output to [5,7]: a model the tool accepts that ONNX Runtime
+     * cannot run (35 elements requested, 128 given).
+     */
+    public static OnnxMl.ModelProto reshapeThatCannotRun() {
+        OnnxMl.ModelProto m = convReluConv();
+        OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder().clearOutput().addOutput(floatInfo("z", 5, 7))
+                .addInitializer(longs("shape", new long[] {5, 7}))
+                .addNode(node("Reshape", "reshape", List.of("y", "shape"), List.of("z")));
+        return m.toBuilder().setGraph(g).build();
+    }
+
     /** x[1,3,8,8] → Conv conv1 (W1[16,3,3,3], B1[16], pads 1) → Relu relu1 → Conv conv2 (W2[2,16,1,1], B2[2]) → y.
      * W1 (1728 bytes) is large enough to go to external data; B1 is not. */
     public static OnnxMl.ModelProto convReluConv() {

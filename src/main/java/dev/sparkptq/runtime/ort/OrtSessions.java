@@ -57,8 +57,10 @@ final class OrtSessions {
         }
         SessionOptions so = new SessionOptions();
         try {
-            // ORT's warnings (e.g. unused initializers of a user's model) are not actionable here: errors only
-            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            // ORT's warnings (e.g. unused initializers of a user's model) are not actionable here, and every error
+            // also comes back as the OrtException that spark-ptq turns into its one error line: a native
+            // "[E:onnxruntime:…]" line on the console would only repeat it
+            so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
             if (options.intraOpThreads() > 0) {
                 so.setIntraOpNumThreads(options.intraOpThreads());
             }
