@@ -15,20 +15,11 @@ import java.util.Set;
  * What the node rewrites of {@link OpsetUpgrade} need to know about the graph being upgraded: fresh names, constant
  * inputs, known ranks and element types, which values are read; and the initializers they add.
  *
- * <p>Element types are taken from graph inputs, outputs, value_info and initializers, then carried forward through
- * ops whose first output has the type of their first input (Conv, Relu, Add, Reshape, …), which is how Pad-2 and
- * Clip-6 constants get the type of the data they pad or clip when an exporter wrote no value_info.
+ * <p>Element types and ranks are taken from graph inputs, outputs, value_info and initializers, then inferred forward
+ * by {@link ValueFacts} (ONNX's type and shape rules), which is how Pad-2 and Clip-6 constants get the type of the
+ * data they pad or clip when an exporter wrote no value_info (PaddleOCR's exports write none).
  */
 final class UpgradeContext {
-    private static final Set<String> TYPE_PRESERVING = Set.of("Abs", "Add", "AveragePool", "BatchNormalization",
-            "Ceil", "Clip", "Concat", "Conv", "ConvTranspose", "DepthToSpace", "Div", "Dropout", "Elu", "Exp",
-            "Expand", "Flatten", "Floor", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
-            "Identity", "InstanceNormalization", "LRN", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool",
-            "Mean", "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
-            "ReduceSum", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Slice", "Softmax", "Softplus",
-            "SpaceToDepth", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample");
-
     private final int opset;
     private final Set<String> taken = new HashSet<>();
     private final Set<String> consumed = new HashSet<>();
@@ -66,19 +57,12 @@ final class UpgradeContext {
             taken.addAll(n.getOutputList());
             consumed.addAll(n.getInputList());
             consumed.addAll(Subgraphs.referencedNames(n));
-            carryElemType(n);
         }
-    }
-
-    private void carryElemType(OnnxMl.NodeProto n) {
-        if (!TYPE_PRESERVING.contains(n.getOpType()) || n.getInputCount() == 0) {
-            return;
-        }
-        Integer t = elemTypes.get(n.getInput(0));
-        if (t != null) {
-            int outs = n.getOpType().equals("Split") ? n.getOutputCount() : 1;
-            for (int i = 0; i < outs && i < n.getOutputCount(); i++) {
-                elemTypes.putIfAbsent(n.getOutput(i), t);
+        ValueFacts facts = ValueFacts.of(g, opset, ValueFacts.Mode.SHAPES);
+        for (String name : facts.names()) {
+            facts.elemType(name).ifPresent(t -> elemTypes.putIfAbsent(name, t));
+            if (facts.rank(name) >= 0) {
+                ranks.putIfAbsent(name, facts.rank(name));
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.algorithms.prepare.ModelPreparation;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.BiasCorrectionSpec;
 import dev.sparkptq.config.PtqConfig;
@@ -82,8 +83,8 @@ public final class QuantizationPipeline {
         Path modelPath = config.model().model();
         log.accept("loading model " + modelPath);
         String fp32Sha = ModelIo.sha256(modelPath);
-        OnnxMl.ModelProto original = ModelIo.load(modelPath);
-        OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
+        ModelPreparation.Prepared preparation = ModelPreparation.prepare(ModelIo.load(modelPath), log);
+        OnnxMl.ModelProto reference = preparation.model();
         Samples samples = Samples.select(params, source(config, config.engine().dataSource(),
                 ModelGraph.of(reference)));
         PassInputs passes = PassInputs.of(config, params, samples, options);
@@ -136,7 +137,8 @@ public final class QuantizationPipeline {
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary(),
+                preparation);
         OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
         OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
         return new BaseQuantization(inputs, reference, quantized,
@@ -308,7 +310,7 @@ public final class QuantizationPipeline {
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
                         Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
                         RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
-                        RunReport.LayerwiseTuningSummary layerwiseTuning) {
+                        RunReport.LayerwiseTuningSummary layerwiseTuning, ModelPreparation.Prepared preparation) {
     }
 
 }

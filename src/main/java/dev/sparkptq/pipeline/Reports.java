@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.algorithms.prepare.ModelPreparation;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.graph.ModelGraph;
@@ -42,7 +43,16 @@ final class Reports {
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
                 in.biasCorrection(), quantizationError, in.adjustments(), in.integerKernels(), null)
-                .withLayerwiseTuning(in.layerwiseTuning());
+                .withLayerwiseTuning(in.layerwiseTuning()).withPreparation(preparation(in.preparation()));
+    }
+
+    /** report.json's {@code preparation} section from what {@link ModelPreparation} did. */
+    static RunReport.PreparationSummary preparation(ModelPreparation.Prepared p) {
+        if (p == null) {
+            return null;
+        }
+        return new RunReport.PreparationSummary(p.opsetBefore(), p.opsetAfter(), p.steps().stream()
+                .map(s -> new RunReport.PreparationStep(s.step(), s.changes(), s.summary(), s.names())).toList());
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {
