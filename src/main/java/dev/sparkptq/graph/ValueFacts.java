@@ -165,8 +165,10 @@ public final class ValueFacts {
         TensorInfoDims d = TensorInfoDims.of(declaredInfo);
         int type = d.elemType() != 0 ? d.elemType() : inferred.elemType();
         long[] dims = inferred.dims();
-        if (dims == null || d.dims() != null && d.dims().length != dims.length) {
+        if (dims == null) {
             dims = d.dims();
+        } else if (d.dims() != null && d.dims().length != dims.length) {
+            dims = null; // the declaration and the ops disagree on the rank: trust neither
         } else if (d.dims() != null) {
             dims = dims.clone();
             for (int i = 0; i < dims.length; i++) {
