@@ -17,13 +17,17 @@ import java.util.Set;
  *
  * <p>Results are exact for integer and data-movement ops; float arithmetic is IEEE single precision per element, as
  * ONNX Runtime's kernels compute it. A node whose output would hold more than {@link #maxElements} elements is left
- * in the graph (ConstantOfShape/Expand/Tile of a large shape would only make the model file larger).
+ * in the graph when it would be larger than {@link #SMALL} and than its largest input.
  */
 final class ConstantEvaluator {
     /** Fixed cap: outputs above this many elements are never materialized. */
     static final long HARD_LIMIT = 1L << 24;
-    /** Outputs up to this size are always folded; larger ones only when no larger than the largest input. */
-    static final long SMALL = 1L << 16;
+    /**
+     * Outputs up to this size are always folded (shape arithmetic); larger ones only when no larger than their
+     * largest input, so folding never grows the model: a ConstantOfShape/Expand/Tile of a large shape (zero padding
+     * for a Concat, a broadcast PReLU slope) stays a node instead of becoming megabytes of initializer.
+     */
+    static final long SMALL = 1L << 12;
 
     private static final Set<String> SHAPE_ONLY = Set.of("Shape", "Size");
     private static final Set<String> OPS = Set.of("Identity", "Cast", "Shape", "Size", "Gather", "Unsqueeze",

@@ -12,6 +12,16 @@ final class BatchNormMath {
         int channels() {
             return a.length;
         }
+
+        /** True when every {@code a} is 1 (a pure shift: the weights stay as they are). */
+        boolean scalesNothing() {
+            for (double v : a) {
+                if (v != 1) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private BatchNormMath() {

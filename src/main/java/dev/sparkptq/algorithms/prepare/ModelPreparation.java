@@ -10,9 +10,9 @@ import java.util.List;
  * Model preparation, the first step of every run: the named steps below, in order, each a pure function of the model
  * (see the package documentation). Order matters: the legacy read gives the model an opset; FP16 is upcast before
  * the opset conversion types its constants; Constant nodes become initializers (before naming, so the names counted
- * are those of real nodes) and names are made unique before any rewrite derives new names from them, and before
- * folding; and folding runs before BatchNorm folding so computed
- * parameters are constants by then; the float-region report and the final naming come last.
+ * are those of real nodes) and names are made unique before any rewrite derives new names from them; constant
+ * folding runs before BatchNorm folding so computed parameters are constants by then, and per-channel Add/Mul
+ * folding after it; the float-region report and the final naming come last.
  */
 public final class ModelPreparation {
     /**
@@ -46,7 +46,8 @@ public final class ModelPreparation {
 
     private static final List<PreparationStep> STEPS = List.of(new LegacyModel(), new InitializerInputs(),
             new FloatUpcast(), new ConstantNodes(), new NodeNaming(), new OpsetStep(), new RedundantNodes(),
-            new FoldConstants(), new BatchNormFolding(), new FloatRegions(), new NodeNaming());
+            new FoldConstants(), new BatchNormFolding(), new ChannelAffineFolding(), new FloatRegions(),
+            new NodeNaming());
 
     private ModelPreparation() {
     }
