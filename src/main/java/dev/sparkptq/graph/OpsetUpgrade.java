@@ -14,8 +14,9 @@ import java.util.Set;
  * change are kept ({@link OpsetStability}); ops whose attributes became inputs are rewritten by
  * {@link AttributeInputs} (Squeeze, Unsqueeze, ReduceSum, Split, Slice-1, TopK-1, Pad-2, Clip-6); ops
  * whose meaning changed by {@link SemanticUpgrades} (Softmax/LogSoftmax/Hardmax, Dropout, Upsample, Resize-10,
- * Scatter). Anything else is refused with a message naming the node. Non-default domains are left alone; graph input
- * and output names never change; added nodes and initializers get fresh names derived from the node they replace.
+ * Scatter); BatchNormalization-7 loses its {@code spatial=1} attribute (the only value opset 9 kept). Anything
+ * else is refused with a message naming the node. Non-default domains are left alone; graph input and output names
+ * never change; added nodes and initializers get fresh names derived from the node they replace.
  *
  * <p>Before/after, for a rank-unknown Softmax-11 ({@code axis=1}):
  * <pre>
@@ -147,6 +148,7 @@ final class OpsetUpgrade {
             case "Upsample" -> List.of(SemanticUpgrades.upsample(n, ctx));
             case "Resize" -> List.of(SemanticUpgrades.resize10(n, ctx));
             case "Scatter" -> List.of(n.toBuilder().setOpType("ScatterElements").build());
+            case "BatchNormalization" -> List.of(NodeProtos.rewire(n, n.getInputList(), "spatial").build());
             default -> throw new Refusal(n, "no conversion is defined for it");
         };
     }
