@@ -112,7 +112,7 @@ final class ElementwiseOps {
             float[] y = b.floats();
             float[] o = new float[n];
             for (int i = 0; i < n; i++) {
-                o[i] = floatOp(op, x[ia[i]], y[ib[i]]);
+                o[i] = (float) doubleOp(op, x[ia[i]], y[ib[i]]);
             }
             return Tensor.ofFloats(shape, o);
         }
@@ -161,18 +161,11 @@ final class ElementwiseOps {
         };
     }
 
-    private static float floatOp(String op, float x, float y) {
-        return switch (op) {
-            case "Add", "Sum" -> x + y;
-            case "Sub" -> x - y;
-            case "Mul" -> x * y;
-            case "Div" -> x / y;
-            case "Min" -> Math.min(x, y);
-            case "Max" -> Math.max(x, y);
-            default -> throw new IllegalArgumentException(op + " of floats");
-        };
-    }
-
+    /**
+     * One arithmetic op in double. For float inputs the result rounded to float is the correctly rounded float
+     * result: double has more than twice float's precision plus two bits, so the double rounding is innocuous for
+     * +, −, ×, ÷ (Figueroa, 1995).
+     */
     private static double doubleOp(String op, double x, double y) {
         return switch (op) {
             case "Add", "Sum" -> x + y;
@@ -222,18 +215,6 @@ final class ElementwiseOps {
             padded[d] = d < r - in.length ? 1 : in[d - (r - in.length)];
         }
         long[] inStrides = Movement.strides(padded);
-        long[] outStrides = Movement.strides(out);
-        int[] idx = new int[(int) Dims.numel(out)];
-        for (int o = 0; o < idx.length; o++) {
-            long rem = o;
-            long src = 0;
-            for (int d = 0; d < r; d++) {
-                long coord = rem / outStrides[d];
-                rem -= coord * outStrides[d];
-                src += (padded[d] == 1 ? 0 : coord) * inStrides[d];
-            }
-            idx[o] = (int) src;
-        }
-        return idx;
+        return Movement.indices(out, (d, coord) -> (padded[d] == 1 ? 0 : coord) * inStrides[d]);
     }
 }

@@ -127,7 +127,7 @@ final class LegacyOps {
         }
         String aligned = ctx.fresh(b + "_aligned");
         OnnxMl.NodeProto unsqueeze = NodeProtos.node("Unsqueeze", ctx.fresh(NodeProtos.stem(n) + "_align"),
-                List.of(b), List.of(aligned), intsAttr("axes", axes));
+                List.of(b), List.of(aligned), NodeProtos.intsAttr("axes", axes));
         inputs.set(1, aligned);
         return List.of(unsqueeze, plain.toBuilder().clearInput().addAllInput(inputs).build());
     }
@@ -171,14 +171,5 @@ final class LegacyOps {
                     + "one constant value");
         }
         return n;
-    }
-
-    private static OnnxMl.AttributeProto intsAttr(String name, long... values) {
-        OnnxMl.AttributeProto.Builder b = OnnxMl.AttributeProto.newBuilder().setName(name)
-                .setType(OnnxMl.AttributeProto.AttributeType.INTS);
-        for (long v : values) {
-            b.addInts(v);
-        }
-        return b.build();
     }
 }

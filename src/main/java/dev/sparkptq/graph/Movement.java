@@ -45,19 +45,8 @@ final class Movement {
         long[] outShape = LayoutShapes.transpose(s, perm);
         int r = s.length;
         long[] inStrides = strides(s);
-        long[] outStrides = strides(outShape);
-        int[] from = new int[(int) x.numel()];
-        for (int o = 0; o < from.length; o++) {
-            long rem = o;
-            long src = 0;
-            for (int d = 0; d < r; d++) {
-                long coord = rem / outStrides[d];
-                rem -= coord * outStrides[d];
-                src += coord * inStrides[perm == null ? r - 1 - d : (int) perm[d]];
-            }
-            from[o] = (int) src;
-        }
-        return take(x, from, outShape);
+        return take(x, indices(outShape, (d, coord) -> coord * inStrides[perm == null ? r - 1 - d : (int) perm[d]]),
+                outShape);
     }
 
     static Tensor concat(List<Tensor> parts, long axisAttr) {
@@ -101,19 +90,7 @@ final class Movement {
             start[a] = step[a] > 0 ? Math.max(0, Math.min(s[a], b)) : Math.max(0, Math.min(s[a] - 1, b));
         }
         long[] inStrides = strides(s);
-        long[] outStrides = strides(outShape);
-        int[] from = new int[(int) Dims.numel(outShape)];
-        for (int o = 0; o < from.length; o++) {
-            long rem = o;
-            long src = 0;
-            for (int d = 0; d < s.length; d++) {
-                long coord = rem / outStrides[d];
-                rem -= coord * outStrides[d];
-                src += (start[d] + coord * step[d]) * inStrides[d];
-            }
-            from[o] = (int) src;
-        }
-        return take(x, from, outShape);
+        return take(x, indices(outShape, (d, coord) -> (start[d] + coord * step[d]) * inStrides[d]), outShape);
     }
 
     static List<Tensor> split(Tensor x, long axisAttr, List<ValueFacts.Fact> shapes) {
@@ -133,19 +110,7 @@ final class Movement {
 
     private static Tensor window(Tensor x, long[] starts, long[] outShape) {
         long[] inStrides = strides(x.shape());
-        long[] outStrides = strides(outShape);
-        int[] from = new int[(int) Dims.numel(outShape)];
-        for (int o = 0; o < from.length; o++) {
-            long rem = o;
-            long src = 0;
-            for (int d = 0; d < outShape.length; d++) {
-                long coord = rem / outStrides[d];
-                rem -= coord * outStrides[d];
-                src += (starts[d] + coord) * inStrides[d];
-            }
-            from[o] = (int) src;
-        }
-        return take(x, from, outShape);
+        return take(x, indices(outShape, (d, coord) -> (starts[d] + coord) * inStrides[d]), outShape);
     }
 
     /**
@@ -160,19 +125,31 @@ final class Movement {
             in[d] = d < r - s.length ? 1 : s[d - (r - s.length)];
         }
         long[] inStrides = strides(in);
+        return take(x, indices(outShape, (d, coord) -> (tile ? coord % in[d] : in[d] == 1 ? 0 : coord)
+                * inStrides[d]), outShape);
+    }
+
+    /** What output coordinate {@code coord} along axis {@code d} adds to the flat index of the element read. */
+    @FunctionalInterface
+    interface AxisMap {
+        long offset(int d, long coord);
+    }
+
+    /** For every element of a tensor of {@code outShape}, the flat input index: the sum of {@code map}'s offsets. */
+    static int[] indices(long[] outShape, AxisMap map) {
         long[] outStrides = strides(outShape);
         int[] from = new int[(int) Dims.numel(outShape)];
         for (int o = 0; o < from.length; o++) {
             long rem = o;
             long src = 0;
-            for (int d = 0; d < r; d++) {
+            for (int d = 0; d < outShape.length; d++) {
                 long coord = rem / outStrides[d];
                 rem -= coord * outStrides[d];
-                src += (tile ? coord % in[d] : in[d] == 1 ? 0 : coord) * inStrides[d];
+                src += map.offset(d, coord);
             }
             from[o] = (int) src;
         }
-        return take(x, from, outShape);
+        return from;
     }
 
     static long[] strides(long[] s) {

@@ -47,6 +47,15 @@ public final class NodeProtos {
                 .setI(value).build();
     }
 
+    public static OnnxMl.AttributeProto intsAttr(String name, long... values) {
+        OnnxMl.AttributeProto.Builder b = OnnxMl.AttributeProto.newBuilder().setName(name)
+                .setType(OnnxMl.AttributeProto.AttributeType.INTS);
+        for (long v : values) {
+            b.addInts(v);
+        }
+        return b.build();
+    }
+
     public static OnnxMl.AttributeProto stringAttr(String name, String value) {
         return OnnxMl.AttributeProto.newBuilder().setName(name).setType(OnnxMl.AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(value)).build();

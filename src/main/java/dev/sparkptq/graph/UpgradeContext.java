@@ -21,7 +21,7 @@ import java.util.Set;
  */
 final class UpgradeContext {
     private final int opset;
-    private final Set<String> taken = new HashSet<>();
+    private final FreshNames names;
     private final Set<String> consumed = new HashSet<>();
     private final Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
     private final Map<String, Integer> elemTypes = new HashMap<>();
@@ -30,9 +30,9 @@ final class UpgradeContext {
 
     UpgradeContext(OnnxMl.GraphProto g, int opset) {
         this.opset = opset;
+        this.names = FreshNames.of(g);
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
             initializers.put(t.getName(), t);
-            taken.add(t.getName());
             elemTypes.put(t.getName(), t.getDataType());
             ranks.put(t.getName(), t.getDimsCount());
         }
@@ -41,7 +41,6 @@ final class UpgradeContext {
         infos.addAll(g.getValueInfoList());
         g.getOutputList().forEach(o -> consumed.add(o.getName()));
         for (OnnxMl.ValueInfoProto v : infos) {
-            taken.add(v.getName());
             if (v.getType().hasTensorType()) {
                 OnnxMl.TypeProto.Tensor t = v.getType().getTensorType();
                 if (t.getElemType() != 0) {
@@ -53,8 +52,6 @@ final class UpgradeContext {
             }
         }
         for (OnnxMl.NodeProto n : g.getNodeList()) {
-            taken.add(n.getName());
-            taken.addAll(n.getOutputList());
             consumed.addAll(n.getInputList());
             consumed.addAll(Subgraphs.referencedNames(n));
         }
@@ -74,12 +71,7 @@ final class UpgradeContext {
 
     /** A name no node or value of the graph uses yet: {@code base}, else {@code base_1}, {@code base_2}, … */
     String fresh(String base) {
-        String name = base;
-        for (int k = 1; taken.contains(name); k++) {
-            name = base + "_" + k;
-        }
-        taken.add(name);
-        return name;
+        return names.fresh(base);
     }
 
     /** Adds an initializer under a fresh name derived from {@code base}; returns that name. */

@@ -3,6 +3,7 @@ package dev.sparkptq.algorithms.prepare;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.FreshNames;
 import dev.sparkptq.graph.NodeProtos;
 import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.ValueFacts;
@@ -26,7 +27,7 @@ final class AffineRewrite {
     private final OnnxMl.GraphProto g;
     private final ValueFacts facts;
     private final Uses uses;
-    private final Names names;
+    private final FreshNames names;
     private final List<OnnxMl.NodeProto> nodes = new ArrayList<>();
     private final List<OnnxMl.TensorProto> added = new ArrayList<>();
     private final Map<String, Integer> into = new TreeMap<>();
@@ -35,7 +36,7 @@ final class AffineRewrite {
         this.g = g;
         this.facts = facts;
         this.uses = new Uses(g);
-        this.names = new Names(g);
+        this.names = FreshNames.of(g);
     }
 
     ValueFacts facts() {
