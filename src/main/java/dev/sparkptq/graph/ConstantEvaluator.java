@@ -23,11 +23,12 @@ final class ConstantEvaluator {
     /** Fixed cap: outputs above this many elements are never materialized. */
     static final long HARD_LIMIT = 1L << 24;
     /**
-     * Outputs up to this size are always folded (shape arithmetic); larger ones only when no larger than their
-     * largest input, so folding never grows the model: a ConstantOfShape/Expand/Tile of a large shape (zero padding
-     * for a Concat, a broadcast PReLU slope) stays a node instead of becoming megabytes of initializer.
+     * Outputs up to this size are always folded (shape arithmetic: vectors of a rank's length); larger ones only when
+     * no larger than their largest input, so folding never grows the model: a ConstantOfShape/Expand/Tile of a shape
+     * (the zero padding a TensorFlow export concatenates, a broadcast PReLU slope) stays a small node instead of
+     * becoming kilobytes to megabytes of initializer that the quantizer would then also have to carry.
      */
-    static final long SMALL = 1L << 12;
+    static final long SMALL = 64;
 
     private static final Set<String> SHAPE_ONLY = Set.of("Shape", "Size");
     private static final Set<String> OPS = Set.of("Identity", "Cast", "Shape", "Size", "Gather", "Unsqueeze",
