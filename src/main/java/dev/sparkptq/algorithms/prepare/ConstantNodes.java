@@ -48,7 +48,7 @@ final class ConstantNodes implements PreparationStep {
             return new Result(model, StepRecord.none(NAME, "no Constant node holds a tensor"));
         }
         return new Result(model.toBuilder().setGraph(b).build(), new StepRecord(NAME, moved.size(),
-                moved.size() + " Constant nodes became initializers", moved));
+                StepRecord.count(moved.size(), "Constant node") + " became initializers", moved));
     }
 
     /** The initializer a Constant node's value becomes, named as its output; empty for other nodes. */

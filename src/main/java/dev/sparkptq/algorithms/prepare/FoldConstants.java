@@ -23,9 +23,9 @@ final class FoldConstants implements PreparationStep {
         if (f.folded().isEmpty() && f.deadNodes() == 0) {
             return new Result(model, StepRecord.none(NAME, "no constant-only node"));
         }
-        String summary = f.folded().size() + " constant-only nodes folded into initializers"
+        String summary = StepRecord.count(f.folded().size(), "constant-only node") + " folded into initializers"
                 + (f.shapeReads() > 0 ? " (" + f.shapeReads() + " Shape/Size of static shapes)" : "")
-                + (f.deadNodes() > 0 ? "; " + f.deadNodes() + " nodes nothing read removed" : "");
+                + (f.deadNodes() > 0 ? "; " + StepRecord.count(f.deadNodes(), "node") + " nothing read removed" : "");
         return new Result(model.toBuilder().setGraph(f.graph()).build(), new StepRecord(NAME,
                 f.folded().size() + f.deadNodes(), summary, f.folded()));
     }

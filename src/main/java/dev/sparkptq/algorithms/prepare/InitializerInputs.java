@@ -29,7 +29,7 @@ final class InitializerInputs implements PreparationStep {
         out.getGraph().getInputList().forEach(v -> kept.add(v.getName()));
         List<String> dropped = model.getGraph().getInputList().stream().map(OnnxMl.ValueInfoProto::getName)
                 .filter(n -> !kept.contains(n)).toList();
-        return new Result(out, new StepRecord(NAME, dropped.size(), dropped.size() + " initializers are no longer "
-                + "listed as graph inputs", dropped));
+        return new Result(out, new StepRecord(NAME, dropped.size(), StepRecord.count(dropped.size(),
+                "initializer") + " no longer listed as graph inputs", dropped));
     }
 }

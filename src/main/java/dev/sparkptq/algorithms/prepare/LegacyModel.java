@@ -29,7 +29,7 @@ final class LegacyModel implements PreparationStep {
                     + "at opset " + read.impliedOpset());
         }
         if (read.attributeTypesSet() > 0) {
-            parts.add(read.attributeTypesSet() + " attribute types set from their values");
+            parts.add(StepRecord.count(read.attributeTypesSet(), "attribute type") + " set from their values");
         }
         if (parts.isEmpty()) {
             return new Result(model, StepRecord.none(NAME, "opset_import and attribute types present"));

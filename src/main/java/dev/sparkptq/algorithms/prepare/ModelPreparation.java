@@ -93,8 +93,8 @@ public final class ModelPreparation {
                 List<String> names = new ArrayList<>(naming.names());
                 names.addAll(r.names());
                 int total = naming.changes() + r.changes();
-                out.set(out.indexOf(naming), new StepRecord(NodeNaming.NAME, total, total
-                        + " nodes named or renamed to be unique", names));
+                out.set(out.indexOf(naming), new StepRecord(NodeNaming.NAME, total, StepRecord.count(total, "node")
+                        + " named or renamed to be unique", names));
             }
         }
         return out;

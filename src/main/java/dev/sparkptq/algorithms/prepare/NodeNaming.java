@@ -30,7 +30,7 @@ final class NodeNaming implements PreparationStep {
                 renamed.add(out.getGraph().getNode(i).getName());
             }
         }
-        return new Result(out, new StepRecord(NAME, renamed.size(), renamed.size()
-                + " nodes named or renamed to be unique", renamed));
+        return new Result(out, new StepRecord(NAME, renamed.size(), StepRecord.count(renamed.size(),
+                "node") + " named or renamed to be unique", renamed));
     }
 }

@@ -27,7 +27,7 @@ final class OpsetStep implements PreparationStep {
         }
         int changed = countChanged(model.getGraph(), c.model().getGraph());
         return new Result(c.model(), new StepRecord(NAME, changed, "opset " + c.from() + " → " + c.to() + " ("
-                + changed + " nodes rewritten, the others carried over unchanged)", List.of()));
+                + StepRecord.count(changed, "node") + " rewritten, the others carried over unchanged)", List.of()));
     }
 
     /** Nodes of {@code after} that are not byte-identical to a node of {@code before}. */

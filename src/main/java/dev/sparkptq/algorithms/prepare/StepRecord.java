@@ -18,6 +18,11 @@ public record StepRecord(String step, int changes, String summary, List<String> 
         names = List.copyOf(names.size() > MAX_NAMES ? names.subList(0, MAX_NAMES) : names);
     }
 
+    /** {@code "1 node"}, {@code "2 nodes"}: a count with its noun, plural with an {@code s} unless it is 1. */
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** A step that found nothing to do. */
     static StepRecord none(String step, String summary) {
         return new StepRecord(step, 0, summary, List.of());
