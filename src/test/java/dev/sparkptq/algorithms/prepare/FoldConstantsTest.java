@@ -116,6 +116,6 @@ class FoldConstantsTest {
         OnnxMl.ModelProto m = TinyModels.model(13, g);
         PreparationStep.Result r = new FoldConstants().apply(m);
         assertEquals(List.of("Neg", "Relu"), Checks.opTypes(r.model()));
-        assertTrue(r.record().summary().contains("1 nodes nothing read removed"), r.record().summary());
+        assertTrue(r.record().summary().contains("1 node nothing read removed"), r.record().summary());
     }
 }
