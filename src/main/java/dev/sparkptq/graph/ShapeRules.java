@@ -33,10 +33,6 @@ final class ShapeRules {
         Tensor value(int i) {
             return i < facts.size() ? constant.apply(i) : null;
         }
-
-        boolean present(int i) {
-            return i < facts.size() && facts.get(i) != ValueFacts.Fact.UNKNOWN || value(i) != null;
-        }
     }
 
     private static final int INT64 = OnnxMl.TensorProto.DataType.INT64_VALUE;

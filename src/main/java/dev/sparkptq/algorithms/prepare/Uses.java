@@ -40,10 +40,6 @@ final class Uses {
         return subgraphReads.contains(value);
     }
 
-    boolean isGraphOutput(String value) {
-        return graphOutputs.contains(value);
-    }
-
     /** The node writing {@code value}; null for graph inputs and initializers. */
     OnnxMl.NodeProto producer(String value) {
         return producers.get(value);
