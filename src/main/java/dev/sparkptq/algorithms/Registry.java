@@ -9,10 +9,12 @@ import dev.sparkptq.algorithms.minmax.PlanStep;
 import dev.sparkptq.algorithms.minmax.QdqStep;
 import dev.sparkptq.algorithms.minmax.RangesStep;
 import dev.sparkptq.algorithms.overflow.SevenBitStep;
+import dev.sparkptq.algorithms.prepare.ModelPreparation;
 import dev.sparkptq.algorithms.smoothquant.SmoothQuant;
 import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.step.ModelState;
 import dev.sparkptq.step.StatisticsRequest;
 import dev.sparkptq.step.Step;
 import dev.sparkptq.step.StepContext;
@@ -59,6 +61,16 @@ public final class Registry {
      */
     public static StatisticsRequest calibrationRequest(QuantizationPlan plan) {
         return RangesStep.request(plan);
+    }
+
+    /**
+     * The model as given, prepared for quantization ({@code algorithms.prepare}: legacy forms, Constant weights,
+     * FP16 upcast, opset conversion, constant and BatchNorm folding, ...): the state every algorithm starts from,
+     * with report.json's {@code preparation} section. Graph-only, so it runs before any data is read.
+     */
+    public static ModelState prepared(ai.onnx.proto.OnnxMl.ModelProto model, java.util.function.Consumer<String> log) {
+        ModelPreparation.Prepared p = ModelPreparation.prepare(model, log);
+        return ModelState.of(p.model()).withSection(p.report());
     }
 
     /** The steps of the context's algorithm (the base algorithm of an accuracy-aware run), built for this run. */

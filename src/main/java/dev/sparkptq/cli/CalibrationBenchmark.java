@@ -1,6 +1,7 @@
 package dev.sparkptq.cli;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.algorithms.Registry;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.config.HistogramEstimatorSpec;
@@ -58,7 +59,7 @@ final class CalibrationBenchmark {
 
     static Result run(PtqConfig config, List<Variant> variants, int samples, int rounds, Path work,
                       PrintStream log) {
-        OnnxMl.ModelProto prepared = ModelIo.prepareForQuantization(ModelIo.load(config.model().model()));
+        OnnxMl.ModelProto prepared = Registry.prepared(ModelIo.load(config.model().model()), s -> { }).model();
         DataSource source = DataSources.create(config.engine().reader(), config.engine().dataSource(),
                 ModelGraph.of(prepared).inputs());
         List<SampleRef> refs = cycle(source.list(), samples);

@@ -1,84 +1,80 @@
 package dev.sparkptq.graph;
 
 import ai.onnx.proto.OnnxMl;
-import dev.sparkptq.core.Tensor;
 
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Folds layout-only ops whose inputs are all initializers (Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
- * Identity) into initializers, so that weights an exporter wrote as {@code Reshape(W, shape)} (CNTK's MatMul weights,
- * for one) are seen as the constants they are and get weight quantizers.
+ * Replaces every node computed from constants only by initializers holding its outputs ({@link ValueFacts} in
+ * {@link ValueFacts.Mode#CONSTANTS}): shape sub-graphs ({@code Shape} of a tensor whose shape is static, then
+ * Gather/Unsqueeze/Concat/Cast …), so that Reshape, Resize, Pad, Expand and Slice read constant arguments; and weights
+ * an exporter computes in the graph ({@code Reshape(W, shape)}, {@code Transpose(W)}, CNTK's MatMul weights), so they
+ * get weight quantizers. Then nodes whose outputs nothing reads and initializers nothing reads are dropped.
  *
- * <p>Before: {@code W ─► Reshape(·, [256,10]) ─► W_r ─► MatMul}; after: {@code W_r (initializer) ─► MatMul}.
- * Graph outputs are never folded; initializers nothing reads any more are dropped.
+ * <p>Before: {@code x[1,3,240,320] ─► Conv ─► c ─► Shape ─► Gather(0) ─► Unsqueeze ─► Concat(·, [-1], [2]) ─► s;
+ * Reshape(c', s)}; after: {@code Reshape(c', s)} with {@code s = [1, -1, 2]} an initializer. Graph outputs are never
+ * folded; nodes with subgraphs, of other domains, or whose result would be large are left as they are.
  */
-final class ConstantFolding {
-    private static final Set<String> FOLDABLE = Set.of("Reshape", "Flatten", "Squeeze", "Unsqueeze", "Transpose",
-            "Identity");
+public final class ConstantFolding {
+    /**
+     * @param folded     names of the nodes replaced by initializers (unnamed nodes by their first output)
+     * @param shapeReads how many of them were {@code Shape}/{@code Size} of a non-constant tensor
+     * @param deadNodes  nodes removed because nothing read their outputs
+     */
+    public record Folded(OnnxMl.GraphProto graph, List<String> folded, int shapeReads, int deadNodes) {
+    }
 
     private ConstantFolding() {
     }
 
+    /** {@link #foldAll}'s graph. */
     static OnnxMl.GraphProto fold(OnnxMl.GraphProto graph, int opset) {
-        Map<String, OnnxMl.TensorProto> inits = new HashMap<>();
-        graph.getInitializerList().forEach(t -> inits.put(t.getName(), t));
+        return foldAll(graph, opset).graph();
+    }
+
+    /** Folds the constant-only nodes of {@code graph} (default-domain ops at {@code opset}). */
+    public static Folded foldAll(OnnxMl.GraphProto graph, int opset) {
+        ValueFacts facts = ValueFacts.of(graph, opset, ValueFacts.Mode.CONSTANTS);
         Set<String> outputs = new HashSet<>();
         graph.getOutputList().forEach(o -> outputs.add(o.getName()));
-        Set<String> graphInputs = new HashSet<>();
-        graph.getInputList().forEach(i -> graphInputs.add(i.getName()));
         OnnxMl.GraphProto.Builder b = graph.toBuilder().clearNode();
-        boolean folded = false;
+        List<String> folded = new ArrayList<>();
+        int shapeReads = 0;
         for (OnnxMl.NodeProto n : graph.getNodeList()) {
-            Tensor value = foldable(n, inits, outputs, graphInputs) ? ShapeOps.apply(n, inputs(n, inits), opset) : null;
-            if (value == null) {
+            if (!foldable(n, facts, outputs)) {
                 b.addNode(n);
                 continue;
             }
-            OnnxMl.TensorProto t = TensorProtos.fromTensor(n.getOutput(0), value);
-            inits.put(t.getName(), t);
-            b.addInitializer(t);
-            folded = true;
+            for (String out : n.getOutputList()) {
+                if (!out.isEmpty()) {
+                    b.addInitializer(TensorProtos.fromTensor(out, facts.constant(out).orElseThrow()));
+                }
+            }
+            folded.add(n.getName().isEmpty() ? n.getOutput(0) : n.getName());
+            if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
+                shapeReads++;
+            }
         }
-        return folded ? dropUnused(b.build()) : graph;
+        if (folded.isEmpty()) {
+            DeadCode.Pruned pruned = DeadCode.prune(graph);
+            return new Folded(pruned.graph(), List.of(), 0, pruned.nodes());
+        }
+        DeadCode.Pruned pruned = DeadCode.prune(b.build());
+        return new Folded(pruned.graph(), List.copyOf(folded), shapeReads, pruned.nodes());
     }
 
-    private static boolean foldable(OnnxMl.NodeProto n, Map<String, OnnxMl.TensorProto> inits, Set<String> outputs,
-                                    Set<String> graphInputs) {
-        if (!FOLDABLE.contains(n.getOpType()) || !(n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))
-                || n.getOutputCount() != 1 || outputs.contains(n.getOutput(0))) {
+    private static boolean foldable(OnnxMl.NodeProto n, ValueFacts facts, Set<String> graphOutputs) {
+        if (n.getOpType().equals("Constant") || n.getOutputCount() == 0) {
             return false;
         }
-        for (String in : n.getInputList()) {
-            if (!in.isEmpty() && (!inits.containsKey(in) || graphInputs.contains(in))) {
+        for (String out : n.getOutputList()) {
+            if (!out.isEmpty() && (graphOutputs.contains(out) || !facts.evaluated().contains(out))) {
                 return false;
             }
         }
-        return n.getInputCount() > 0;
-    }
-
-    private static List<Tensor> inputs(OnnxMl.NodeProto n, Map<String, OnnxMl.TensorProto> inits) {
-        return n.getInputList().stream().map(in -> in.isEmpty() ? null : TensorProtos.toTensor(inits.get(in)))
-                .toList();
-    }
-
-    private static OnnxMl.GraphProto dropUnused(OnnxMl.GraphProto g) {
-        Set<String> used = new HashSet<>();
-        for (OnnxMl.NodeProto n : g.getNodeList()) {
-            used.addAll(n.getInputList());
-            used.addAll(Subgraphs.referencedNames(n));
-        }
-        g.getOutputList().forEach(o -> used.add(o.getName()));
-        OnnxMl.GraphProto.Builder b = g.toBuilder().clearInitializer();
-        for (OnnxMl.TensorProto t : g.getInitializerList()) {
-            if (used.contains(t.getName())) {
-                b.addInitializer(t);
-            }
-        }
-        return b.build();
+        return true;
     }
 }

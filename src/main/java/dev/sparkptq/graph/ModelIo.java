@@ -155,12 +155,14 @@ public final class ModelIo {
     }
 
     /**
-     * Returns a copy ready for quantization: rejects opsets outside 7..23; converts opset 7..12 models to opset 13
-     * (ops whose meaning is unchanged are relabelled, attributes that became inputs and ops whose meaning changed
-     * are rewritten exactly; see {@code OpsetUpgrade}), keeps opset 10..12 models with an op the converter refuses
-     * (per-tensor weights only), rejects older ones; raises the IR version to what the opset needs; drops
-     * initializers from the graph inputs; folds constant layout ops into initializers; names unnamed nodes
-     * {@code <OpType>_<n>} and makes names unique.
+     * Returns a copy ready for quantization — the graph-level part of model preparation (the pipeline runs the full
+     * {@code algorithms.prepare.ModelPreparation}): reads a pre-opset_import (IR 1–2) model at opset 1; rejects
+     * opsets above 23; converts opset 1..12 models to opset 13 (ops whose meaning is unchanged are relabelled,
+     * attributes that became inputs and ops whose meaning changed are rewritten exactly; see {@code OpsetUpgrade}),
+     * keeps opset 10..12 models with an op the converter refuses (per-tensor weights only), rejects older ones;
+     * raises the IR version to what the opset needs; drops initializers from the graph inputs; folds constant-only
+     * nodes into initializers ({@link ConstantFolding}); names unnamed nodes {@code <OpType>_<n>} and makes names
+     * unique.
      */
     public static OnnxMl.ModelProto prepareForQuantization(OnnxMl.ModelProto model) {
         return OpsetPolicy.prepare(model);

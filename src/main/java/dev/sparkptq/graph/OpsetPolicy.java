@@ -10,14 +10,15 @@ import java.util.Set;
 /**
  * Which opsets spark-ptq accepts and how a model of an older opset reaches opset 13.
  *
- * <p>Per-channel QuantizeLinear/DequantizeLinear (the {@code axis} attribute) needs opset 13. A model of opset 7..12
- * is converted to opset 13 by {@link OpsetUpgrade} (same numerics: ops whose meaning did not change are kept, ops
+ * <p>Per-channel QuantizeLinear/DequantizeLinear (the {@code axis} attribute) needs opset 13. A model of opset 1..12
+ * (a pre-opset_import model of IR version 1 or 2 is read at opset 1, see {@link OpsetConversion#readLegacy}) is
+ * converted to opset 13 by {@link OpsetUpgrade} (same numerics: ops whose meaning did not change are kept, ops
  * whose attributes became inputs or whose meaning changed are rewritten). When some node cannot be converted, an
  * opset 10..12 model keeps its opset (QuantizeLinear exists from opset 10, but only per-tensor) and an older one is
  * rejected with the advice to use onnx's version_converter.
  */
 final class OpsetPolicy {
-    static final int MIN_OPSET = 7;
+    static final int MIN_OPSET = 1;
     static final int MAX_OPSET = 23;
     static final int PER_CHANNEL_OPSET = 13;
     static final int QDQ_OPSET = 10;
@@ -42,28 +43,43 @@ final class OpsetPolicy {
     }
 
     static OnnxMl.ModelProto prepare(OnnxMl.ModelProto model) {
+        OnnxMl.ModelProto legacy = OpsetConversion.readLegacy(model).model();
+        OnnxMl.ModelProto named = legacy.toBuilder()
+                .setGraph(NodeNames.uniquify(withoutInitializerInputs(legacy.getGraph()))).build();
+        OpsetConversion.Converted converted = convert(named);
+        OnnxMl.ModelProto.Builder b = converted.model().toBuilder();
+        b.setGraph(NodeNames.uniquify(ConstantFolding.fold(b.getGraph(), converted.to())));
+        return b.build();
+    }
+
+    /**
+     * The model at opset 13 when every node converts; an opset 10..12 model with a node the converter refuses keeps
+     * its opset (per-tensor Q/DQ only); anything else is refused. The IR version is raised as the opset requires.
+     */
+    static OpsetConversion.Converted convert(OnnxMl.ModelProto model) {
         int opset = opset(model);
         if (opset < MIN_OPSET || opset > MAX_OPSET) {
             throw new ModelException("model opset " + opset + " is not supported (" + MIN_OPSET + ".." + MAX_OPSET
                     + "); convert the model to opset 13..." + MAX_OPSET + " with onnx.version_converter");
         }
-        OnnxMl.ModelProto named = model.toBuilder()
-                .setGraph(NodeNames.uniquify(withoutInitializerInputs(model.getGraph()))).build();
-        OnnxMl.ModelProto.Builder b = named.toBuilder();
+        OnnxMl.ModelProto.Builder b = model.toBuilder();
         int target = opset;
+        String note = null;
         if (opset < PER_CHANNEL_OPSET) {
-            OpsetUpgrade.Outcome outcome = OpsetUpgrade.tryUpgrade(named);
+            OpsetUpgrade.Outcome outcome = OpsetUpgrade.tryUpgrade(model);
             if (outcome instanceof OpsetUpgrade.Upgraded up) {
                 b = up.model().toBuilder();
                 target = PER_CHANNEL_OPSET;
             } else if (opset < QDQ_OPSET) {
                 throw new ModelException(((OpsetUpgrade.Refused) outcome).message(opset) + "; opset " + opset
                         + " has no QuantizeLinear to fall back on");
+            } else {
+                note = ((OpsetUpgrade.Refused) outcome).message(opset) + "; kept at opset " + opset
+                        + " (per-tensor weights only)";
             }
         }
         b.setIrVersion(Math.max(model.getIrVersion(), MIN_IR[target]));
-        b.setGraph(NodeNames.uniquify(ConstantFolding.fold(b.getGraph(), target)));
-        return b.build();
+        return new OpsetConversion.Converted(b.build(), opset, target, note);
     }
 
     static void setOpset(OnnxMl.ModelProto.Builder b, int version) {
@@ -79,7 +95,7 @@ final class OpsetPolicy {
      * Old (IR &lt; 4) exporters list every initializer as a graph input too. From IR 4 on ONNX Runtime treats such
      * initializers as overridable inputs: it will not constant-fold them, so QDQ weight patterns would not fuse.
      */
-    private static OnnxMl.GraphProto withoutInitializerInputs(OnnxMl.GraphProto g) {
+    static OnnxMl.GraphProto withoutInitializerInputs(OnnxMl.GraphProto g) {
         Set<String> inits = new HashSet<>();
         g.getInitializerList().forEach(t -> inits.add(t.getName()));
         if (g.getInputList().stream().noneMatch(v -> inits.contains(v.getName()))) {

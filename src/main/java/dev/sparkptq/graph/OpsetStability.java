@@ -35,11 +35,11 @@ final class OpsetStability {
         keep(6, "Abs", "Cast", "Ceil", "Elu", "Exp", "Floor", "HardSigmoid", "InstanceNormalization", "LeakyRelu",
                 "Log", "Max", "Mean", "Min", "Neg", "Reciprocal", "Relu", "Selu", "Sigmoid", "Sqrt", "Sum", "Tanh",
                 "Tile");
-        keep(7, "Acos", "Add", "And", "Asin", "Atan", "AveragePool", "BatchNormalization", "Cos", "Div", "Equal",
+        keep(7, "Acos", "Add", "And", "Asin", "Atan", "AveragePool", "Cos", "Div", "Equal",
                 "Gemm", "Greater", "GRU", "Less", "LSTM", "Mul", "Or", "Pow", "PRelu", "RNN", "Sin", "Sub", "Tan",
                 "Xor");
         keep(8, "Expand");
-        keep(9, "Acosh", "Asinh", "Atanh", "Compress", "ConstantOfShape", "Cosh", "Erf", "EyeLike", "IsNaN",
+        keep(9, "BatchNormalization", "Acosh", "Asinh", "Atanh", "Compress", "ConstantOfShape", "Cosh", "Erf", "EyeLike", "IsNaN",
                 "MaxUnpool", "MeanVarianceNormalization", "NonZero", "Shrink", "Sign", "Sinh", "TfIdfVectorizer",
                 "Where");
         keep(10, "ConvInteger", "DequantizeLinear", "IsInf", "MatMulInteger", "Mod", "NonMaxSuppression",
@@ -57,7 +57,8 @@ final class OpsetStability {
             "Softmax", "LogSoftmax", "Hardmax", "Dropout", "Upsample", "Scatter");
 
     /** Ops rewritten only below the opset from which {@link #KEEP_SINCE} keeps them. */
-    private static final Set<String> CONVERTED_BELOW_KEEP = Set.of("Slice", "TopK", "Pad", "Clip", "Resize");
+    private static final Set<String> CONVERTED_BELOW_KEEP = Set.of("Slice", "TopK", "Pad", "Clip", "Resize",
+            "BatchNormalization");
 
     private OpsetStability() {
     }
@@ -78,8 +79,8 @@ final class OpsetStability {
         if (Subgraphs.hasSubgraph(n)) {
             return Verdict.REFUSE;
         }
-        if (op.equals("BatchNormalization")) {
-            return spatialBatchNorm(n) ? Verdict.REFUSE : Verdict.KEEP;
+        if (spatialBatchNorm(n)) {
+            return Verdict.REFUSE;
         }
         if (ALWAYS_CONVERTED.contains(op)) {
             return Verdict.CONVERT;

@@ -7,14 +7,16 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Upgrades a model whose default-domain opset is 7..12 to opset 13 without changing what it computes, so that
+ * Upgrades a model whose default-domain opset is 1..12 to opset 13 without changing what it computes, so that
  * per-channel QuantizeLinear/DequantizeLinear (the {@code axis} attribute, opset 13) can be used.
  *
- * <p>Ops whose meaning did not change are kept ({@link OpsetStability}); ops whose attributes became inputs are
- * rewritten by {@link AttributeInputs} (Squeeze, Unsqueeze, ReduceSum, Split, Slice-1, TopK-1, Pad-2, Clip-6); ops
+ * <p>Ops of opsets 1–6 are first brought to their opset-7 forms ({@link LegacyOps}). Ops whose meaning did not
+ * change are kept ({@link OpsetStability}); ops whose attributes became inputs are rewritten by
+ * {@link AttributeInputs} (Squeeze, Unsqueeze, ReduceSum, Split, Slice-1, TopK-1, Pad-2, Clip-6); ops
  * whose meaning changed by {@link SemanticUpgrades} (Softmax/LogSoftmax/Hardmax, Dropout, Upsample, Resize-10,
- * Scatter). Anything else is refused with a message naming the node. Non-default domains are left alone; graph input
- * and output names never change; added nodes and initializers get fresh names derived from the node they replace.
+ * Scatter); BatchNormalization-7 loses its {@code spatial=1} attribute (the only value opset 9 kept). Anything
+ * else is refused with a message naming the node. Non-default domains are left alone; graph input and output names
+ * never change; added nodes and initializers get fresh names derived from the node they replace.
  *
  * <p>Before/after, for a rank-unknown Softmax-11 ({@code axis=1}):
  * <pre>
@@ -24,6 +26,8 @@ import java.util.Set;
  */
 final class OpsetUpgrade {
     static final int TARGET = 13;
+    /** Below this opset, ops are first rewritten into their opset-7 forms by {@link LegacyOps}. */
+    static final int LEGACY_LIMIT = 7;
 
     /** Result of {@link #tryUpgrade}: the upgraded model, or the node that stopped it. */
     sealed interface Outcome permits Upgraded, Refused {
@@ -68,7 +72,7 @@ final class OpsetUpgrade {
         return ((Upgraded) o).model();
     }
 
-    /** Upgrades a model of opset 7..12 (returned unchanged at opset 13 and above). */
+    /** Upgrades a model of opset 1..12 (returned unchanged at opset 13 and above). */
     static Outcome tryUpgrade(OnnxMl.ModelProto model) {
         int opset = OpsetPolicy.opset(model);
         if (opset >= TARGET) {
@@ -78,7 +82,11 @@ final class OpsetUpgrade {
             return new Refused("(model)", "", "opset " + opset + " is below " + OpsetPolicy.MIN_OPSET);
         }
         try {
-            OnnxMl.ModelProto.Builder b = model.toBuilder().setGraph(upgradeGraph(model.getGraph(), opset));
+            OnnxMl.GraphProto g = model.getGraph();
+            if (opset < LEGACY_LIMIT) {
+                g = LegacyOps.toOpset7(g, opset);
+            }
+            OnnxMl.ModelProto.Builder b = model.toBuilder().setGraph(upgradeGraph(g, Math.max(opset, LEGACY_LIMIT)));
             OpsetPolicy.setOpset(b, TARGET);
             b.setIrVersion(Math.max(model.getIrVersion(), OpsetPolicy.minIrVersion(TARGET)));
             return new Upgraded(b.build());
@@ -107,7 +115,7 @@ final class OpsetUpgrade {
     }
 
     /** Drops initializers that only rewritten nodes read (Dropout's ratio, Upsample's old scales …). */
-    private static OnnxMl.GraphProto withoutOrphanedInitializers(OnnxMl.GraphProto g, OnnxMl.GraphProto before) {
+    static OnnxMl.GraphProto withoutOrphanedInitializers(OnnxMl.GraphProto g, OnnxMl.GraphProto before) {
         Set<String> readBefore = readNames(before);
         Set<String> read = readNames(g);
         g.getInputList().forEach(i -> read.add(i.getName()));
@@ -140,6 +148,7 @@ final class OpsetUpgrade {
             case "Upsample" -> List.of(SemanticUpgrades.upsample(n, ctx));
             case "Resize" -> List.of(SemanticUpgrades.resize10(n, ctx));
             case "Scatter" -> List.of(n.toBuilder().setOpType("ScatterElements").build());
+            case "BatchNormalization" -> List.of(NodeProtos.rewire(n, n.getInputList(), "spatial").build());
             default -> throw new Refusal(n, "no conversion is defined for it");
         };
     }

@@ -15,22 +15,13 @@ import java.util.Set;
  * What the node rewrites of {@link OpsetUpgrade} need to know about the graph being upgraded: fresh names, constant
  * inputs, known ranks and element types, which values are read; and the initializers they add.
  *
- * <p>Element types are taken from graph inputs, outputs, value_info and initializers, then carried forward through
- * ops whose first output has the type of their first input (Conv, Relu, Add, Reshape, …), which is how Pad-2 and
- * Clip-6 constants get the type of the data they pad or clip when an exporter wrote no value_info.
+ * <p>Element types and ranks are taken from graph inputs, outputs, value_info and initializers, then inferred forward
+ * by {@link ValueFacts} (ONNX's type and shape rules), which is how Pad-2 and Clip-6 constants get the type of the
+ * data they pad or clip when an exporter wrote no value_info (PaddleOCR's exports write none).
  */
 final class UpgradeContext {
-    private static final Set<String> TYPE_PRESERVING = Set.of("Abs", "Add", "AveragePool", "BatchNormalization",
-            "Ceil", "Clip", "Concat", "Conv", "ConvTranspose", "DepthToSpace", "Div", "Dropout", "Elu", "Exp",
-            "Expand", "Flatten", "Floor", "Gather", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "HardSigmoid",
-            "Identity", "InstanceNormalization", "LRN", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "Max", "MaxPool",
-            "Mean", "Min", "Mul", "Neg", "PRelu", "Pad", "Pow", "ReduceMax", "ReduceMean", "ReduceMin", "ReduceProd",
-            "ReduceSum", "Relu", "Reshape", "Resize", "Selu", "Sigmoid", "Slice", "Softmax", "Softplus",
-            "SpaceToDepth", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Tanh", "Tile", "Transpose", "Unsqueeze",
-            "Upsample");
-
     private final int opset;
-    private final Set<String> taken = new HashSet<>();
+    private final FreshNames names;
     private final Set<String> consumed = new HashSet<>();
     private final Map<String, OnnxMl.TensorProto> initializers = new HashMap<>();
     private final Map<String, Integer> elemTypes = new HashMap<>();
@@ -39,9 +30,9 @@ final class UpgradeContext {
 
     UpgradeContext(OnnxMl.GraphProto g, int opset) {
         this.opset = opset;
+        this.names = FreshNames.of(g);
         for (OnnxMl.TensorProto t : g.getInitializerList()) {
             initializers.put(t.getName(), t);
-            taken.add(t.getName());
             elemTypes.put(t.getName(), t.getDataType());
             ranks.put(t.getName(), t.getDimsCount());
         }
@@ -50,7 +41,6 @@ final class UpgradeContext {
         infos.addAll(g.getValueInfoList());
         g.getOutputList().forEach(o -> consumed.add(o.getName()));
         for (OnnxMl.ValueInfoProto v : infos) {
-            taken.add(v.getName());
             if (v.getType().hasTensorType()) {
                 OnnxMl.TypeProto.Tensor t = v.getType().getTensorType();
                 if (t.getElemType() != 0) {
@@ -62,23 +52,14 @@ final class UpgradeContext {
             }
         }
         for (OnnxMl.NodeProto n : g.getNodeList()) {
-            taken.add(n.getName());
-            taken.addAll(n.getOutputList());
             consumed.addAll(n.getInputList());
             consumed.addAll(Subgraphs.referencedNames(n));
-            carryElemType(n);
         }
-    }
-
-    private void carryElemType(OnnxMl.NodeProto n) {
-        if (!TYPE_PRESERVING.contains(n.getOpType()) || n.getInputCount() == 0) {
-            return;
-        }
-        Integer t = elemTypes.get(n.getInput(0));
-        if (t != null) {
-            int outs = n.getOpType().equals("Split") ? n.getOutputCount() : 1;
-            for (int i = 0; i < outs && i < n.getOutputCount(); i++) {
-                elemTypes.putIfAbsent(n.getOutput(i), t);
+        ValueFacts facts = ValueFacts.of(g, opset, ValueFacts.Mode.SHAPES);
+        for (String name : facts.names()) {
+            facts.elemType(name).ifPresent(t -> elemTypes.putIfAbsent(name, t));
+            if (facts.rank(name) >= 0) {
+                ranks.putIfAbsent(name, facts.rank(name));
             }
         }
     }
@@ -90,12 +71,7 @@ final class UpgradeContext {
 
     /** A name no node or value of the graph uses yet: {@code base}, else {@code base_1}, {@code base_2}, … */
     String fresh(String base) {
-        String name = base;
-        for (int k = 1; taken.contains(name); k++) {
-            name = base + "_" + k;
-        }
-        taken.add(name);
-        return name;
+        return names.fresh(base);
     }
 
     /** Adds an initializer under a fresh name derived from {@code base}; returns that name. */

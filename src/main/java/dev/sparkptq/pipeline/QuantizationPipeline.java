@@ -77,7 +77,7 @@ public final class QuantizationPipeline {
         Path modelPath = config.model().model();
         log.accept("loading model " + modelPath);
         String fp32Sha = ModelIo.sha256(modelPath);
-        ModelState loaded = ModelState.of(ModelIo.prepareForQuantization(ModelIo.load(modelPath)));
+        ModelState loaded = Registry.prepared(ModelIo.load(modelPath), log);
         Samples samples = Samples.select(params, source(config, config.engine().dataSource(), loaded.graph()));
         IntakeBackend.configure(backend, config.engine(), samples.warnings()); // issue 12: engine.skip_bad_samples
         Preflight.model(backend, "the FP32 model", loaded.model(), samples.source(), samples.selected(),

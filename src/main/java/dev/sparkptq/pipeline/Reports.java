@@ -42,7 +42,8 @@ final class Reports {
                 timings, state.section(RunReport.BiasCorrectionSummary.class).orElse(null), quantizationError,
                 state.section(RunReport.AdjustmentSummary.class).orElse(null),
                 state.section(RunReport.IntegerKernelSummary.class).orElse(null), null)
-                .withLayerwiseTuning(state.section(RunReport.LayerwiseTuningSummary.class).orElse(null));
+                .withLayerwiseTuning(state.section(RunReport.LayerwiseTuningSummary.class).orElse(null))
+                .withPreparation(state.section(RunReport.PreparationSummary.class).orElse(null));
     }
 
     private static RunReport.CalibrationSummary calibration(QuantizationPipeline.ReportInputs in) {

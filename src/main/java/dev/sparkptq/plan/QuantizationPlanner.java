@@ -7,6 +7,7 @@ import dev.sparkptq.core.DType;
 import dev.sparkptq.core.Granularity;
 import dev.sparkptq.core.ModelException;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Subgraphs;
 import dev.sparkptq.graph.Node;
 import dev.sparkptq.graph.edit.InputRef;
 
@@ -32,6 +33,7 @@ public final class QuantizationPlanner {
         boolean perChannelOk = graph.opset() >= 13;
         List<String> notes = new ArrayList<>();
         Map<String, PointBuilder> byTensor = new LinkedHashMap<>();
+        Set<String> subgraphReads = subgraphReads(graph);
         for (Node node : graph.nodes()) {
             if (ignored.matches(node)) {
                 continue;
@@ -42,6 +44,10 @@ public final class QuantizationPlanner {
                 if (!isFloat(graph, tensor)) {
                     continue;
                 }
+                if (qi.kind() == PointKind.WEIGHT && subgraphReads.contains(tensor)) {
+                    note(notes, "weight '" + tensor + "' is also read inside a subgraph: left in float");
+                    continue;
+                }
                 TensorQuantSpec spec = qi.kind() == PointKind.WEIGHT ? params.weights() : params.activations();
                 int axis = channelAxis(graph, qi, spec, tensor, node.opType(), perChannelOk, notes);
                 byTensor.computeIfAbsent(tensor, t -> new PointBuilder(t, qi.kind(), spec, axis,
@@ -50,8 +56,11 @@ public final class QuantizationPlanner {
             }
         }
         if (byTensor.isEmpty()) {
+            int inside = opsInsideSubgraphs(graph);
             throw new ModelException("nothing to quantize: the model has no " + String.join("/", OpRules.QUANTIZABLE)
-                    + " op with float inputs outside the ignored scope; check ignored.scope/ignored.operations");
+                    + " op with float inputs outside the ignored scope" + (inside == 0
+                    ? "; check ignored.scope/ignored.operations" : " (its " + inside + " ops inside If/Loop/Scan "
+                    + "subgraphs stay in float: spark-ptq quantizes the main graph only)"));
         }
         List<QuantizationPoint> points = new java.util.ArrayList<>(
                 byTensor.values().stream().map(PointBuilder::build).toList());
@@ -59,6 +68,24 @@ public final class QuantizationPlanner {
         Set<String> nodes = new TreeSet<>();
         points.forEach(p -> nodes.addAll(p.consumerNodes()));
         return new QuantizationPlan(points, nodes, notes);
+    }
+
+    /** Values read inside control-flow subgraphs: weights among them stay exactly as they are. */
+    private static Set<String> subgraphReads(ModelGraph graph) {
+        Set<String> out = new java.util.HashSet<>();
+        graph.proto().getGraph().getNodeList().forEach(n -> out.addAll(Subgraphs.referencedNames(n)));
+        return out;
+    }
+
+    private static int opsInsideSubgraphs(ModelGraph graph) {
+        int count = 0;
+        for (ai.onnx.proto.OnnxMl.NodeProto n : graph.proto().getGraph().getNodeList()) {
+            for (ai.onnx.proto.OnnxMl.AttributeProto a : n.getAttributeList()) {
+                count += a.hasG() ? a.getG().getNodeCount() : 0;
+                count += a.getGraphsList().stream().mapToInt(ai.onnx.proto.OnnxMl.GraphProto::getNodeCount).sum();
+            }
+        }
+        return count;
     }
 
     private static void rejectQuantizedModel(ModelGraph graph) {

@@ -15,13 +15,34 @@ import java.util.Map;
  * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
  *                       when not measured
  * @param layerwiseTuning what {@code use_layerwise_tuning} changed, per layer; null when it was off
+ * @param preparation what model preparation changed before planning; null in reports built without it
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
-                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
+                        PreparationSummary preparation) {
+
+    /** A report without the preparation section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                     AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
+                     AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware,
+                layerwiseTuning, null);
+    }
+
+    /** This report with the preparation section set. */
+    public RunReport withPreparation(PreparationSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, summary);
+    }
 
     /** A report without the layer-wise tuning section. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -38,7 +59,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary);
+                accuracyAware, summary, preparation);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -64,7 +85,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning);
+                summary, layerwiseTuning, preparation);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -273,5 +294,25 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     }
 
     public record SkippedLayer(String node, String weight, String reason) {
+    }
+
+    /**
+     * Model preparation before planning (legacy read, FP16 upcast, Constant nodes to initializers, opset conversion,
+     * Identity/Dropout removal, constant folding, BatchNorm folding, the float regions left alone, node naming).
+     *
+     * @param opsetBefore default-domain opset of the model as given (0: it declared none)
+     * @param opsetAfter  default-domain opset of the model that was quantized
+     * @param steps       every step in order, those that changed nothing included ({@code changes} 0)
+     */
+    public record PreparationSummary(int opsetBefore, int opsetAfter, List<PreparationStep> steps) {
+    }
+
+    /**
+     * @param step    the step's name, e.g. {@code batchnorm_folding}
+     * @param changes nodes, values or tensors it changed
+     * @param summary one sentence saying what it did
+     * @param names   the first (at most 10) nodes or tensors it changed
+     */
+    public record PreparationStep(String step, int changes, String summary, List<String> names) {
     }
 }

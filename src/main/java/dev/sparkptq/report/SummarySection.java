@@ -17,7 +17,7 @@ final class SummarySection {
 
     static void render(Markup m, RunReport r) {
         m.open("div", "class", "cards").line();
-        model(m, r.model(), r.output());
+        model(m, r.model(), r.output(), r.preparation());
         quantization(m, r.quantization(), r.integerKernels());
         calibration(m, r.calibration());
         provenance(m, r);
@@ -25,13 +25,17 @@ final class SummarySection {
         messages(m, r);
     }
 
-    private static void model(Markup m, RunReport.ModelSummary in, RunReport.OutputSummary out) {
+    private static void model(Markup m, RunReport.ModelSummary in, RunReport.OutputSummary out,
+                              RunReport.PreparationSummary preparation) {
         card(m, "Model");
         if (in == null) {
             m.element("p", "Not recorded.", "class", "muted");
         } else {
             kv(m, Arrays.asList("FP32 model", in.path(), "opset", String.valueOf(in.opset()), "nodes",
                     Fmt.count(in.nodes()), "size before", Fmt.bytes(in.bytes()), "sha256", in.sha256()));
+        }
+        if (preparation != null) {
+            kv(m, Arrays.asList("preparation", preparation(preparation)));
         }
         if (out != null) {
             kv(m, Arrays.asList("quantized model", out.path(), "size after", Fmt.bytes(out.bytes()), "size ratio",
@@ -69,6 +73,13 @@ final class SummarySection {
             m.close("table");
         }
         m.close("div").line();
+    }
+
+    /** What model preparation changed, step by step ("nothing to change" when nothing). */
+    static String preparation(RunReport.PreparationSummary p) {
+        List<String> done = p.steps() == null ? List.of() : p.steps().stream().filter(s -> s.changes() > 0)
+                .map(RunReport.PreparationStep::summary).toList();
+        return done.isEmpty() ? "nothing to change" : String.join("; ", done);
     }
 
     /** e.g. "97.3 % of 1.2 G MACs (25 of 26 ops)": what ONNX Runtime runs in integer kernels. */

@@ -147,10 +147,12 @@ class BadInputCatalogueTest {
         expect("model-not-onnx", 3, "not an ONNX model", quantize(cfg));
         Files.write(model, Arrays.copyOf(bytes, bytes.length / 2));
         expect("model-truncated", 3, "ONNX", quantize(cfg));
-        ModelIo.save(withOpset(TinyModels.convReluConv(), 6), model);
-        expect("model-opset-too-old", 3, "opset 6", quantize(cfg));
+        ModelIo.save(withOpset(legacyUpsample(), 6), model);
+        expect("model-legacy-op", 3, "Upsample node 'up' of this opset-6 model", quantize(cfg));
         ModelIo.save(withOpset(TinyModels.convReluConv(), 99), model);
         expect("model-opset-too-new", 3, "opset 99", quantize(cfg));
+        ModelIo.save(TinyModels.convReluConv().toBuilder().clearOpsetImport().build(), model);
+        expect("model-no-opset-import", 3, "opset_import is empty", quantize(cfg));
         ModelIo.save(BadModels.withUnknownDomain(TinyModels.convReluConv()), model);
         expect("model-unknown-domain", 3, "com.example", quantize(cfg));
         ModelIo.save(BadModels.withUnsupportedOp(TinyModels.convReluConv()), model);
@@ -334,6 +336,16 @@ class BadInputCatalogueTest {
     private static OnnxMl.ModelProto withOpset(OnnxMl.ModelProto m, int opset) {
         return m.toBuilder().clearOpsetImport().addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("")
                 .setVersion(opset)).build();
+    }
+
+    /** convReluConv whose output goes through an Upsample-1 (experimental before opset 7: no conversion). */
+    private static OnnxMl.ModelProto legacyUpsample() {
+        OnnxMl.ModelProto m = TinyModels.convReluConv();
+        OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder();
+        g.setNode(2, g.getNode(2).toBuilder().setOutput(0, "c2"));
+        g.addNode(node("Upsample", "up", List.of("c2"), List.of("y"), TinyModels.floatAttr("height_scale", 1f),
+                TinyModels.floatAttr("width_scale", 1f)));
+        return m.toBuilder().setGraph(g).build();
     }
 
     private static OnnxMl.ModelProto reluOnly() {

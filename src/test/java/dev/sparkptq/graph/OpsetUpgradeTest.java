@@ -189,6 +189,22 @@ class OpsetUpgradeTest {
         assertTrue(e.getMessage().contains("Pad node 'pad'"), e.getMessage());
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {7, 8})
+    void batchNorm7LosesItsSpatialAttribute(int opset) {
+        long[] s = {2, 3, 4, 4};
+        float[] var = TinyModels.randomFloats(3, 9);
+        for (int i = 0; i < var.length; i++) {
+            var[i] = 0.5f + Math.abs(var[i]);
+        }
+        OnnxMl.ModelProto m = oneOp(opset, s, node("BatchNormalization", "bn", List.of("x", "g", "b", "m", "v"),
+                List.of("y"), intAttr("spatial", 1), floatAttr("epsilon", 1e-3f)), TinyModels.floats("g", 1, 3),
+                TinyModels.floats("b", 2, 3), TinyModels.floats("m", 3, 3),
+                TensorProtos.fromTensor("v", Tensor.ofFloats(new long[] {3}, var)));
+        OnnxMl.ModelProto up = assertSameOutputs(m, s);
+        assertTrue(up.getGraph().getNode(0).getAttributeList().stream().noneMatch(a -> a.getName().equals("spatial")));
+    }
+
     @Test
     void clip6BoundsBecomeInputs() {
         long[] s = {3, 7};
