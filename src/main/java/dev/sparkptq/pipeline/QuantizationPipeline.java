@@ -6,7 +6,6 @@ import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
@@ -69,7 +68,7 @@ public final class QuantizationPipeline {
                     base.inputs().qparams(), options);
             base.lap("sqnr");
         }
-        return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
+        return base.write(options.output(), base.quantized(), metrics, quantError, r -> r);
     }
 
     /**
@@ -79,12 +78,12 @@ public final class QuantizationPipeline {
     public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
         QuantizationParams params = singleAlgorithm(config);
-        Path modelPath = config.model().model();
-        log.accept("loading model " + modelPath);
+        Path modelPath = dev.sparkptq.storage.ModelFetch.local(config.model().source(), options.workDir());
+        log.accept("loading model " + config.model().source());
         String fp32Sha = ModelIo.sha256(modelPath);
         OnnxMl.ModelProto original = ModelIo.load(modelPath);
         OnnxMl.ModelProto reference = ModelIo.prepareForQuantization(original);
-        Samples samples = Samples.select(params, source(config, config.engine().dataSource(),
+        Samples samples = Samples.select(params, source(config, config.engine().data(),
                 ModelGraph.of(reference)));
         PassInputs passes = PassInputs.of(config, params, samples, options);
         DataSource calibration = passes.source();
@@ -155,7 +154,8 @@ public final class QuantizationPipeline {
                                                PtqConfig config, Stopwatch clock, List<String> warnings) {
         if (options.statistics() != null) {
             log.accept("reusing statistics from " + options.statistics());
-            StatisticsCache.Content reused = StatisticsCache.load(options.statistics(), fp32Sha, request.specs(),
+            StatisticsCache.Content reused = StatisticsCache.load(dev.sparkptq.storage.Storage.localCopy(
+                            options.statistics(), options.workDir(), "--statistics"), fp32Sha, request.specs(),
                     request.histogramTensors());
             clock.lap("statistics");
             return reused;
@@ -173,7 +173,7 @@ public final class QuantizationPipeline {
         if (request.passes() > 1) {
             clock.lap("histograms");
         }
-        return StatisticsCache.of(fp32Sha, config.engine().dataSource().toString(), calib.size(), stats.results(),
+        return StatisticsCache.of(fp32Sha, config.engine().dataName(), calib.size(), stats.results(),
                 histograms.results());
     }
 
@@ -198,7 +198,7 @@ public final class QuantizationPipeline {
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
                                               OnnxMl.ModelProto quantized, RunOptions options,
                                               Set<SampleRef> calibrationRefs) {
-        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data);
+        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data, backend.sources());
         DataSource source = validation.source();
         List<SampleRef> refs = validation.refs();
         int overlap = validation.overlap();
@@ -209,12 +209,12 @@ public final class QuantizationPipeline {
         EvaluationResult r = backend.evaluate(
                 new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
                 refs, partitions);
-        return Evaluations.summary(config, validation.path(), r, overlap);
+        return Evaluations.summary(config, validation.name(), r, overlap);
     }
 
     /** The samples at {@code path}: those given to the constructor, or the config's reader over {@code path}. */
-    private DataSource source(PtqConfig config, Path path, ModelGraph graph) {
-        return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
+    private DataSource source(PtqConfig config, dev.sparkptq.core.Location path, ModelGraph graph) {
+        return data != null ? data : backend.sources().create(config.engine().reader(), path, graph.inputs());
     }
 
     /**
@@ -306,7 +306,7 @@ public final class QuantizationPipeline {
                         QuantizerParameters qparams, StatisticsCache.Content stats, int samplesAvailable,
                         List<SampleRef> calibration, int partitions, int statisticsPasses, int histogramTensors,
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
-                        Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
+                        dev.sparkptq.core.Location statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
                         RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
                         RunReport.LayerwiseTuningSummary layerwiseTuning) {
     }

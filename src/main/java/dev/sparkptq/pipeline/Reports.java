@@ -21,19 +21,19 @@ final class Reports {
     private Reports() {
     }
 
-    static RunReport build(QuantizationPipeline.ReportInputs in, Path modelOut, long outBytes, String externalData,
+    static RunReport build(QuantizationPipeline.ReportInputs in, String modelOut, long outBytes, String externalData,
                            String outSha256,
                            RunReport.MetricsSummary metrics, Map<String, Long> timings,
                            List<RunReport.QuantErrorSummary> quantizationError) {
         long inBytes = fileBytes(in.modelPath());
         var provenance = new RunReport.Provenance(in.config().sha256(), in.fp32Sha(), in.params().seed(),
                 in.backend());
-        var model = new RunReport.ModelSummary(in.modelPath().toString(), in.fp32Sha(), in.graph().opset(),
+        var model = new RunReport.ModelSummary(in.config().model().source().toString(), in.fp32Sha(), in.graph().opset(),
                 in.graph().nodes().size(), inBytes);
-        var output = new RunReport.OutputSummary(modelOut.toString(), outBytes,
+        var output = new RunReport.OutputSummary(modelOut, outBytes,
                 inBytes == 0 ? 0 : (double) outBytes / inBytes, externalData, outSha256);
         long nonFinite = in.stats().results().values().stream().mapToLong(StatResult::nonFinite).sum();
-        var calibration = new RunReport.CalibrationSummary(in.config().engine().dataSource().toString(),
+        var calibration = new RunReport.CalibrationSummary(in.config().engine().dataName(),
                 in.samplesAvailable(), in.params().statSubsetSize() == null ? in.samplesAvailable()
                 : in.params().statSubsetSize(), in.stats().samples(), in.partitions(),
                 in.params().statBatchSize(), in.params().shuffleData(), in.params().seed(), nonFinite,
