@@ -50,7 +50,7 @@ public final class AccuracyAwareRun {
         SearchState saved = resume ? Checkpoint.read(options.output()) : null;
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
         ValidationData validation = ValidationData.of(config, base.graph(), base.calibration(), null,
-                backend.sources());
+                backend.sources(config.engine().numPartitions()));
         List<RevertGroup> groups = RevertGroups.of(base.plan());
         List<Metric> metrics = config.engine().metrics().stream()
                 .map(m -> Metrics.create(m, base.graph().outputs())).toList();

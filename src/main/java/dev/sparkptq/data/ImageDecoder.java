@@ -29,8 +29,20 @@ final class ImageDecoder {
     }
 
     static RgbImage decode(Path file) {
+        return decode(file.toFile(), file.toString());
+    }
+
+    /**
+     * An image file's bytes as read elsewhere (Spark's {@code binaryFile} source): decoded by the same ImageIO readers
+     * as a local file, so the pixels are identical.
+     */
+    static RgbImage decode(byte[] content, String file) {
+        return decode(new java.io.ByteArrayInputStream(content), file);
+    }
+
+    private static RgbImage decode(Object input, String file) {
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(input)) {
             if (in == null) {
                 throw new DataException("cannot open image " + file + "; check that it exists and is readable");
             }
@@ -46,7 +58,7 @@ final class ImageDecoder {
         return toRgb(img, file);
     }
 
-    private static BufferedImage read(ImageInputStream in, Path file) throws IOException {
+    private static BufferedImage read(ImageInputStream in, String file) throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new DataException("image " + file + " is not a JPEG or PNG file the JDK can decode; remove it or "
@@ -61,7 +73,7 @@ final class ImageDecoder {
         }
     }
 
-    static RgbImage toRgb(BufferedImage img, Path file) {
+    static RgbImage toRgb(BufferedImage img, String file) {
         int w = img.getWidth();
         int h = img.getHeight();
         Raster raster = img.getRaster();

@@ -85,7 +85,8 @@ public final class QuantNoise {
         int maxSamples = config.engine().sqnrSamples();
         List<Target> targets = targets(plan, graph, quantized);
         Map<String, Result> results = new LinkedHashMap<>();
-        DataSource source = maxSamples == 0 || targets.isEmpty() ? null : source(config, graph, backend.sources());
+        DataSource source = maxSamples == 0 || targets.isEmpty() ? null
+                : source(config, graph, backend.sources(config.engine().numPartitions()));
         List<SampleRef> refs = source == null ? List.of() : samples(source, config, maxSamples);
         if (!refs.isEmpty()) {
             QuantNoiseJob job = job(source, graph, quantized, targets, options);

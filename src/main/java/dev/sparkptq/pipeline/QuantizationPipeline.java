@@ -198,7 +198,8 @@ public final class QuantizationPipeline {
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
                                               OnnxMl.ModelProto quantized, RunOptions options,
                                               Set<SampleRef> calibrationRefs) {
-        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data, backend.sources());
+        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data,
+                backend.sources(config.engine().numPartitions()));
         DataSource source = validation.source();
         List<SampleRef> refs = validation.refs();
         int overlap = validation.overlap();
@@ -214,7 +215,8 @@ public final class QuantizationPipeline {
 
     /** The samples at {@code path}: those given to the constructor, or the config's reader over {@code path}. */
     private DataSource source(PtqConfig config, dev.sparkptq.core.Location path, ModelGraph graph) {
-        return data != null ? data : backend.sources().create(config.engine().reader(), path, graph.inputs());
+        return data != null ? data : backend.sources(config.engine().numPartitions())
+                .create(config.engine().reader(), path, graph.inputs());
     }
 
     /**

@@ -38,8 +38,10 @@ public interface StatisticsBackend {
     /**
      * Where this backend can read samples from: local files in-process; Spark backends also read tables and files on
      * other file systems ({@code hdfs://}, {@code s3a://} …) on their executors.
+     *
+     * @param partitions about how many partitions the data should have ({@code engine.num_partitions})
      */
-    default dev.sparkptq.data.SourceFactory sources() {
+    default dev.sparkptq.data.SourceFactory sources(int partitions) {
         return dev.sparkptq.data.DataSources.LOCAL;
     }
 

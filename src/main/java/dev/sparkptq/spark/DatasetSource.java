@@ -44,7 +44,7 @@ import java.util.UUID;
  * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
  * ({@code persist()} it, and seed any sampling); a partition whose row count changed between passes fails the task.
  */
-public final class DatasetSource implements DataSource {
+public final class DatasetSource implements DataSource, PartitionedSource {
     private static final long serialVersionUID = 1L;
     /** Decoded rows on their way from the RDD's iterator to {@link #load}, per task thread. */
     private static final ThreadLocal<Map<String, Sample>> HANDOFF = ThreadLocal.withInitial(HashMap::new);
@@ -91,7 +91,7 @@ public final class DatasetSource implements DataSource {
      */
     public static JavaRDD<SampleRef> rdd(JavaSparkContext jsc, DataSource source, List<SampleRef> refs,
                                          int partitions) {
-        return source instanceof DatasetSource d ? d.refs(refs) : jsc.parallelize(refs, partitions);
+        return source instanceof PartitionedSource d ? d.refs(refs) : jsc.parallelize(refs, partitions);
     }
 
     @Override
@@ -125,7 +125,8 @@ public final class DatasetSource implements DataSource {
     }
 
     /** The dataset's rows as refs, only those of {@code wanted}, decoding each for {@link #load} as it is taken. */
-    private JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
+    @Override
+    public JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
         long[] offsets = offsets();
         long total = Arrays.stream(counts).sum();
         BitSet keep = null;

@@ -184,6 +184,31 @@ public final class Storage {
         }
     }
 
+    /** A file of a folder listing: its name and size. */
+    public record Entry(String name, long length) {
+    }
+
+    /**
+     * The regular files directly in the remote folder {@code dir} that Spark's file sources read (names starting
+     * with {@code _} or {@code .} are hidden from them), by name; metadata only.
+     */
+    public static List<Entry> listFileEntries(Location dir) {
+        try {
+            List<Entry> out = new ArrayList<>();
+            for (FileStatus st : fs(dir).listStatus(hadoop(dir))) {
+                String n = st.getPath().getName();
+                if (st.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
+                    out.add(new Entry(n, st.getLen()));
+                }
+            }
+            out.sort(Comparator.comparing(Entry::name));
+            return out;
+        } catch (IOException e) {
+            throw new DataException("cannot list folder " + dir + ": " + e.getMessage() + "; check that it is "
+                    + "readable", e);
+        }
+    }
+
     /** Opens a file for reading. */
     public static InputStream open(Location file) throws IOException {
         return file.isLocal() ? Files.newInputStream(file.path()) : fs(file).open(hadoop(file));
