@@ -1,0 +1,72 @@
+package dev.sparkptq.storage;
+
+import dev.sparkptq.core.Location;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+
+/**
+ * A real HDFS for tests: one NameNode and one DataNode inside the test JVM on 127.0.0.1 (Hadoop's
+ * {@code MiniDFSCluster}, ~10 s to start), started on first use and shared by every test of the JVM, stopped when the
+ * JVM exits. Each test works under a folder of its own ({@link #folder}).
+ */
+public final class MiniHdfs {
+    private static MiniDFSCluster cluster;
+
+    private MiniHdfs() {
+    }
+
+    /** {@code hdfs://127.0.0.1:<port>}, starting the cluster on first use. */
+    public static synchronized String uri() {
+        if (cluster == null) {
+            cluster = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.shutdown(true)));
+        }
+        return "hdfs://127.0.0.1:" + cluster.getNameNodePort();
+    }
+
+    /** A new, empty folder of this cluster. */
+    public static Location folder(String name) {
+        Location dir = Location.parse(uri() + "/" + name + "-" + UUID.randomUUID().toString().substring(0, 8));
+        try {
+            fs().mkdirs(Storage.hadoop(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return dir;
+    }
+
+    /** The cluster's file system (Hadoop's cached client). */
+    public static FileSystem fs() throws IOException {
+        return Storage.fs(Location.parse(uri() + "/"));
+    }
+
+    /** Copies a local file or folder tree into HDFS at {@code target}. */
+    public static void put(Path local, Location target) throws IOException {
+        fs().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), Storage.hadoop(target));
+    }
+
+    private static MiniDFSCluster start() {
+        try {
+            Path base = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "minidfs-");
+            Configuration conf = new Configuration();
+            for (String key : new String[] {"dfs.namenode.http-address", "dfs.datanode.address",
+                    "dfs.datanode.http.address", "dfs.datanode.ipc.address"}) {
+                conf.set(key, "127.0.0.1:0");
+            }
+            conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
+            conf.setBoolean("dfs.permissions.enabled", true);
+            conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
+            return new MiniDFSCluster.Builder(conf, new File(base.toString())).numDataNodes(1).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the test HDFS: " + e.getMessage(), e);
+        }
+    }
+}
