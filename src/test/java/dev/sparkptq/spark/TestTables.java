@@ -25,6 +25,14 @@ public final class TestTables {
 
     /** Writes {@code samples} (label = index mod 2) as Parquet at {@code dir}, in {@code files} files. */
     public static void writeSamples(float[][] samples, Path dir, int files) {
+        writeSamples(samples, dir, files, "x");
+    }
+
+    /** As above, the values in a column named {@code column}. */
+    public static void writeSamples(float[][] samples, Path dir, int files, String column) {
+        StructType schema = new StructType(new StructField[] {
+            DataTypes.createStructField(column, DataTypes.createArrayType(DataTypes.FloatType), false),
+            DataTypes.createStructField("label", DataTypes.IntegerType, true)});
         SparkTestSession.get();
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < samples.length; i++) {
@@ -32,7 +40,7 @@ public final class TestTables {
         }
         List<Integer> indexes = IntStream.range(0, rows.size()).boxed().toList();
         SparkSession spark = SparkSession.active();
-        spark.createDataFrame(SparkTestSession.get().parallelize(indexes, files).map(new RowAt(rows)), SAMPLES)
+        spark.createDataFrame(SparkTestSession.get().parallelize(indexes, files).map(new RowAt(rows)), schema)
                 .write().parquet(dir.toString());
     }
 
