@@ -42,7 +42,9 @@ final class Checkpoint {
         try {
             f.mkdirs("");
             for (String stale : f.list(TMP_PREFIX)) {
-                f.delete(stale); // one run writes a folder at a time: litter of a run killed before its rename
+                if (stale.endsWith(".json")) { // one run writes a folder at a time: litter of a killed run
+                    f.delete(stale);
+                }
             }
             byte[] bytes = JSON.writeValueAsBytes(state);
             if (f.atomicRename()) {

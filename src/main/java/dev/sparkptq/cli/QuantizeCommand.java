@@ -93,6 +93,11 @@ final class QuantizeCommand {
             RunLocations.refuseToReplace(outputDir, a.has("--overwrite"));
         }
         if (config.compression().algorithms().get(0).accuracyAware() != null) {
+            if (config.engine().reader() instanceof dev.sparkptq.config.TableReaderSpec) {
+                throw new ConfigException("AccuracyAwareQuantization with the table reader is not supported: its "
+                        + "ranking tasks load single samples by id, which table rows cannot serve; calibrate with "
+                        + "DefaultQuantization, or store the samples as files");
+            }
             AccuracyAwareRun.Result r = Runs.accuracyAware(config, outputDir, threads, a.get("--master"),
                     a.get("--resume") != null, level.progress(err),
                     ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));

@@ -89,26 +89,26 @@ public final class Storage {
         try {
             FileSystem.getFileSystemClass(scheme, conf());
         } catch (UnsupportedFileSystemException e) {
-            throw new ConfigException(what + " " + location + ": " + noConnector(scheme, "no file system for scheme"));
+            throw new ConfigException(what + " " + location + ": no file system for scheme '" + scheme + "'"
+                    + remedy(scheme));
         } catch (IOException | RuntimeException | LinkageError e) {
-            throw new ConfigException(what + " " + location + ": " + noConnector(scheme, "the " + scheme
-                    + ":// file system class is not on the classpath (" + rootMessage(e) + ")"));
+            throw new ConfigException(what + " " + location + ": the " + scheme + ":// file system is not on the "
+                    + "classpath (" + rootMessage(e) + ")" + remedy(scheme));
         }
     }
 
-    private static String noConnector(String scheme, String problem) {
+    private static String remedy(String scheme) {
         String replaced = Connectors.replacement(scheme);
         if (replaced != null) {
-            return problem + " '" + scheme + "'; Hadoop 3 reads that store as " + replaced + "://, write "
-                    + replaced + "://bucket/path";
+            return "; Hadoop 3 reads that store as " + replaced + "://, write " + replaced + "://bucket/path";
         }
         String artifact = Connectors.artifact(scheme, VersionInfo.getVersion());
         if (artifact == null) {
-            return problem + " '" + scheme + "', which is not a file-system scheme Hadoop " + VersionInfo.getVersion()
-                    + " knows; use hdfs://, s3a://, gs://, abfs:// (with their connector) or a local path";
+            return ", which is not a file-system scheme Hadoop " + VersionInfo.getVersion() + " knows; use hdfs://, "
+                    + "s3a://, gs://, abfs:// (with their connector) or a local path";
         }
-        return problem + " '" + scheme + "'; add the connector " + artifact + " to the classpath (spark-submit "
-                + "--packages, or copy the jar next to spark-ptq's in target/lib)";
+        return "; add the connector " + artifact + " to the classpath (spark-submit --packages, or copy the jar "
+                + "next to spark-ptq's in target/lib)";
     }
 
     private static ConfigException unreachable(Location location, String what, Throwable e) {

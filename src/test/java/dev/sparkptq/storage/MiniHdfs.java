@@ -26,7 +26,7 @@ public final class MiniHdfs {
     /** {@code hdfs://127.0.0.1:<port>}, starting the cluster on first use. */
     public static synchronized String uri() {
         if (cluster == null) {
-            cluster = start();
+            cluster = start(0);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> cluster.shutdown(true)));
         }
         return "hdfs://127.0.0.1:" + cluster.getNameNodePort();
@@ -53,7 +53,19 @@ public final class MiniHdfs {
         fs().copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()), Storage.hadoop(target));
     }
 
-    private static MiniDFSCluster start() {
+    /**
+     * A stand-alone HDFS for trying the command line against ({@code java -cp <test classpath>
+     * dev.sparkptq.storage.MiniHdfs 9000}): runs until the process is killed.
+     */
+    public static void main(String[] args) throws Exception {
+        MiniDFSCluster c = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
+        System.out.println("HDFS at hdfs://127.0.0.1:" + c.getNameNodePort() + " (data in "
+                + System.getProperty("java.io.tmpdir") + ")");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> c.shutdown(true)));
+        Thread.currentThread().join();
+    }
+
+    private static MiniDFSCluster start(int port) {
         try {
             Path base = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "minidfs-");
             Configuration conf = new Configuration();
@@ -64,7 +76,8 @@ public final class MiniHdfs {
             conf.set("dfs.namenode.rpc-address", "127.0.0.1:0");
             conf.setBoolean("dfs.permissions.enabled", true);
             conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());
-            return new MiniDFSCluster.Builder(conf, new File(base.toString())).numDataNodes(1).build();
+            return new MiniDFSCluster.Builder(conf, new File(base.toString())).nameNodePort(port).numDataNodes(1)
+                    .build();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the test HDFS: " + e.getMessage(), e);
         }
