@@ -4,7 +4,6 @@ import dev.sparkptq.config.AccuracyAwareSpec;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.plan.RevertGroup;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -5,7 +5,6 @@ import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.report.RunReport;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;

@@ -6,7 +6,6 @@ import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.report.RunReport;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 

@@ -5,7 +5,6 @@ import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
@@ -19,7 +18,6 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

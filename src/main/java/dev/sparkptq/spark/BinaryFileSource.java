@@ -9,14 +9,12 @@ import dev.sparkptq.data.ImageDataSource;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.storage.Storage;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.TaskCompletionListener;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -40,8 +38,6 @@ import java.util.UUID;
  */
 public final class BinaryFileSource implements DataSource, PartitionedSource {
     private static final long serialVersionUID = 1L;
-    /** Decoded samples on their way from the RDD's iterator to {@link #load}, per task thread. */
-    private static final ThreadLocal<Map<String, Sample>> HANDOFF = ThreadLocal.withInitial(HashMap::new);
 
     private final transient Dataset<Row> files;
     private final Location folder;
@@ -102,7 +98,7 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
 
     @Override
     public Sample load(SampleRef ref) {
-        Sample s = HANDOFF.get().remove(key(token, ref.locator()));
+        Sample s = SampleHandoff.take(token, ref.locator());
         if (s != null) {
             return s;
         }
@@ -123,10 +119,6 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
                 new DecodeFiles(reader, token, byName, prefix.endsWith("/") ? prefix : prefix + "/"), true);
     }
 
-    private static String key(String token, String name) {
-        return token + '/' + name;
-    }
-
     /** The task side of {@link #refs}: walks a partition's files, decoding and handing off the wanted ones. */
     static final class DecodeFiles implements Function2<Integer, Iterator<InternalRow>, Iterator<SampleRef>> {
         private static final long serialVersionUID = 1L;
@@ -144,11 +136,7 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
 
         @Override
         public Iterator<SampleRef> call(Integer partition, Iterator<InternalRow> rows) {
-            TaskContext task = TaskContext.get();
-            if (task != null) { // a worker that failed mid-batch must not leave decoded files on the pooled thread
-                task.addTaskCompletionListener((TaskCompletionListener) c -> HANDOFF.get().keySet()
-                        .removeIf(k -> k.startsWith(token + '/')));
-            }
+            SampleHandoff.forgetWhenTaskEnds(token);
             return new Iterator<>() {
                 private SampleRef next;
 
@@ -159,7 +147,7 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
                         String path = r.getUTF8String(0).toString();
                         SampleRef ref = wantedRef(path);
                         if (ref != null) {
-                            HANDOFF.get().put(key(token, ref.locator()), reader.decode(ref, r.getBinary(1), path));
+                            SampleHandoff.put(token, ref.locator(), reader.decode(ref, r.getBinary(1), path));
                             next = ref;
                         }
                     }

@@ -138,13 +138,8 @@ public final class Storage {
         if (location.isLocal()) {
             return Files.isRegularFile(location.path());
         }
-        try {
-            return fs(location).getFileStatus(hadoop(location)).isFile();
-        } catch (FileNotFoundException e) {
-            return false;
-        } catch (IOException e) {
-            throw io(location, e);
-        }
+        FileStatus st = status(location);
+        return st != null && st.isFile();
     }
 
     /** Whether the location is a folder. */
@@ -152,10 +147,16 @@ public final class Storage {
         if (location.isLocal()) {
             return Files.isDirectory(location.path());
         }
+        FileStatus st = status(location);
+        return st != null && st.isDirectory();
+    }
+
+    /** The status of a remote location, null when it does not exist. */
+    private static FileStatus status(Location location) {
         try {
-            return fs(location).getFileStatus(hadoop(location)).isDirectory();
+            return fs(location).getFileStatus(hadoop(location));
         } catch (FileNotFoundException e) {
-            return false;
+            return null;
         } catch (IOException e) {
             throw io(location, e);
         }

@@ -55,9 +55,17 @@ public final class MiniHdfs {
 
     /**
      * A stand-alone HDFS for trying the command line against ({@code java -cp <test classpath>
-     * dev.sparkptq.storage.MiniHdfs 9000}): runs until the process is killed.
+     * dev.sparkptq.storage.MiniHdfs 9000}): runs until the process is killed; {@code put LOCAL URI} copies into it.
      */
     public static void main(String[] args) throws Exception {
+        if (args.length == 3 && args[0].equals("put")) { // put LOCAL URI: copy a file or folder into a running HDFS
+            Path local = Path.of(args[1]);
+            Location target = Location.parse(args[2]);
+            Storage.fs(target).copyFromLocalFile(false, true, new org.apache.hadoop.fs.Path(local.toUri()),
+                    Storage.hadoop(target));
+            System.out.println("copied " + local + " to " + target);
+            return;
+        }
         MiniDFSCluster c = start(args.length > 0 ? Integer.parseInt(args[0]) : 0);
         System.out.println("HDFS at hdfs://127.0.0.1:" + c.getNameNodePort() + " (data in "
                 + System.getProperty("java.io.tmpdir") + ")");
