@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # A real Spark standalone cluster on 127.0.0.1 (one master JVM, N worker JVMs, one executor JVM per worker), built
 # from the Maven-resolved Spark jars, so that spark-ptq can be tried and tested on separate JVMs without a Spark
-# download. Executors read the model and data through the same local paths as the driver (everything is on one
-# machine); a real cluster needs a shared file system instead.
+# download. Executors read local paths as the driver does (everything is on one machine); model, data and outputs may
+# also be URIs of an HDFS or object store the machine reaches (the cluster profile's test runs against an HDFS).
 #
 #   jobs/loopback-cluster.sh start [--workers N] [--cores C] [--memory M] [--port P]
 #   jobs/loopback-cluster.sh submit SPARK-PTQ-ARGS...        e.g. submit quantize -c my.json --output-dir out

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # spark-submit wrapper for a Spark standalone cluster: SPARK_MASTER=spark://host:7077 jobs/submit-standalone.sh
-# quantize -c my.json --output-dir /shared/out. Executors must read the model and data paths (a shared file system).
+# quantize -c hdfs://namenode:8020/ptq/my.json --output-dir hdfs://namenode:8020/ptq/out. Paths are URIs of a file
+# system the cluster reaches (hdfs://, s3a://, …) or local paths on a file system every node mounts.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 exec spark-submit --master "${SPARK_MASTER:?set SPARK_MASTER=spark://host:7077}" \

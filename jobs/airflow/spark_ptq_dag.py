@@ -7,22 +7,26 @@
     else after the task's retries (internal errors, lost executors and killed JVMs can be transient).
 
 Deploy: copy this file and spark_ptq_job.py into the dags folder. The worker that runs `quantize` needs
-`spark-submit` (Spark 4.0.x, Scala 2.13, Java 17) and the app jar from `mvn package`; config, model, data and
-output paths must be readable by the driver (on that worker) and the executors alike, i.e. on a shared file system.
+`spark-submit` (Spark 4.0.x, Scala 2.13, Java 17) and the app jar from `mvn package`. Config, model, data and output
+are local paths or file-system URIs (hdfs://namenode:8020/ptq/calib, s3a://bucket/…, with the connector on Spark's
+classpath): the driver reads the config and model, the executors the data, and the outputs are written atomically
+wherever output_root points. A local path must then be on a file system the driver and executors share.
 
 Parameters (DAG params; "Trigger DAG w/ config" overrides them for one run). An empty value falls back to the
 Airflow Variable named `spark_ptq_<param>`, then to the default shown:
 
     config         spark-ptq config file (JSON with comments; see conf/examples/)           required
     output_root    each run writes <output_root>/<ds>/ (model.onnx, report.json,           required
-                   statistics.json); a rerun of a date replaces that date's folder
+                   statistics.json); a rerun of a date replaces that date's folder; a
+                   local path or a URI (hdfs://…, s3a://…)
     app_jar        the spark-app jar                    /opt/spark-ptq/target/spark-ptq-<version>-spark-app.jar
     master         Spark master URL: spark://host:7077, yarn, k8s://https://host:port      local[*]
     spark_submit   spark-submit executable                                                  spark-submit (on PATH)
     driver_memory  driver heap (the driver merges statistics and rewrites the model)        4g
     extra_args     more spark-ptq arguments, e.g. ["--threads", "2"] (a list; no Variable)  []
-    publish_dir    `publish` copies the run's files to <publish_dir>/<ds>/; empty: it       (none)
-                   only checks and logs the output
+    publish_dir    `publish` copies the run's files to <publish_dir>/<ds>/ (local outputs;  (none)
+                   with a URI output_root, point output_root at the published place
+                   instead); empty: it only checks and logs the output
     notify_email   comma-separated addresses `notify_target_missed` mails (Airflow's        (none)
                    SMTP settings); empty: it only logs a warning
 
@@ -50,7 +54,8 @@ from airflow.models import Variable
 from airflow.models.param import Param
 
 from spark_ptq_job import (APP_JAR_NAME, NOTIFY_TASK, PUBLISH_TASK, Action, failure_message, is_error_line,
-                           next_task, outcome, quantize_args, run_output_dir, spark_submit_command)
+                           is_remote, local_path, next_task, outcome, quantize_args, run_output_dir,
+                           spark_submit_command)
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +167,14 @@ def spark_ptq_calibration():
 
     @task(task_id=PUBLISH_TASK, retries=2, retry_delay=timedelta(minutes=2), execution_timeout=timedelta(minutes=30))
     def publish(result: dict, ds=None, params=None) -> str:
-        out = Path(result["output_dir"])
+        if is_remote(result["output_dir"]):
+            # spark-ptq published it there atomically (report.json last); this worker may have no Hadoop client
+            if _optional(params, "publish_dir"):
+                raise AirflowFailException("publish_dir copies local outputs; %s is on a remote file system: point "
+                                           "output_root at the published location instead" % result["output_dir"])
+            log.info("the quantized model is in %s", result["output_dir"])
+            return result["output_dir"]
+        out = Path(local_path(result["output_dir"]))
         missing = [n for n in ("model.onnx", "report.json") if not (out / n).is_file()]
         if missing:
             raise AirflowFailException("spark-ptq exited with 0 but %s lacks %s" % (out, ", ".join(missing)))
@@ -185,10 +197,11 @@ def spark_ptq_calibration():
 
     @task(task_id=NOTIFY_TASK, retries=1, execution_timeout=timedelta(minutes=10))
     def notify_target_missed(result: dict, ds=None, params=None) -> None:
-        out = Path(result["output_dir"])
-        report = out / "report.json"
-        message = ("spark-ptq missed its accuracy target for %s: nothing was published; see %s"
-                   % (ds, report if report.is_file() else out))
+        where = result["output_dir"]
+        if not is_remote(where):
+            out = Path(local_path(where))
+            where = out / "report.json" if (out / "report.json").is_file() else out
+        message = "spark-ptq missed its accuracy target for %s: nothing was published; see %s" % (ds, where)
         log.warning("%s", message)
         to = _optional(params, "notify_email")
         if to:

@@ -8,6 +8,7 @@ Python (.ci/run does). Deploy it next to the DAG files: Airflow puts the dags fo
 from __future__ import annotations
 
 import enum
+import re
 from typing import Iterable, List, Mapping, NamedTuple, Optional, Sequence
 
 # The project version in pom.xml (a test keeps them equal): it names the app jar `mvn package` builds.
@@ -115,8 +116,30 @@ def failure_message(exit_code: int, error: Optional[str]) -> str:
 
 
 def run_output_dir(output_root: str, ds: str) -> str:
-    """One folder per logical date, so that a rerun of a date replaces its own output and nothing else."""
+    """One folder per logical date, so that a rerun of a date replaces its own output and nothing else. The root may
+    be a local path or a file-system URI (hdfs://namenode:8020/ptq/out, s3a://bucket/out): spark-ptq writes either."""
     return output_root.rstrip("/") + "/" + ds
+
+
+_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]+):")
+
+
+def is_remote(path: str) -> bool:
+    """True for a URI of a file system other than the local one (hdfs://, s3a://, gs://, abfs://): spark-ptq's rule
+    (core/Location.java): a scheme of two or more characters other than file: (one letter is a Windows drive)."""
+    m = _SCHEME.match(path)
+    return bool(m) and m.group(1).lower() != "file"
+
+
+def local_path(path: str) -> str:
+    """A local path as spark-ptq reads it: file:///x and file:/x become /x; ValueError for a remote URI, which only
+    spark-ptq (through Hadoop) and the executors read — never a local folder named after the scheme."""
+    if is_remote(path):
+        raise ValueError("%s is on a remote file system, not a local path" % path)
+    if path.lower().startswith("file:"):
+        rest = path[len("file:"):]
+        return "/" + rest.lstrip("/") if rest.startswith("/") else rest
+    return path
 
 
 def quantize_args(config: str, output_dir: str, extra: Sequence[str] = ()) -> List[str]:

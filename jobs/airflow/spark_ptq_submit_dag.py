@@ -8,7 +8,8 @@ retry fixes. Use spark_ptq_dag.py when the exit code must decide what happens ne
 Deploy: copy this file and spark_ptq_job.py into the dags folder. The Spark connection `spark_default` (conn_id
 below) says where to submit: host = master URL (spark://host:7077, yarn, k8s://https://host:port, local[*]) and
 extra {"deploy-mode": "client"} for a driver on the Airflow worker; the worker needs `spark-submit` (Spark 4.0.x,
-Scala 2.13, Java 17). Config, model, data and output paths must be on a file system the driver and executors share.
+Scala 2.13, Java 17). Config, model, data and output are local paths on a file system the driver and executors
+share, or file-system URIs (hdfs://…, s3a://… with the connector on Spark's classpath).
 
 Parameters (DAG params; "Trigger DAG w/ config" overrides them for one run). An empty value falls back to the
 Airflow Variable named `spark_ptq_<param>`; app_jar then to /opt/spark-ptq/target/spark-ptq-<version>-spark-app.jar:

@@ -130,5 +130,28 @@ class SparkSubmitCommandTest(unittest.TestCase):
         self.assertEqual(cmd[jar - 1], confs[-1])
 
 
+class LocationsTest(unittest.TestCase):
+    def test_uris_pass_through_to_spark_ptq_unchanged(self):
+        out = job.run_output_dir("hdfs://nn:8020/ptq/out/", "2025-01-02")
+        self.assertEqual("hdfs://nn:8020/ptq/out/2025-01-02", out)
+        args = job.quantize_args("s3a://bucket/conf/c.json", out)
+        self.assertEqual(["quantize", "--config", "s3a://bucket/conf/c.json", "--output-dir",
+                          "hdfs://nn:8020/ptq/out/2025-01-02", "--evaluate"], args)
+
+    def test_remote_uris_follow_spark_ptqs_rule(self):
+        for uri in ("hdfs://nn:8020/x", "s3a://b/x", "gs://b/x", "abfss://c@a.dfs.core.windows.net/x",
+                    "viewfs://cluster/x"):
+            self.assertTrue(job.is_remote(uri), uri)
+        for local in ("/data/out", "out", "file:///data/out", "C:\\data\\out", "./hdfs-like-name"):
+            self.assertFalse(job.is_remote(local), local)
+
+    def test_local_paths_never_come_from_a_remote_uri(self):
+        self.assertEqual("/data/out", job.local_path("file:///data/out"))
+        self.assertEqual("/data/out", job.local_path("file:/data/out"))
+        self.assertEqual("rel/out", job.local_path("rel/out"))
+        with self.assertRaises(ValueError):
+            job.local_path("hdfs://nn:8020/out")
+
+
 if __name__ == "__main__":
     unittest.main()

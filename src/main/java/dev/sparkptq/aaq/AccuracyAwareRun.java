@@ -45,14 +45,15 @@ public final class AccuracyAwareRun {
         this.log = log;
     }
 
-    /** @param resume continue from the checkpoint in {@code options.outputDir()} instead of starting over */
+    /** @param resume continue from the checkpoint in {@code options.output()} instead of starting over */
     public Result run(PtqConfig config, RunOptions options, boolean resume) {
         AccuracyAwareSpec spec = spec(config);
         // a folder without a readable checkpoint fails now, not after calibration; the recipe is checked below
-        SearchState saved = resume ? Checkpoint.read(options.outputDir()) : null;
+        SearchState saved = resume ? Checkpoint.read(options.output()) : null;
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
-        ValidationData v = ValidationData.of(config, base.graph(), base.calibration());
-        ValidationData validation = new ValidationData(v.path(), v.source(), IntakeBackend.screen(backend, v.source(),
+        ValidationData v = ValidationData.of(config, base.graph(), base.calibration(), null,
+                backend.sources(config.engine().numPartitions()));
+        ValidationData validation = new ValidationData(v.name(), v.source(), IntakeBackend.screen(backend, v.source(),
                 v.refs()), v.overlap()); // issue 12: engine.skip_bad_samples
         Preflight.model(backend, "the quantized model", base.quantized(), validation.source(), validation.refs(),
                 options.workDir()); // issue 12: before the first evaluation job
@@ -65,18 +66,18 @@ public final class AccuracyAwareRun {
         String recipe = base.recipe().digest() + "|" + config.sha256();
         SearchState state;
         if (resume) {
-            state = Checkpoint.requireRecipe(saved, options.outputDir(), recipe);
+            state = Checkpoint.requireRecipe(saved, options.output(), recipe);
             evaluator.restoreCounts(state.subsetEvaluations, state.fullEvaluations);
             log.accept("resuming the accuracy-aware search after " + state.iterations.size() + " iterations");
         } else {
             state = start(evaluator, validation, metrics, spec, recipe);
-            Checkpoint.save(options.outputDir(), state);
+            Checkpoint.save(options.output(), state);
         }
         Targets targets = new Targets(metrics, state.baseline, spec);
         base.lap("aaq_baseline");
         log.accept(groups.size() + " revert groups; base drop " + targets.drops(state.base) + ", allowed "
                 + spec.maximalDrop());
-        new AccuracyAwareSearch(evaluator, groups, targets, spec, validation.refs(), options.outputDir(), log)
+        new AccuracyAwareSearch(evaluator, groups, targets, spec, validation.refs(), options.output(), log)
                 .run(state);
         base.lap("aaq_search");
         boolean met = targets.met(state.current);
@@ -96,11 +97,11 @@ public final class AccuracyAwareRun {
                 + "ms, quantized %.2f ms per sample (%.2fx, one thread)", chosen.size(), groups.size(),
                 latency.fp32Ms(), latency.quantizedMs(), latency.speedup()));
         base.lap("aaq_latency");
-        var metricsSummary = new RunReport.MetricsSummary(validation.path().toString(), state.samples,
+        var metricsSummary = new RunReport.MetricsSummary(validation.name(), state.samples,
                 validation.overlap(), state.fp32, values, targets.drops(values));
         RunReport.AccuracyAwareSummary summary = AaqReport.summary(spec, state, targets, groups, chosen, values, met,
                 latency);
-        RunResult written = base.write(options.outputDir(), model, metricsSummary, null,
+        RunResult written = base.write(options.output(), model, metricsSummary, null,
                 r -> r.withAccuracyAware(summary));
         return new Result(written, met);
     }

@@ -4,7 +4,6 @@ import dev.sparkptq.config.AccuracyAwareSpec;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.plan.RevertGroup;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -23,11 +22,12 @@ final class AccuracyAwareSearch {
     private final Targets targets;
     private final AccuracyAwareSpec spec;
     private final List<SampleRef> validation;
-    private final Path checkpointDir;
+    private final dev.sparkptq.core.Location checkpointDir;
     private final Consumer<String> log;
 
     AccuracyAwareSearch(Evaluator evaluator, List<RevertGroup> groups, Targets targets, AccuracyAwareSpec spec,
-                        List<SampleRef> validation, Path checkpointDir, Consumer<String> log) {
+                        List<SampleRef> validation, dev.sparkptq.core.Location checkpointDir,
+                        Consumer<String> log) {
         this.evaluator = evaluator;
         this.groups = groups;
         this.targets = targets;

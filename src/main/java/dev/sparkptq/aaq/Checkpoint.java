@@ -7,17 +7,18 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.InternalException;
 
+import dev.sparkptq.core.Location;
+import dev.sparkptq.storage.Folder;
+
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.UUID;
 
 /**
- * The search state in {@code <output>/aaq-checkpoint.json}, written atomically (temporary file + rename) after
- * every iteration, so an interrupted run leaves either the previous or the new state, never half of one; the next
- * save removes a temporary file that a {@code kill -9} left behind.
+ * The search state in {@code <output>/aaq-checkpoint.json} on the output's file system, written atomically after
+ * every iteration (temporary file + rename, or one PUT on object stores), so an interrupted run leaves either the
+ * previous or the new state, never half of one; the next save removes a temporary file that a {@code kill -9} left
+ * behind.
  */
 final class Checkpoint {
     static final String FILE = "aaq-checkpoint.json";
@@ -29,16 +30,29 @@ final class Checkpoint {
     }
 
     static void save(Path dir, SearchState state) {
+        save(Location.of(dir), state);
+    }
+
+    /**
+     * Saves where renames are atomic (local disks, HDFS) as a temporary file renamed over the checkpoint; on object
+     * stores as one PUT of the whole file (the earlier object stays readable until the new one is complete).
+     */
+    static void save(Location dir, SearchState state) {
+        Folder f = Folder.of(dir);
         try {
-            Files.createDirectories(dir);
-            removeStale(dir);
-            Path tmp = Files.createTempFile(dir, TMP_PREFIX, ".json");
-            Files.write(tmp, JSON.writeValueAsBytes(state));
-            try {
-                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING);
+            f.mkdirs("");
+            for (String stale : f.list(TMP_PREFIX)) {
+                if (stale.endsWith(".json")) { // one run writes a folder at a time: litter of a killed run
+                    f.delete(stale);
+                }
+            }
+            byte[] bytes = JSON.writeValueAsBytes(state);
+            if (f.atomicRename()) {
+                String tmp = TMP_PREFIX + UUID.randomUUID() + ".json";
+                f.write(tmp, bytes);
+                f.replace(tmp, FILE);
+            } else {
+                f.write(FILE, bytes);
             }
         } catch (IOException e) {
             throw new InternalException("cannot write the accuracy-aware checkpoint to " + dir + ": "
@@ -46,54 +60,47 @@ final class Checkpoint {
         }
     }
 
-    /**
-     * Temporary checkpoints that a run killed between writing one and renaming it left behind: one run writes a
-     * folder at a time, so any such file is litter, never another run's checkpoint in progress.
-     */
-    private static void removeStale(Path dir) throws IOException {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, TMP_PREFIX + "*.json")) {
-            for (Path p : stale) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
     /** The state saved in {@code dir}; refused when it belongs to another model or config. */
     static SearchState load(Path dir, String recipe) {
-        return requireRecipe(read(dir), dir, recipe);
+        return requireRecipe(read(Location.of(dir)), Location.of(dir), recipe);
     }
 
     /**
      * The state saved in {@code dir}, not yet checked against the run's recipe: read before any job runs, so that a
      * folder without a (readable) checkpoint fails at once instead of after calibration.
      */
-    static SearchState read(Path dir) {
-        Path file = dir.resolve(FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("--resume " + dir + ": no " + FILE + " there; give the output folder of an "
-                    + "interrupted accuracy-aware run");
-        }
-        SearchState s;
+    static SearchState read(Location dir) {
+        Location file = dir.child(FILE);
+        Folder f = Folder.of(dir);
+        byte[] bytes;
         try {
-            JsonNode tree = JSON.readTree(file.toFile());
+            if (!f.exists(FILE) || f.isFile()) {
+                throw new ConfigException("--resume " + dir + ": no " + FILE + " there; give the output folder of "
+                        + "an interrupted accuracy-aware run");
+            }
+            bytes = f.read(FILE);
+        } catch (IOException e) {
+            throw new ConfigException("--resume: cannot read " + file + " (" + e.getMessage() + ")", e);
+        }
+        try {
+            JsonNode tree = JSON.readTree(bytes);
             int format = tree.path("format").asInt(0);
             if (format != SearchState.FORMAT) {
                 throw new ConfigException("--resume: " + file + " has checkpoint format " + format + " but this "
                         + "spark-ptq reads format " + SearchState.FORMAT + "; resume with the version that wrote it, "
                         + "or remove it to start over");
             }
-            s = JSON.treeToValue(tree, SearchState.class);
+            return JSON.treeToValue(tree, SearchState.class);
         } catch (IOException e) {
             throw new ConfigException("--resume: " + file + " is not a readable checkpoint (" + e.getMessage()
                     + "); remove it to start over");
         }
-        return s;
     }
 
     /** {@code s} (read from {@code dir}), refused when it belongs to another model or config than {@code recipe}. */
-    static SearchState requireRecipe(SearchState s, Path dir, String recipe) {
+    static SearchState requireRecipe(SearchState s, Location dir, String recipe) {
         if (!recipe.equals(s.recipe)) {
-            throw new ConfigException("--resume: " + dir.resolve(FILE) + " belongs to another model or config; "
+            throw new ConfigException("--resume: " + dir.child(FILE) + " belongs to another model or config; "
                     + "resume with the same config and model, or choose another output folder");
         }
         return s;

@@ -30,7 +30,8 @@ public record RankingBenchmark(int groups, int samples, int tasks, long millis) 
                                        RunOptions options, int samples, Consumer<String> log) {
         var spec = AccuracyAwareRun.spec(config);
         BaseQuantization base = new QuantizationPipeline(backend, log).quantizeBase(config, options);
-        ValidationData validation = ValidationData.of(config, base.graph(), base.calibration());
+        ValidationData validation = ValidationData.of(config, base.graph(), base.calibration(), null,
+                backend.sources(config.engine().numPartitions()));
         List<RevertGroup> groups = RevertGroups.of(base.plan());
         var subset = validation.refs().subList(0, Math.min(samples, validation.refs().size()));
         int partitions = Math.max(1, Math.min(config.engine().numPartitions(), subset.size()));

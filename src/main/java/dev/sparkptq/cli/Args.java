@@ -65,10 +65,32 @@ final class Args {
         return values.get(option);
     }
 
-    /** The option as a path, or null when absent. */
+    /**
+     * The option as a local path, or null when absent. A value naming a file system ({@code hdfs://…}) is refused
+     * here, never read as a local path: options that take URIs use {@link #location}.
+     */
     java.nio.file.Path path(String option) {
         String v = values.get(option);
-        return v == null ? null : java.nio.file.Path.of(v);
+        if (v != null && dev.sparkptq.core.Location.hasScheme(v)) {
+            throw new ConfigException(option + " " + v + ": spark-ptq " + command + (values.containsKey("--quantize")
+                    ? " in quick mode (-q)" : "") + " reads this from a local path only; copy it to a local path"
+                    + (values.containsKey("--quantize") ? ", or write a config file (it takes URIs)" : ""));
+        }
+        try {
+            return v == null ? null : java.nio.file.Path.of(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(option + " '" + v + "' is not a valid path: " + e.getReason(), e);
+        }
+    }
+
+    /** The option as a local path or a file-system URI ({@code hdfs://}, {@code s3a://} …), or null when absent. */
+    dev.sparkptq.core.Location location(String option) {
+        String v = values.get(option);
+        try {
+            return v == null ? null : dev.sparkptq.core.Location.parse(v);
+        } catch (ConfigException e) {
+            throw new ConfigException(option + ": " + e.getMessage(), e);
+        }
     }
 
     /** The option as a whole number ≥ 1, or {@code dflt} when absent. */

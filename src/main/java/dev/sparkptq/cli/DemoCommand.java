@@ -41,7 +41,7 @@ final class DemoCommand {
         Path home = Path.of(System.getProperty("sparkptq.home", "."));
         DemoInputs inputs = DemoInputs.prepare(home);
         PtqConfig config = ConfigLoader.load(home.resolve("conf/examples/demo-minilm.json"),
-                new ConfigOverrides(null, null, null, null));
+                ConfigOverrides.none());
         Path outputDir = Path.of(a.get("--output-dir") != null ? a.get("--output-dir") : "results/demo");
         RunResult result = Runs.quantize(config, outputDir, RunOptions.Evaluation.RUN, 1, a.get("--master"), null,
                 err);

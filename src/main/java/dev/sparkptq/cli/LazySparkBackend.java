@@ -68,6 +68,15 @@ final class LazySparkBackend implements StatisticsBackend, AutoCloseable {
         return backend().runIndexed(job);
     }
 
+    /** Local files without Spark; tables and other file systems start it (their sources are Spark datasets). */
+    @Override
+    public dev.sparkptq.data.SourceFactory sources(int partitions) {
+        return (spec, source, inputs) -> spec instanceof dev.sparkptq.config.TableReaderSpec
+                || source != null && !source.isLocal()
+                ? backend().sources(partitions).create(spec, source, inputs)
+                : dev.sparkptq.data.DataSources.LOCAL.create(spec, source, inputs);
+    }
+
     @Override
     public dev.sparkptq.runtime.EngineFactory engines() {
         return new OrtEngineFactory(); // the driver needs no Spark for it

@@ -7,8 +7,11 @@ import dev.sparkptq.config.ConfigOverrides;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.ExitCode;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.RunResult;
+import dev.sparkptq.storage.Folder;
+import dev.sparkptq.storage.Storage;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -82,12 +85,14 @@ final class QuantizeCommand {
         int threads = a.positiveInt("--threads", 1);
         MasterCheck.requireWellFormed(a.get("--master"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
-        Path outputDir = a.get("--resume") != null ? resumeDir(a, config) : outputDir(a, config);
-        dev.sparkptq.pipeline.OutputSwap.recover(outputDir).forEach(m -> err.println("[spark-ptq] " + m));
+        Location outputDir = a.get("--resume") != null ? resumeDir(a, config) : outputDir(a, config);
+        Location statistics = a.location("--statistics");
+        RunLocations.checkInputs(config, statistics);
+        RunLocations.requireWritable(outputDir);
+        dev.sparkptq.pipeline.OutputSwap.recover(Folder.of(outputDir)).forEach(m -> err.println("[spark-ptq] " + m));
         if (a.get("--resume") == null) {
-            refuseToReplace(outputDir, a.has("--overwrite"));
+            RunLocations.refuseToReplace(outputDir, a.has("--overwrite"));
         }
-        requireWritable(outputDir);
         boolean verbose = a.has("--verbose");
         try (SparkLogFile logs = SparkLogFile.route(outputDir, verbose || level == LogLevel.DEBUG)) {
             try {
@@ -99,9 +104,14 @@ final class QuantizeCommand {
     }
 
     /** The run itself, once the output folder is known (Spark's logs go to its spark-ptq.log meanwhile). */
-    private static int quantize(Args a, PtqConfig config, Path outputDir, LogLevel level, int threads,
+    private static int quantize(Args a, PtqConfig config, Location outputDir, LogLevel level, int threads,
                                 PrintStream out, PrintStream err) {
         if (config.compression().algorithms().get(0).accuracyAware() != null) {
+            if (config.engine().reader() instanceof dev.sparkptq.config.TableReaderSpec) {
+                throw new ConfigException("AccuracyAwareQuantization with the table reader is not supported: its "
+                        + "ranking tasks load single samples by id, which table rows cannot serve; calibrate with "
+                        + "DefaultQuantization, or store the samples as files");
+            }
             AccuracyAwareRun.Result r = Runs.accuracyAware(config, outputDir, threads, a.get("--master"),
                     a.get("--resume") != null, level.progress(err),
                     ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
@@ -109,8 +119,7 @@ final class QuantizeCommand {
             return r.targetMet() ? ExitCode.OK.code() : ExitCode.TARGET_MISSED.code();
         }
         RunOptions.Evaluation eval = a.has("--evaluate") ? RunOptions.Evaluation.RUN : RunOptions.Evaluation.SKIP;
-        Path statistics = a.path("--statistics");
-        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), statistics,
+        RunResult result = Runs.quantize(config, outputDir, eval, threads, a.get("--master"), a.location("--statistics"),
                 level.progress(err), ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
         Summary.print(result, out);
         return ExitCode.OK.code();
@@ -127,53 +136,42 @@ final class QuantizeCommand {
                         + "config file");
             }
         }
-        return ConfigLoader.load(Path.of(a.get("--config")), new ConfigOverrides(a.path("--model"),
-                a.path("--data-source"), a.path("--eval-data-source"),
-                a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null));
+        ConfigOverrides overrides = new ConfigOverrides(a.location("--model"), a.location("--data-source"),
+                a.location("--eval-data-source"), a.has("--keep-uncompressed-weights") ? Boolean.FALSE : null);
+        Location file = a.location("--config");
+        if (file.isLocal()) {
+            return ConfigLoader.load(file.path(), overrides);
+        }
+        Storage.check(file, "--config");
+        try {
+            String text = new String(Storage.readAllBytes(file), java.nio.charset.StandardCharsets.UTF_8);
+            return ConfigLoader.fromText(text, file, overrides, dev.sparkptq.config.FileChecks.CHECK);
+        } catch (java.io.FileNotFoundException e) {
+            throw new ConfigException("config file " + file + " does not exist", e);
+        } catch (java.io.IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** {@code --resume DIR}: the interrupted accuracy-aware run's output folder is this run's. */
-    private static Path resumeDir(Args a, PtqConfig config) {
+    private static Location resumeDir(Args a, PtqConfig config) {
         if (config.compression().algorithms().get(0).accuracyAware() == null) {
             throw new ConfigException("--resume continues an AccuracyAwareQuantization run; this config runs "
                     + config.compression().algorithms().get(0).name());
         }
-        Path dir = Path.of(a.get("--resume"));
-        if (a.get("--output-dir") != null && !Path.of(a.get("--output-dir")).equals(dir)) {
+        Location dir = a.location("--resume");
+        if (a.get("--output-dir") != null && !a.location("--output-dir").equals(dir)) {
             throw new ConfigException("--resume DIR writes into DIR; drop --output-dir or give the same folder");
         }
         return dir;
     }
 
     /** --output-dir as given; else POT's {@code results/<model>_<algorithm>/<timestamp>/} ({@code results/} with -d). */
-    private static Path outputDir(Args a, PtqConfig config) {
+    private static Location outputDir(Args a, PtqConfig config) {
         if (a.get("--output-dir") != null) {
-            return Path.of(a.get("--output-dir"));
+            return a.location("--output-dir");
         }
-        return a.has("--direct-dump") ? Path.of("results") : defaultOutput(config);
-    }
-
-    /** An earlier result is never replaced by accident (unattended runs, schedulers): --overwrite says so. */
-    static void refuseToReplace(Path outputDir, boolean overwrite) {
-        if (!overwrite && java.nio.file.Files.exists(outputDir.resolve("model.onnx"))) {
-            throw new ConfigException("the output folder " + outputDir + " already holds a model.onnx; give "
-                    + "--overwrite to replace it, or choose another --output-dir");
-        }
-    }
-
-    /** Fails before any calibration when the output folder cannot be created or written. */
-    static void requireWritable(Path outputDir) {
-        if (java.nio.file.Files.isRegularFile(outputDir)) {
-            throw new ConfigException("the output folder " + outputDir + " is a file, not a folder; choose another "
-                    + "--output-dir");
-        }
-        try {
-            java.nio.file.Files.createDirectories(outputDir);
-            java.nio.file.Files.delete(java.nio.file.Files.createTempFile(outputDir, ".spark-ptq-probe-", ""));
-        } catch (java.io.IOException | RuntimeException e) {
-            throw new ConfigException("cannot write to the output folder " + outputDir + " (" + e.getClass()
-                    .getSimpleName() + ": " + e.getMessage() + "); choose a writable --output-dir");
-        }
+        return Location.of(a.has("--direct-dump") ? Path.of("results") : defaultOutput(config));
     }
 
     /** POT's default layout: {@code results/<model_name>_<algorithm>/<timestamp>/}. */

@@ -40,8 +40,8 @@ final class QuickConfig {
         if (config != null) {
             return ConfigLoader.load(config, overrides);
         }
-        Path model = overrides.model();
-        Path data = overrides.dataSource();
+        Path model = overrides.model() == null ? null : overrides.model().path();
+        Path data = overrides.dataSource() == null ? null : overrides.dataSource().path();
         if (model == null || data == null) {
             throw new ConfigException("without --config, give --model and --data-source");
         }

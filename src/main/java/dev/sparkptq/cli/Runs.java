@@ -2,6 +2,7 @@ package dev.sparkptq.cli;
 
 import dev.sparkptq.aaq.AccuracyAwareRun;
 import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.pipeline.QuantizationPipeline;
 import dev.sparkptq.pipeline.RunOptions;
 import dev.sparkptq.pipeline.RunResult;
@@ -17,11 +18,12 @@ final class Runs {
 
     static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
                               String master, Path statistics, PrintStream log) {
-        return quantize(config, outputDir, evaluation, threads, master, statistics, log, ProgressPrinter.Mode.OFF);
+        return quantize(config, Location.of(outputDir), evaluation, threads, master,
+                statistics == null ? null : Location.of(statistics), log, ProgressPrinter.Mode.OFF);
     }
 
-    static RunResult quantize(PtqConfig config, Path outputDir, RunOptions.Evaluation evaluation, int threads,
-                              String master, Path statistics, PrintStream log, ProgressPrinter.Mode progress) {
+    static RunResult quantize(PtqConfig config, Location outputDir, RunOptions.Evaluation evaluation, int threads,
+                              String master, Location statistics, PrintStream log, ProgressPrinter.Mode progress) {
         Path work = Scratch.create();
         try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"),
                 new ProgressPrinter(progress, log))) {
@@ -33,13 +35,13 @@ final class Runs {
     }
 
     /** An AccuracyAwareQuantization run (always evaluates); {@code resume} continues the checkpoint in the folder. */
-    static AccuracyAwareRun.Result accuracyAware(PtqConfig config, Path outputDir, int threads, String master,
+    static AccuracyAwareRun.Result accuracyAware(PtqConfig config, Location outputDir, int threads, String master,
                                                  boolean resume, PrintStream log, ProgressPrinter.Mode progress) {
         Path work = Scratch.create();
         try (LazySparkBackend backend = new LazySparkBackend(master, work.resolve("spark-local"),
                 new ProgressPrinter(progress, log))) {
             return new AccuracyAwareRun(backend, m -> log.println("[spark-ptq] " + m)).run(config,
-                    new RunOptions(outputDir, RunOptions.Evaluation.RUN, threads, work), resume);
+                    new RunOptions(outputDir, RunOptions.Evaluation.RUN, threads, work, null), resume);
         } finally {
             Scratch.delete(work);
         }

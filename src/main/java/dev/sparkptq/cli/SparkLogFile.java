@@ -58,6 +58,22 @@ final class SparkLogFile implements AutoCloseable {
      *
      * @param keepConsole also keep writing to the console (--verbose, DEBUG)
      */
+    static SparkLogFile route(dev.sparkptq.core.Location outputDir, boolean keepConsole) {
+        if (outputDir.isLocal()) {
+            return route(outputDir.path(), keepConsole);
+        }
+        // an output on HDFS or an object store: the log stays on this machine, where the hint names it
+        Path local = Path.of(System.getProperty("java.io.tmpdir"), "spark-ptq-logs",
+                Integer.toHexString(outputDir.toString().hashCode()));
+        try {
+            Files.createDirectories(local);
+        } catch (IOException e) {
+            local = Path.of(System.getProperty("java.io.tmpdir"));
+        }
+        return route(local, keepConsole);
+    }
+
+    /** {@link #route(dev.sparkptq.core.Location, boolean)} into a local folder. */
     static SparkLogFile route(Path outputDir, boolean keepConsole) {
         Path file = outputDir.toAbsolutePath().resolve(FILE_NAME);
         if (!(LogManager.getContext(false) instanceof LoggerContext ctx)) {

@@ -39,7 +39,7 @@ final class Summary {
         for (String w : rep.calibration().warnings()) {
             out.println("warning: " + w);
         }
-        out.println("wrote " + r.model() + " and " + r.reportFile());
+        out.println("wrote " + r.modelAt() + " and " + r.reportAt());
     }
 
     static String size(long bytes) {

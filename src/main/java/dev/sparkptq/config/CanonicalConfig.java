@@ -60,7 +60,8 @@ public final class CanonicalConfig {
     private static void write(JsonGenerator g, Object v) throws IOException {
         if (v == null) {
             g.writeNull();
-        } else if (v instanceof String || v instanceof Path || v instanceof Enum<?>) {
+        } else if (v instanceof String || v instanceof Path || v instanceof dev.sparkptq.core.Location
+                || v instanceof Enum<?>) {
             g.writeString(v instanceof Enum<?> e ? e.name() : v.toString());
         } else if (v instanceof Boolean b) {
             g.writeBoolean(b);

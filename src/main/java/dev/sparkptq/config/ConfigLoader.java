@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.Location;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,7 +66,15 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException("cannot read config file " + file + ": " + e.getMessage(), e);
         }
-        return bind(text, file.getParent(), overrides, checks, file.toString());
+        return bind(text, Location.of(file.getParent()), overrides, checks, file.toString());
+    }
+
+    /**
+     * Loads config text read from {@code configFile} (a local path or a URI): relative paths in it resolve against
+     * that file's folder, on its file system.
+     */
+    public static PtqConfig fromText(String text, Location configFile, ConfigOverrides overrides, FileChecks checks) {
+        return bind(text, configFile.parent(), overrides, checks, configFile.toString());
     }
 
     /** Loads JSON text whose relative paths start at {@code baseDir}, checking that named files exist. */
@@ -75,10 +84,10 @@ public final class ConfigLoader {
 
     /** Loads JSON text whose relative paths start at {@code baseDir}. */
     public static PtqConfig fromJson(String json, Path baseDir, ConfigOverrides overrides, FileChecks checks) {
-        return bind(json, baseDir, overrides, checks, INLINE);
+        return bind(json, Location.of(baseDir), overrides, checks, INLINE);
     }
 
-    private static PtqConfig bind(String text, Path baseDir, ConfigOverrides overrides, FileChecks checks,
+    private static PtqConfig bind(String text, Location baseDir, ConfigOverrides overrides, FileChecks checks,
                                   String source) {
         JsonNode tree = parse(text, source);
         Problems problems = new Problems();

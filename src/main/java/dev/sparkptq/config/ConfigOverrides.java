@@ -1,5 +1,7 @@
 package dev.sparkptq.config;
 
+import dev.sparkptq.core.Location;
+
 import java.nio.file.Path;
 
 /**
@@ -12,10 +14,19 @@ import java.nio.file.Path;
  * @param evalDataSource  replaces {@code engine.eval_data_source}
  * @param compressWeights replaces {@code compress_weights} of every algorithm
  */
-public record ConfigOverrides(Path model, Path dataSource, Path evalDataSource, Boolean compressWeights) {
+public record ConfigOverrides(Location model, Location dataSource, Location evalDataSource, Boolean compressWeights) {
+
+    /** Overrides with local paths. */
+    public ConfigOverrides(Path model, Path dataSource, Path evalDataSource, Boolean compressWeights) {
+        this(local(model), local(dataSource), local(evalDataSource), compressWeights);
+    }
+
+    private static Location local(Path p) {
+        return p == null ? null : Location.of(p);
+    }
 
     /** No overrides. */
     public static ConfigOverrides none() {
-        return new ConfigOverrides(null, null, null, null);
+        return new ConfigOverrides((Location) null, null, null, null);
     }
 }

@@ -3,7 +3,8 @@ package dev.sparkptq.config;
 import dev.sparkptq.config.BindContext.FileKind;
 import dev.sparkptq.config.BindContext.Origin;
 
-import java.nio.file.Path;
+import dev.sparkptq.core.Location;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -28,12 +29,16 @@ final class EngineBinder {
 
     static final ConfigKeys.Section MODEL_DOCS = ConfigKeys.section("model", MODEL_KEYS)
             .key("model_name", "string", "the model file name without .onnx", "name used in reports")
-            .key("model", "path", "required (or `--model`)",
-                    "the FP32 ONNX model; external data is read from its folder");
+            .key("model", "path or URI", "required (or `--model`)",
+                    "the FP32 ONNX model, a local path or a Hadoop file-system URI (`hdfs://`, `s3a://`, `gs://`, "
+                            + "`abfs://`, `file://`), read once by the driver; external data is read from its folder");
     static final ConfigKeys.Section DOCS = ConfigKeys.section("engine", KEYS)
             .key("type", TYPES, "`simplified`", "POT's engine type; data is always read from `data_source`")
-            .key("data_source", "path", "required (or `--data-source`)", "calibration data: a folder or a file")
-            .key("eval_data_source", "path", "the calibration data (or `--eval-data-source`)",
+            .key("data_source", "path or URI", "required (or `--data-source`; none with a catalog `table`)",
+                    "calibration data: a folder, a file or a table, local or on a Hadoop file system (a folder of "
+                            + "images, NPY or JSON files there is read by the executors through Spark's `binaryFile` "
+                            + "source)")
+            .key("eval_data_source", "path or URI", "the calibration data (or `--eval-data-source`)",
                     "evaluation data for `--evaluate`")
             .key("reader", "object", "an `image` reader with defaults", "how files become model inputs")
             .key("metrics", "array", "labels: `top1` accuracy + `top1_agreement`; text: `cosine_to_fp32` (mean "
@@ -53,10 +58,10 @@ final class EngineBinder {
 
     static ModelSection bindModel(ObjectView root, BindContext ctx) {
         ObjectView m = root.section("model", MODEL_KEYS);
-        Path model = path(m, "model", ctx.overrides().model(), FileKind.FILE, ctx);
+        Location model = path(m, "model", ctx.overrides().model(), FileKind.FILE, ctx);
         String defaultName = null;
-        if (model != null && model.getFileName() != null) {
-            String file = model.getFileName().toString();
+        if (model != null && !model.name().isEmpty()) {
+            String file = model.name();
             defaultName = file.endsWith(ONNX_SUFFIX) ? file.substring(0, file.length() - ONNX_SUFFIX.length()) : file;
         }
         return new ModelSection(m.string("model_name").orElse(defaultName), model);
@@ -65,9 +70,13 @@ final class EngineBinder {
     static EngineSection bindEngine(ObjectView root, BindContext ctx) {
         ObjectView e = root.section("engine", KEYS);
         String type = e.choice("type", TYPES).orElse("simplified");
-        Path data = path(e, "data_source", ctx.overrides().dataSource(), FileKind.FILE_OR_DIRECTORY, ctx);
-        Path eval = optionalPath(e, "eval_data_source", ctx.overrides().evalDataSource(), ctx);
         ReaderSpec reader = ReaderBinder.bind(e, ctx);
+        Location data = reader instanceof TableReaderSpec t && t.table() != null
+                ? tableOnly(e, "data_source", ctx.overrides().dataSource())
+                : path(e, "data_source", ctx.overrides().dataSource(), FileKind.FILE_OR_DIRECTORY, ctx);
+        Location eval = reader instanceof TableReaderSpec t && t.evalTable() != null
+                ? tableOnly(e, "eval_data_source", ctx.overrides().evalDataSource())
+                : optionalPath(e, "eval_data_source", ctx.overrides().evalDataSource(), ctx);
         List<MetricSpec> metrics = MetricsBinder.bind(e, reader, ReaderBinder.hasLabels(e));
         int partitions = e.intValue("num_partitions", 1, Integer.MAX_VALUE).orElse(4);
         Integer evalSubset = e.intValue("eval_subset_size", 1, Integer.MAX_VALUE).orElse(null);
@@ -77,13 +86,22 @@ final class EngineBinder {
         return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples, skipBad);
     }
 
+    /** A catalog table named in the reader replaces the path: giving both is a contradiction. */
+    private static Location tableOnly(ObjectView section, String key, Location override) {
+        if (override != null || section.has(key)) {
+            section.problem(key, "the table reader names a catalog table ('" + (key.equals("data_source") ? "table"
+                    : "eval_table") + "'), so no " + key + " path is read; give one or the other");
+        }
+        return null;
+    }
+
     /** A required path: the override if given, else the config's (missing → problem). */
-    private static Path path(ObjectView section, String key, Path override, FileKind kind, BindContext ctx) {
-        Optional<Path> fromConfig = section.file(key, ctx.baseDir());
+    private static Location path(ObjectView section, String key, Location override, FileKind kind,
+                                 BindContext ctx) {
+        Optional<Location> fromConfig = section.location(key, ctx.baseDir());
         if (override != null) {
-            Path p = BindContext.fromCommandLine(override);
-            ctx.requireFile(section.path(key), p, kind, Origin.COMMAND_LINE);
-            return p;
+            ctx.requireFile(section.path(key), override, kind, Origin.COMMAND_LINE);
+            return override;
         }
         if (!section.require(key) || fromConfig.isEmpty()) {
             return null;
@@ -92,7 +110,7 @@ final class EngineBinder {
         return fromConfig.get();
     }
 
-    private static Path optionalPath(ObjectView section, String key, Path override, BindContext ctx) {
+    private static Location optionalPath(ObjectView section, String key, Location override, BindContext ctx) {
         if (override == null && !section.has(key)) {
             return null;
         }

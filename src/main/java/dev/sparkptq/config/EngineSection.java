@@ -1,5 +1,7 @@
 package dev.sparkptq.config;
 
+import dev.sparkptq.core.Location;
+
 import java.io.Serializable;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,8 +10,9 @@ import java.util.List;
  * POT's {@code engine} section. spark-ptq's engine is always ONNX Runtime on Spark; {@code type} keeps POT's
  * {@code simplified} name for data given as a folder.
  *
- * @param dataSource     calibration data (folder or file), absolute
- * @param evalDataSource evaluation data, absolute, or {@code null} to evaluate on the calibration data source
+ * @param data           calibration data (folder, file or table location; a local path or a URI), absolute; null
+ *                       for a catalog table ({@code reader.table})
+ * @param evalData       evaluation data, absolute, or {@code null} to evaluate on the calibration data source
  * @param reader         how to turn files into model inputs
  * @param metrics        metrics computed by {@code --evaluate} (never empty once resolved)
  * @param numPartitions  Spark partitions for the sample dataset
@@ -19,7 +22,7 @@ import java.util.List;
  * @param skipBadSamples leave undecodable sample files (truncated or corrupt images, damaged NPY files) out and
  *                       report them, instead of failing the run (exit 4) on the first one
  */
-public record EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
+public record EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
                             int sqnrSamples, boolean skipBadSamples) implements Serializable {
     /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
@@ -30,8 +33,57 @@ public record EngineSection(String type, Path dataSource, Path evalDataSource, R
     }
 
     /** A section that fails on bad sample files (the default). */
-    public EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
+    public EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                          List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize, int sqnrSamples) {
-        this(type, dataSource, evalDataSource, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false);
+        this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false);
+    }
+
+    /**
+     * The calibration data's local path.
+     *
+     * @throws dev.sparkptq.core.ConfigException when it is on another file system (read {@link #data()} instead)
+     */
+    public Path dataSource() {
+        return data == null ? null : data.path();
+    }
+
+    /** The evaluation data's local path, or null (see {@link #dataSource}). */
+    public Path evalDataSource() {
+        return evalData == null ? null : evalData.path();
+    }
+
+    /** The calibration data as reports name it: its location, or the catalog table the reader names. */
+    public String dataName() {
+        return data != null ? data.toString() : reader instanceof TableReaderSpec t ? "table " + t.table() : "";
+    }
+
+    /** The evaluation data as reports name it (the calibration data's name when there is no own one). */
+    public String evaluationDataName() {
+        if (evalData != null) {
+            return evalData.toString();
+        }
+        return reader instanceof TableReaderSpec t && t.evalTable() != null ? "table " + t.evalTable() : dataName();
+    }
+
+    /**
+     * The evaluation data: {@link #evalData} when given, else the calibration data (null when the evaluation data is
+     * the catalog table of {@link #evaluationReader}).
+     */
+    public Location evaluationData() {
+        if (evalData != null) {
+            return evalData;
+        }
+        return reader instanceof TableReaderSpec t && t.evalTable() != null ? null : data;
+    }
+
+    /** The reader of the evaluation data: the reader, reading the table reader's {@code eval_table} when set. */
+    public ReaderSpec evaluationReader() {
+        if (evalData == null && reader instanceof TableReaderSpec t && t.evalTable() != null) {
+            return new TableReaderSpec(t.format(), t.evalTable(), null, t.annotationColumn());
+        }
+        if (evalData != null && reader instanceof TableReaderSpec t && t.table() != null) {
+            return new TableReaderSpec(t.format(), null, null, t.annotationColumn());
+        }
+        return reader;
     }
 }

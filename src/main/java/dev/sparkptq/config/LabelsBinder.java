@@ -55,7 +55,7 @@ final class LabelsBinder {
         }
         Path index = l.file("index_file", ctx.baseDir()).orElse(null);
         if (index != null) {
-            ctx.requireFile(l.path("index_file"), index, FileKind.FILE, Origin.CONFIG);
+            ctx.requireFile(l.path("index_file"), dev.sparkptq.core.Location.of(index), FileKind.FILE, Origin.CONFIG);
         }
         String separator = l.string("separator").orElse("_");
         return new LabelSpec(Source.FILENAME_PREFIX, index, separator, null);
@@ -74,7 +74,7 @@ final class LabelsBinder {
         // evaluation split can each have their own labels)
         Path file = l.has("file") ? l.file("file", ctx.baseDir()).orElse(null) : null;
         if (file != null) {
-            ctx.requireFile(l.path("file"), file, FileKind.FILE, Origin.CONFIG);
+            ctx.requireFile(l.path("file"), dev.sparkptq.core.Location.of(file), FileKind.FILE, Origin.CONFIG);
         }
         return new LabelSpec(Source.NPY_FILE, null, null, file);
     }

@@ -112,9 +112,9 @@ final class MetricsBinder {
         if (aaq == null || aaq.annotationFree() || labelled || engine.reader() instanceof TextReaderSpec) {
             return engine;
         }
-        return new EngineSection(engine.type(), engine.dataSource(), engine.evalDataSource(), engine.reader(),
+        return new EngineSection(engine.type(), engine.data(), engine.evalData(), engine.reader(),
                 List.of(new MetricSpec("fidelity_cosine", Type.FIDELITY_COSINE, 1, null, Pooling.NONE)),
-                engine.numPartitions(), engine.evalSubsetSize(), engine.sqnrSamples());
+                engine.numPartitions(), engine.evalSubsetSize(), engine.sqnrSamples(), engine.skipBadSamples());
     }
 
     static List<MetricSpec> defaults(ReaderSpec reader, boolean hasLabels) {

@@ -160,18 +160,36 @@ final class ObjectView {
         return has(key) ? choices.read(node.get(key), path(key), problems) : Optional.empty();
     }
 
-    /** A path string resolved against {@code baseDir} (absolute, normalized). Existence is checked elsewhere. */
-    Optional<Path> file(String key, Path baseDir) {
-        return string(key).flatMap(s -> resolve(s, path(key), baseDir, problems));
+    /**
+     * A path or URI resolved against {@code baseDir} (absolute, normalized; a URI stays on its file system).
+     * Existence is checked elsewhere.
+     */
+    Optional<dev.sparkptq.core.Location> location(String key, dev.sparkptq.core.Location baseDir) {
+        return string(key).flatMap(s -> {
+            try {
+                return Optional.of(baseDir.resolve(s));
+            } catch (dev.sparkptq.core.ConfigException e) {
+                problems.add(path(key), e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
-    static Optional<Path> resolve(String text, String where, Path baseDir, Problems problems) {
-        try {
-            return Optional.of(baseDir.resolve(text).toAbsolutePath().normalize());
-        } catch (java.nio.file.InvalidPathException e) {
-            problems.add(where, "'" + text + "' is not a valid path: " + e.getReason());
-            return Optional.empty();
-        }
+    /**
+     * A local file resolved against {@code baseDir}; a URI here (or a relative path in a config read from another
+     * file system) is a problem, never silently a local path: the key is read where no file system but the local
+     * one is reachable.
+     */
+    Optional<Path> file(String key, dev.sparkptq.core.Location baseDir) {
+        return location(key, baseDir).flatMap(l -> {
+            if (!l.isLocal()) {
+                problems.add(path(key), l + " is on a " + l.scheme() + ":// file system, but '" + key + "' is read "
+                        + "from a local path only; copy the file to a local path (absolute, since the config is not "
+                        + "local)");
+                return Optional.empty();
+            }
+            return Optional.of(l.path());
+        });
     }
 
     /** Records {@code what} at this object's path or at one of its keys. */

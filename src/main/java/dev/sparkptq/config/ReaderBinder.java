@@ -28,7 +28,8 @@ final class ReaderBinder {
         NPY("npy", "inputs", "batch_axis", "labels"),
         TEXT("text", "tokenizer", "max_length", "skip_lines", "max_lines", "format", "score_column", "first_column",
                 "second_column", "delimiter"),
-        JSON("json", "input", "key", "labels");
+        JSON("json", "input", "key", "labels"),
+        TABLE("table", "format", "table", "eval_table", "annotation_column");
 
         final String jsonName;
         final List<String> fields;
@@ -60,14 +61,20 @@ final class ReaderBinder {
 
     private static final Choices<Kind> KINDS = Choices.<Kind>builder()
             .value("image", Kind.IMAGE).value("npy", Kind.NPY).value("text", Kind.TEXT).value("json", Kind.JSON)
+            .value("table", Kind.TABLE)
             .build();
+
+    private static final Choices<TableReaderSpec.Format> TABLE_FORMATS = Choices.<TableReaderSpec.Format>builder()
+            .value("parquet", TableReaderSpec.Format.PARQUET).value("orc", TableReaderSpec.Format.ORC)
+            .value("delta", TableReaderSpec.Format.DELTA).build();
 
     /** The reader's keys, for the README's config reference: {@code type}, then each type's own keys. */
     static final List<ConfigKeys.Section> DOCS = List.of(
             ConfigKeys.section("engine.reader", KeySpec.of("type"))
                     .key("type", KINDS, "`image`", "`image`: JPEG/PNG files; `npy`: one file per sample or one "
                             + "array with a batch axis; `text`: lines (plain or .gz) + a HuggingFace tokenizer; "
-                            + "`json`: flat number arrays"),
+                            + "`json`: flat number arrays; `table`: rows of a Parquet/ORC/Delta table or a catalog "
+                            + "table, a column per model input (as the Java API's `Engine.withDataset`)"),
             ConfigKeys.section("engine.reader", withoutType(Kind.IMAGE), "image reader")
                     .key("input", "string", "the model's only input", "model input to feed")
                     .key("resize_shorter", "integer ≥ 1", "off", "resize so the shorter side has this length "
@@ -110,7 +117,20 @@ final class ReaderBinder {
             ConfigKeys.section("engine.reader", withoutType(Kind.JSON), "json reader")
                     .key("input", "string", "the model's only input", "model input to feed")
                     .key("key", "string", "`data`", "field holding the number array")
-                    .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"));
+                    .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
+            ConfigKeys.section("engine.reader", withoutType(Kind.TABLE), "table reader")
+                    .key("format", TABLE_FORMATS, "`parquet`", "how the table at `data_source` is stored "
+                            + "(`delta` needs Delta Lake's jars on the classpath); the rows' partitions are the "
+                            + "Spark partitions (`num_partitions` does not apply)")
+                    .key("table", "string", "none", "a catalog table name (`db.table`) read instead of "
+                            + "`data_source`")
+                    .key("eval_table", "string", "none", "a catalog table name read instead of "
+                            + "`eval_data_source`")
+                    .key("annotation_column", "string", "`label` when the table has that column",
+                            "column of the class label (integer) or target (floating); `\"\"`: none. Input columns are "
+                            + "named like the model inputs, values flattened as array<number> or binary, with an "
+                            + "optional `<input>_shape` column"));
+
 
     private static KeySpec withoutType(Kind kind) {
         return KeySpec.of(kind.fields.stream().filter(f -> !f.equals("type")).toArray(String[]::new));
@@ -140,13 +160,17 @@ final class ReaderBinder {
             case TEXT -> text(r, ctx);
             case JSON -> new JsonArrayReaderSpec(r.string("input").orElse(null), r.string("key").orElse("data"),
                     LabelsBinder.bind(r, Layout.ONE_FILE_PER_SAMPLE, ctx));
+            case TABLE -> new TableReaderSpec(r.choice("format", TABLE_FORMATS).orElse(TableReaderSpec.Format.PARQUET),
+                    r.string("table").orElse(null), r.string("eval_table").orElse(null),
+                    r.string("annotation_column").orElse(null));
         };
     }
 
     /** Whether the reader block of {@code engine} configures labels (valid or not). */
     static boolean hasLabels(ObjectView engine) {
         JsonNode raw = engine.raw("reader");
-        return raw != null && raw.isObject() && raw.hasNonNull("labels");
+        return raw != null && raw.isObject() && (raw.hasNonNull("labels") || "table".equals(raw.path("type")
+                .asText()) && !raw.path("annotation_column").asText("").isEmpty());
     }
 
     private static NpyReaderSpec npy(ObjectView r, BindContext ctx) {
@@ -164,7 +188,7 @@ final class ReaderBinder {
     private static TextReaderSpec text(ObjectView r, BindContext ctx) {
         Path tokenizer = r.require("tokenizer") ? r.file("tokenizer", ctx.baseDir()).orElse(null) : null;
         if (tokenizer != null) {
-            ctx.requireFile(r.path("tokenizer"), tokenizer, FileKind.FILE, Origin.CONFIG);
+            ctx.requireFile(r.path("tokenizer"), dev.sparkptq.core.Location.of(tokenizer), FileKind.FILE, Origin.CONFIG);
         }
         int maxLength = r.intValue("max_length", 1, Integer.MAX_VALUE).orElse(128);
         int skipLines = r.intValue("skip_lines", 0, Integer.MAX_VALUE).orElse(0);

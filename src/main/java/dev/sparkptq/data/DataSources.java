@@ -4,7 +4,10 @@ import dev.sparkptq.config.ImageReaderSpec;
 import dev.sparkptq.config.JsonArrayReaderSpec;
 import dev.sparkptq.config.NpyReaderSpec;
 import dev.sparkptq.config.ReaderSpec;
+import dev.sparkptq.config.TableReaderSpec;
 import dev.sparkptq.config.TextReaderSpec;
+import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.core.TensorInfo;
 
 import java.nio.file.Path;
@@ -13,7 +16,27 @@ import java.util.Objects;
 
 /** Creates the data source for a reader spec, checking everything that can be checked before reading samples. */
 public final class DataSources {
+    /**
+     * Local files read in this JVM: every reader but the table reader, on local paths only (a URI is refused, never
+     * read as a local path).
+     */
+    public static final SourceFactory LOCAL = DataSources::create;
+
     private DataSources() {
+    }
+
+    /** {@link #create(ReaderSpec, Path, List)} for a local location; anything else needs Spark. */
+    public static DataSource create(ReaderSpec spec, Location source, List<TensorInfo> modelInputs) {
+        if (spec instanceof TableReaderSpec) {
+            throw new ConfigException("the table reader reads its rows with Spark; run it with spark-ptq quantize "
+                    + "(or the Java API's Engine.spark(...)), not in-process");
+        }
+        if (source != null && !source.isLocal()) {
+            throw new ConfigException("data source " + source + " is on a " + source.scheme() + ":// file system, "
+                    + "which Spark's executors read; run it with spark-ptq quantize (or Engine.spark(...)), not "
+                    + "in-process");
+        }
+        return create(spec, source == null ? null : source.path(), modelInputs);
     }
 
     /**

@@ -45,21 +45,33 @@ public final class ImageDataSource implements DataSource {
 
     static ImageDataSource create(ImageReaderSpec spec, Path source, List<TensorInfo> modelInputs) {
         SourceFiles.requireFolder(source, "a folder of JPEG/PNG images");
+        return of(source.toAbsolutePath().toString(), spec, modelInputs);
+    }
+
+    /** The reader of {@code folder} (null: files read elsewhere), checked against the model before any image. */
+    private static ImageDataSource of(String folder, ImageReaderSpec spec, List<TensorInfo> modelInputs) {
+        TensorInfo input = checkedInput(spec, modelInputs);
+        ImageReaderSpec clean = normalized(spec);
+        int channels = channels(input, clean.layout());
+        checkOutputSize(clean, input, channels);
+        LabelSpec ls = spec.labels();
+        FilenameLabels labels = ls == null ? null : FilenameLabels.of(ls);
+        return new ImageDataSource(folder, clean, input, labels, channels);
+    }
+
+    /** The model input the images feed, checked against the spec before any image is read. */
+    private static TensorInfo checkedInput(ImageReaderSpec spec, List<TensorInfo> modelInputs) {
         TensorInfo input = ModelInputs.resolve(spec.input(), modelInputs, "image reader");
         if (input.dtype() != null && input.dtype() != DType.FLOAT) {
             throw new DataException("model input '" + input.name() + "' wants " + input.dtype() + " but the image "
                     + "reader produces FLOAT tensors; use an NPY reader for pre-converted data");
         }
-        ImageReaderSpec clean = normalized(spec);
-        int channels = channels(input, clean.layout());
-        checkOutputSize(clean, input, channels);
         LabelSpec ls = spec.labels();
         if (ls != null && ls.from() != LabelSpec.Source.FILENAME_PREFIX) {
             throw new ConfigException("image reader labels must come from FILENAME_PREFIX, not " + ls.from()
                     + "; name the image files '<class>_...'");
         }
-        FilenameLabels labels = ls == null ? null : FilenameLabels.of(ls);
-        return new ImageDataSource(source.toAbsolutePath().toString(), clean, input, labels, channels);
+        return input;
     }
 
     /**
@@ -148,9 +160,47 @@ public final class ImageDataSource implements DataSource {
 
     @Override
     public Sample load(SampleRef ref) {
-        RgbImage img = ImageDecoder.decode(Path.of(folder).resolve(ref.locator()));
+        return sample(ref, ImageDecoder.decode(Path.of(folder).resolve(ref.locator())));
+    }
+
+    private Sample sample(SampleRef ref, RgbImage img) {
         Tensor t = ImagePreprocessor.apply(img, spec, channels);
         ModelInputs.checkShape(ref.id(), t, input);
         return new Sample(ref.id(), Map.of(input.name(), t), ref.label());
+    }
+
+    /**
+     * The images of a folder read elsewhere (by Spark's {@code binaryFile} source, on executors): the same
+     * preprocessing, labels and sample ids (the file name) as a local folder, from the file's bytes. Nothing is
+     * read here; {@link Files#decode} runs where the bytes are.
+     */
+    public static Files files(ImageReaderSpec spec, List<TensorInfo> modelInputs) {
+        return new Files(of(null, spec, modelInputs));
+    }
+
+    /** Image files by name and content: what a folder's listing and Spark's binaryFile rows give. */
+    public static final class Files implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        private final ImageDataSource reader;
+
+        private Files(ImageDataSource reader) {
+            this.reader = reader;
+        }
+
+        /** Whether the file name is one the image reader reads (.jpg, .jpeg, .png, any case). */
+        public boolean accepts(String name) {
+            return EXTENSIONS.contains(SourceFiles.extension(name));
+        }
+
+        /** The sample of the file {@code name}: its id is the name, its label from the name. */
+        public SampleRef ref(String name) {
+            return new SampleRef(new SampleId(name), name, 0, reader.labels == null ? null
+                    : reader.labels.labelOf(name));
+        }
+
+        /** Decodes and preprocesses the file's bytes. */
+        public Sample decode(SampleRef ref, byte[] content, String where) {
+            return reader.sample(ref, ImageDecoder.decode(content, where));
+        }
     }
 }

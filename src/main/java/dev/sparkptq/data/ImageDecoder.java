@@ -38,8 +38,20 @@ final class ImageDecoder {
     }
 
     static RgbImage decode(Path file) {
+        return decode(file.toFile(), file.toString());
+    }
+
+    /**
+     * An image file's bytes as read elsewhere (Spark's {@code binaryFile} source): decoded by the same ImageIO readers
+     * as a local file, so the pixels are identical.
+     */
+    static RgbImage decode(byte[] content, String file) {
+        return decode(new java.io.ByteArrayInputStream(content), file);
+    }
+
+    private static RgbImage decode(Object input, String file) {
         BufferedImage img;
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(input)) {
             if (in == null) {
                 throw new BadSampleException("cannot open image " + file + "; check that it exists and is readable");
             }
@@ -58,7 +70,7 @@ final class ImageDecoder {
     /** How to go on without the file, appended to every bad-file message. */
     static final String SKIP_HINT = ", or set engine.skip_bad_samples: true to skip such files";
 
-    private static BufferedImage read(ImageInputStream in, Path file) throws IOException {
+    private static BufferedImage read(ImageInputStream in, String file) throws IOException {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
             throw new BadSampleException("image " + file + " is not a JPEG or PNG file the JDK can decode; remove "
@@ -86,7 +98,7 @@ final class ImageDecoder {
         return warning != null && warning.toLowerCase(java.util.Locale.ROOT).contains("extraneous bytes");
     }
 
-    static RgbImage toRgb(BufferedImage img, Path file) {
+    static RgbImage toRgb(BufferedImage img, String file) {
         int w = img.getWidth();
         int h = img.getHeight();
         Raster raster = img.getRaster();

@@ -120,8 +120,12 @@ final class ExternalData implements AutoCloseable {
         }
     }
 
-    private Path safePath(String location, String tensor) {
-        String hint = "; keep external data files inside the model folder " + modelDir;
+    /**
+     * The confinement rule on the location's text alone, for any file system: relative, no scheme or drive, no
+     * {@code ..} segment. Returns the location as a relative path.
+     */
+    static Path requireInside(String location, String tensor, String modelFolder) {
+        String hint = "; keep external data files inside the model folder " + modelFolder;
         Path rel = Path.of(location);
         if (rel.isAbsolute() || location.startsWith("/") || location.startsWith("\\") || location.contains(":")) {
             throw new ModelException("external data location '" + location + "' of initializer '" + tensor
@@ -133,6 +137,27 @@ final class ExternalData implements AutoCloseable {
                         + "' escapes the model folder with '..'" + hint);
             }
         }
+        return rel;
+    }
+
+    /** Every distinct external-data location of the model, each checked by {@link #requireInside}. */
+    static java.util.List<String> locations(OnnxMl.ModelProto model, String modelFolder) {
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        mapTensors(model.getGraph(), t -> {
+            if (t.getDataLocation() == OnnxMl.TensorProto.DataLocation.EXTERNAL) {
+                t.getExternalDataList().stream().filter(e -> e.getKey().equals("location")).forEach(e -> {
+                    requireInside(e.getValue(), t.getName(), modelFolder);
+                    out.add(e.getValue());
+                });
+            }
+            return t;
+        });
+        return java.util.List.copyOf(out);
+    }
+
+    private Path safePath(String location, String tensor) {
+        String hint = "; keep external data files inside the model folder " + modelDir;
+        Path rel = requireInside(location, tensor, modelDir.toString());
         Path file = modelDir.resolve(rel);
         if (!Files.isRegularFile(file)) {
             throw new ModelException("external data file '" + location + "' of initializer '" + tensor

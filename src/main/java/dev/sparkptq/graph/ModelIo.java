@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -41,6 +42,27 @@ public final class ModelIo {
      *                        short or outside the model folder
      */
     public static OnnxMl.ModelProto load(Path modelFile) {
+        OnnxMl.ModelProto model = parse(modelFile);
+        try {
+            return ExternalData.resolve(model, modelFile.toAbsolutePath().getParent().toRealPath());
+        } catch (IOException e) {
+            throw new ModelException("cannot resolve the folder of " + modelFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The external-data files a model file names, relative to its folder, each checked against the confinement rule
+     * ({@code graph/ExternalData}: relative, no scheme, no {@code ..}), without reading them: what a model fetched
+     * from another file system needs copied next to it.
+     *
+     * @param modelFolder the model's folder as the user sees it (for messages)
+     */
+    public static List<String> externalDataLocations(Path modelFile, String modelFolder) {
+        return ExternalData.locations(parse(modelFile), modelFolder);
+    }
+
+    /** Parses and checks the model file, external data not resolved. */
+    private static OnnxMl.ModelProto parse(Path modelFile) {
         OnnxMl.ModelProto model;
         requireParsableSize(modelFile);
         try (InputStream in = new BufferedInputStream(Files.newInputStream(modelFile), 1 << 16)) {
@@ -62,11 +84,7 @@ public final class ModelIo {
                     ? "it declares no ir_version" : "its graph has no nodes") + "; pass an exported .onnx file");
         }
         ModelChecks.check(model);
-        try {
-            return ExternalData.resolve(model, modelFile.toAbsolutePath().getParent().toRealPath());
-        } catch (IOException e) {
-            throw new ModelException("cannot resolve the folder of " + modelFile + ": " + e.getMessage(), e);
-        }
+        return model;
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.ModelState;
 
-import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -77,7 +76,8 @@ public final class BaseQuantization {
      * Saves {@code model} with the full report (atomically, see {@link OutputWriter}); {@code decorate} adds sections
      * the base run does not know (e.g. the accuracy-aware trace).
      */
-    public RunResult write(Path outputDir, OnnxMl.ModelProto model, RunReport.MetricsSummary metrics,
+    public RunResult write(dev.sparkptq.core.Location outputDir, OnnxMl.ModelProto model,
+                           RunReport.MetricsSummary metrics,
                            List<RunReport.QuantErrorSummary> quantError, UnaryOperator<RunReport> decorate) {
         return OutputWriter.write(outputDir, model, inputs, metrics, quantError, clock, decorate);
     }

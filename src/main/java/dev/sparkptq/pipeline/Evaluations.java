@@ -6,7 +6,6 @@ import dev.sparkptq.config.MetricSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.report.RunReport;
 
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -15,7 +14,7 @@ final class Evaluations {
     private Evaluations() {
     }
 
-    static RunReport.MetricsSummary summary(PtqConfig config, Path source, EvaluationResult r, int overlap) {
+    static RunReport.MetricsSummary summary(PtqConfig config, String source, EvaluationResult r, int overlap) {
         Map<String, Double> drop = new TreeMap<>();
         for (MetricSpec m : config.engine().metrics()) {
             Double f = r.fp32().get(m.name());
@@ -24,6 +23,6 @@ final class Evaluations {
                 drop.put(m.name(), Drop.absolute(f, q, Metrics.higherBetter(m)));
             }
         }
-        return new RunReport.MetricsSummary(source.toString(), r.samples(), overlap, r.fp32(), r.candidate(), drop);
+        return new RunReport.MetricsSummary(source, r.samples(), overlap, r.fp32(), r.candidate(), drop);
     }
 }

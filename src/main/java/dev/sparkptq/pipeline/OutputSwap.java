@@ -1,26 +1,28 @@
 package dev.sparkptq.pipeline;
 
 import dev.sparkptq.core.InternalException;
+import dev.sparkptq.storage.Folder;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Replaces the run in an output folder so that {@code kill -9} at any instant leaves either the complete earlier run,
  * the complete new one, or a state the next run (or {@link #recover}) rolls forward to the complete new one — never
  * a {@code model.onnx} of one run beside a {@code report.json} of another. A folder cannot be replaced by one
  * rename when it holds several files (and the output folder is the user's, it cannot be swapped), hence a rename
- * dance with a journal:
+ * dance with a journal, on any file system whose renames are atomic (local disks, HDFS):
  * <ol>
- *   <li>the new files are written into {@code .spark-ptq-tmp-*} (never published; deleted by recovery);</li>
+ *   <li>the new files are written into {@code .spark-ptq-tmp-*} (never published; deleted by recovery) — on the
+ *   output's own file system, so the renames below stay within it (a remote output is written locally first and
+ *   uploaded into that folder);</li>
  *   <li>a manifest naming them is written, then that folder is renamed to {@code .spark-ptq-new-*} in one atomic
  *   rename — from here on the new run is committed;</li>
  *   <li>every file of the earlier run is moved into {@code .spark-ptq-old-*}, report.json first (so the earlier run
@@ -32,6 +34,12 @@ import java.util.List;
  * {@code .spark-ptq-new-*} it finds. Readers that poll the folder should take report.json as the completion mark
  * and check {@code output.sha256} against model.onnx; a folder holding {@code .spark-ptq-new-*} is mid-replace.
  * Two runs must not write the same output folder at the same time.
+ *
+ * <p>On object stores (S3, GCS, Azure Blob) a rename copies and deletes, so there is no atomic commit to build on;
+ * there every file is instead one object written in one final PUT ({@link #putEach}): report.json and model.onnx of
+ * the earlier run are deleted first, then the new files are written, external data before model.onnx and
+ * report.json last. An interrupted replace then leaves no report.json (incomplete, as above) and never a model.onnx
+ * that is half-written or reads another run's external data.
  */
 public final class OutputSwap {
     static final String TMP_PREFIX = ".spark-ptq-tmp-";
@@ -46,18 +54,57 @@ public final class OutputSwap {
     private OutputSwap() {
     }
 
-    /** Steps 2–5: commits the complete staging folder {@code tmp} and publishes it into {@code outputDir}. */
+    /** Steps 2–5 for a local staging folder {@code tmp} inside the local output folder {@code outputDir}. */
     static void publish(Path tmp, Path outputDir) throws IOException {
-        List<String> present = new ArrayList<>();
-        for (String f : FILES) {
-            if (Files.exists(tmp.resolve(f))) {
-                present.add(f);
+        publish(tmp, Folder.of(dev.sparkptq.core.Location.of(outputDir)));
+    }
+
+    /**
+     * Publishes the complete local staging folder {@code tmp} into {@code out}: by the rename dance when {@code tmp}
+     * is already inside {@code out} (local outputs) or after uploading it into a staging folder of {@code out}
+     * (remote file systems with atomic renames), else one PUT per file (object stores).
+     */
+    static void publish(Path tmp, Folder out) throws IOException {
+        if (!out.atomicRename()) {
+            putEach(tmp, out);
+            return;
+        }
+        String staged;
+        if (out.location().isLocal() && tmp.toAbsolutePath().getParent().equals(out.location().path())) {
+            staged = tmp.getFileName().toString();
+        } else {
+            staged = TMP_PREFIX + UUID.randomUUID();
+            out.mkdirs(staged);
+            for (String f : present(tmp)) {
+                out.upload(tmp.resolve(f), staged + "/" + f);
             }
         }
-        Files.write(tmp.resolve(MANIFEST), present, StandardCharsets.UTF_8);
-        Path committed = outputDir.resolve(NEW_PREFIX + suffix(tmp, TMP_PREFIX));
-        move(tmp, committed);
-        rollForward(committed, outputDir);
+        List<String> files = present(tmp);
+        out.write(staged + "/" + MANIFEST, String.join("\n", files).getBytes(StandardCharsets.UTF_8));
+        String committed = NEW_PREFIX + staged.substring(TMP_PREFIX.length());
+        out.rename(staged, committed);
+        rollForward(out, committed);
+    }
+
+    /** The files of {@link #FILES} that {@code tmp} holds, in publication order. */
+    private static List<String> present(Path tmp) {
+        return FILES.stream().filter(f -> Files.exists(tmp.resolve(f))).toList();
+    }
+
+    /** Object stores: the earlier run stops looking complete, then each new file is one object, report.json last. */
+    private static void putEach(Path tmp, Folder out) throws IOException {
+        out.mkdirs("");
+        out.delete(OutputWriter.REPORT);
+        out.delete(OutputWriter.MODEL);
+        List<String> files = present(tmp);
+        for (String f : FILES) {
+            if (!files.contains(f)) {
+                out.delete(f); // an earlier run's external data must not outlive its model
+            }
+        }
+        for (String f : files) {
+            out.upload(tmp.resolve(f), f);
+        }
     }
 
     /**
@@ -65,71 +112,54 @@ public final class OutputSwap {
      * when the folder was clean), for the log.
      */
     public static List<String> recover(Path outputDir) {
+        return recover(Folder.of(dev.sparkptq.core.Location.of(outputDir)));
+    }
+
+    /** {@link #recover(Path)} on any file system. */
+    public static List<String> recover(Folder out) {
         List<String> done = new ArrayList<>();
-        if (!Files.isDirectory(outputDir)) {
-            return done;
-        }
         try {
-            for (Path p : list(outputDir, TMP_PREFIX)) {
-                Scratch.delete(p);
-                done.add("removed the unfinished output " + p.getFileName() + " of an interrupted run");
+            for (String p : out.list(TMP_PREFIX)) {
+                out.delete(p);
+                done.add("removed the unfinished output " + p + " of an interrupted run");
             }
-            for (Path p : list(outputDir, NEW_PREFIX)) {
-                rollForward(p, outputDir);
-                done.add("finished publishing the output of an interrupted run (" + p.getFileName() + ")");
+            for (String p : out.list(NEW_PREFIX)) {
+                rollForward(out, p);
+                done.add("finished publishing the output of an interrupted run (" + p + ")");
             }
-            for (Path p : list(outputDir, OLD_PREFIX)) {
-                Scratch.delete(p);
+            for (String p : out.list(OLD_PREFIX)) {
+                out.delete(p);
             }
         } catch (IOException e) {
-            throw new InternalException("cannot finish the interrupted replace of the output in " + outputDir + ": "
-                    + e.getMessage() + "; check the folder's permissions", e);
+            throw new InternalException("cannot finish the interrupted replace of the output in " + out.location()
+                    + ": " + e.getMessage() + "; check the folder's permissions", e);
         }
         return done;
     }
 
     /** Steps 3–5 for a committed folder; safe to repeat from any state they leave. */
-    private static void rollForward(Path committed, Path outputDir) throws IOException {
-        if (!Files.exists(committed.resolve(MANIFEST))) {
-            Scratch.delete(committed); // killed while deleting it: its files were all published already
+    private static void rollForward(Folder out, String committed) throws IOException {
+        if (!out.exists(committed + "/" + MANIFEST)) {
+            out.delete(committed); // killed while deleting it: its files were all published already
             return;
         }
-        List<String> manifest = Files.readAllLines(committed.resolve(MANIFEST), StandardCharsets.UTF_8);
-        Path old = outputDir.resolve(OLD_PREFIX + suffix(committed, NEW_PREFIX));
-        Files.createDirectories(old);
+        List<String> manifest = Arrays.asList(new String(out.read(committed + "/" + MANIFEST),
+                StandardCharsets.UTF_8).split("\n"));
+        String old = OLD_PREFIX + committed.substring(NEW_PREFIX.length());
+        out.mkdirs(old);
         for (String f : FILES.stream().sorted(Comparator.comparing(FILES::indexOf).reversed()).toList()) {
             // in the output folder and not yet published from the committed folder: it belongs to the earlier run
-            boolean earlier = !manifest.contains(f) || Files.exists(committed.resolve(f));
-            if (earlier && Files.exists(outputDir.resolve(f))) {
-                move(outputDir.resolve(f), old.resolve(f));
+            boolean earlier = !manifest.contains(f) || out.exists(committed + "/" + f);
+            if (earlier && out.exists(f)) {
+                out.rename(f, old + "/" + f);
             }
         }
         for (String f : FILES) {
-            if (Files.exists(committed.resolve(f))) {
-                move(committed.resolve(f), outputDir.resolve(f));
+            if (out.exists(committed + "/" + f)) {
+                out.rename(committed + "/" + f, f);
             }
         }
-        Scratch.delete(old);
-        Scratch.delete(committed);
-    }
-
-    private static List<Path> list(Path dir, String prefix) throws IOException {
-        List<Path> out = new ArrayList<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, prefix + "*")) {
-            s.forEach(out::add);
-        }
-        return out;
-    }
-
-    private static String suffix(Path p, String prefix) {
-        return p.getFileName().toString().substring(prefix.length());
-    }
-
-    private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        out.delete(old);
+        out.delete(committed);
     }
 }

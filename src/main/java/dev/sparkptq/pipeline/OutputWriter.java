@@ -2,11 +2,13 @@ package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.InternalException;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.report.HtmlReport;
 import dev.sparkptq.report.ReportWriter;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.report.StatisticsCache;
+import dev.sparkptq.storage.Folder;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,7 +17,8 @@ import java.util.List;
 
 /**
  * Writes model.onnx (+ external data), statistics.json, report.html and report.json so that a reader never sees a
- * half-written or mixed result: everything is written into a temporary folder inside the output folder, then
+ * half-written or mixed result, on any file system: everything is written into a temporary folder (inside a local
+ * output folder; in the run's scratch folder for another file system), then
  * published by {@link OutputSwap} (external data first, report.json last: its presence means the whole output is
  * there; an earlier run's files are moved aside first, and a replace interrupted by kill -9 is finished by the next
  * run).
@@ -29,36 +32,43 @@ final class OutputWriter {
     private OutputWriter() {
     }
 
-    static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
+    static RunResult write(Location outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
                            RunReport.MetricsSummary metrics,
                            List<RunReport.QuantErrorSummary> quantizationError, Stopwatch clock) {
         return write(outputDir, quantized, in, metrics, quantizationError, clock, r -> r);
     }
 
-    /** As above; {@code decorate} adds report sections the base run does not know (e.g. accuracy-aware). */
-    static RunResult write(Path outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
+    /**
+     * As above; {@code decorate} adds report sections the base run does not know (e.g. accuracy-aware). A local output
+     * is staged inside its own folder; any other is staged in a scratch folder of this run and then uploaded
+     * ({@link OutputSwap#publish(Path, Folder)}).
+     */
+    static RunResult write(Location outputDir, OnnxMl.ModelProto quantized, QuantizationPipeline.ReportInputs in,
                            RunReport.MetricsSummary metrics, List<RunReport.QuantErrorSummary> quantizationError,
                            Stopwatch clock, java.util.function.UnaryOperator<RunReport> decorate) {
         Path tmp = null;
+        Folder out = Folder.of(outputDir);
         try {
-            Files.createDirectories(outputDir);
-            OutputSwap.recover(outputDir);
-            tmp = Scratch.createIn(outputDir, OutputSwap.TMP_PREFIX);
+            out.mkdirs("");
+            OutputSwap.recover(out);
+            tmp = outputDir.isLocal() ? Scratch.createIn(outputDir.path(), OutputSwap.TMP_PREFIX) : Scratch.create();
             Path model = tmp.resolve(MODEL);
             ModelIo.save(quantized, model, externalThreshold(in.run().modelPath(), quantized));
             Path data = tmp.resolve(MODEL + ".data");
             boolean external = Files.exists(data);
             long bytes = Files.size(model) + (external ? Files.size(data) : 0);
             clock.lap("save");
-            RunReport report = decorate.apply(Reports.build(in, outputDir.resolve(MODEL), bytes,
+            RunReport report = decorate.apply(Reports.build(in, outputDir.child(MODEL).toString(), bytes,
                     external ? MODEL + ".data" : null, ModelIo.sha256(model), metrics, clock.finish(),
                     quantizationError));
             Files.write(tmp.resolve(REPORT), ReportWriter.toJson(report));
             Files.write(tmp.resolve(REPORT_HTML), HtmlReport.toHtml(report));
             Files.write(tmp.resolve(STATISTICS), StatisticsCache.toJson(in.calibration().content()));
-            OutputSwap.publish(tmp, outputDir);
-            tmp = null;
-            return new RunResult(outputDir.resolve(MODEL), outputDir.resolve(REPORT), report);
+            OutputSwap.publish(tmp, out);
+            if (outputDir.isLocal()) {
+                tmp = null; // renamed into place
+            }
+            return new RunResult(outputDir.child(MODEL), outputDir.child(REPORT), report);
         } catch (IOException e) {
             throw new InternalException("cannot write the output to " + outputDir + ": " + e.getMessage()
                     + "; check that the folder is writable and the disk has space", e);

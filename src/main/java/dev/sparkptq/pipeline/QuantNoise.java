@@ -5,7 +5,6 @@ import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
@@ -20,7 +19,6 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
 
 import java.io.Serializable;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -86,9 +84,11 @@ public final class QuantNoise {
         int maxSamples = config.engine().sqnrSamples();
         List<Target> targets = targets(plan, graph, quantized);
         Map<String, Result> results = new LinkedHashMap<>();
-        List<SampleRef> refs = samples(config, graph, maxSamples);
-        if (!targets.isEmpty() && !refs.isEmpty()) {
-            QuantNoiseJob job = job(config, graph, quantized, targets, options);
+        DataSource source = maxSamples == 0 || targets.isEmpty() ? null
+                : source(config, graph, backend.sources(config.engine().numPartitions()));
+        List<SampleRef> refs = source == null ? List.of() : samples(source, config, maxSamples);
+        if (!refs.isEmpty()) {
+            QuantNoiseJob job = job(source, graph, quantized, targets, options);
             int partitions = Math.max(1, Math.min(config.engine().numPartitions(), refs.size()));
             log.accept("measuring the quantization error of " + targets.size() + " tensors on " + refs.size()
                     + " samples");
@@ -134,24 +134,22 @@ public final class QuantNoise {
     }
 
     /** The first {@code max} samples of the evaluation subset (the evaluation data source, else calibration's). */
-    static List<SampleRef> samples(PtqConfig config, ModelGraph graph, int max) {
+    static List<SampleRef> samples(DataSource source, PtqConfig config, int max) {
         if (max <= 0) {
             return List.of();
         }
-        List<SampleRef> refs = source(config, graph).list();
+        List<SampleRef> refs = source.list();
         if (config.engine().evalSubsetSize() != null) {
             refs = Subsets.select(refs, config.engine().evalSubsetSize(), false, 0L);
         }
         return refs.subList(0, Math.min(max, refs.size()));
     }
 
-    private static DataSource source(PtqConfig config, ModelGraph graph) {
-        Path evalPath = config.engine().evalDataSource() != null ? config.engine().evalDataSource()
-                : config.engine().dataSource();
-        return DataSources.create(config.engine().reader(), evalPath, graph.inputs());
+    private static DataSource source(PtqConfig config, ModelGraph graph, dev.sparkptq.data.SourceFactory sources) {
+        return sources.create(config.engine().evaluationReader(), config.engine().evaluationData(), graph.inputs());
     }
 
-    private static QuantNoiseJob job(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto quantized,
+    private static QuantNoiseJob job(DataSource source, ModelGraph graph, OnnxMl.ModelProto quantized,
                                      List<Target> targets, RunOptions options) {
         Set<String> inputs = graph.inputs().stream().map(TensorInfo::name).collect(Collectors.toSet());
         List<GraphEdit> refEdits = new ArrayList<>();
@@ -164,7 +162,7 @@ public final class QuantNoise {
         ModelBlob q = Blobs.of(GraphRewriter.apply(quantized, candEdits), options.workDir().resolve("noise-q"));
         List<String> graphInputs = targets.stream().map(Target::reference).filter(inputs::contains).distinct()
                 .toList();
-        return new QuantNoiseJob(fp32, q, targets, graphInputs, source(config, graph), options.threadsPerTask());
+        return new QuantNoiseJob(fp32, q, targets, graphInputs, source, options.threadsPerTask());
     }
 
     /**

@@ -6,7 +6,6 @@ import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.DataSources;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
@@ -63,7 +62,7 @@ public final class QuantizationPipeline {
                     base.state().parameters(), options);
             base.lap("sqnr");
         }
-        return base.write(options.outputDir(), base.quantized(), metrics, quantError, r -> r);
+        return base.write(options.output(), base.quantized(), metrics, quantError, r -> r);
     }
 
     /**
@@ -74,11 +73,11 @@ public final class QuantizationPipeline {
     public BaseQuantization quantizeBase(PtqConfig config, RunOptions options) {
         Stopwatch clock = new Stopwatch();
         QuantizationParams params = singleAlgorithm(config);
-        Path modelPath = config.model().model();
-        log.accept("loading model " + modelPath);
+        Path modelPath = dev.sparkptq.storage.ModelFetch.local(config.model().source(), options.workDir());
+        log.accept("loading model " + config.model().source());
         String fp32Sha = ModelIo.sha256(modelPath);
         ModelState loaded = Registry.prepared(ModelIo.load(modelPath), log);
-        Samples samples = Samples.select(params, source(config, config.engine().dataSource(), loaded.graph()));
+        Samples samples = Samples.select(params, source(config, config.engine().data(), loaded.graph()));
         IntakeBackend.configure(backend, config.engine(), samples.warnings()); // issue 12: engine.skip_bad_samples
         Preflight.model(backend, "the FP32 model", loaded.model(), samples.source(), samples.selected(),
                 options.workDir());
@@ -86,8 +85,9 @@ public final class QuantizationPipeline {
         StepContext context = new StepContext(config, params, passes, log,
                 Provenance.metadata(config.sha256(), fp32Sha, params));
         clock.lap("load");
-        FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics(), fp32Sha,
-                config.engine().dataSource().toString());
+        FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics() == null ? null
+                : dev.sparkptq.storage.Storage.localCopy(options.statistics(), options.workDir(), "--statistics"), fp32Sha,
+                config.engine().dataName());
         ModelState done = new StepRunner(floatPasses::collect, clock).run(Registry.steps(context),
                 initial(loaded, params, samples.warnings()));
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
@@ -116,7 +116,8 @@ public final class QuantizationPipeline {
     private RunReport.MetricsSummary evaluate(PtqConfig config, ModelGraph graph, OnnxMl.ModelProto fp32,
                                               OnnxMl.ModelProto quantized, RunOptions options,
                                               Set<SampleRef> calibrationRefs) {
-        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data);
+        ValidationData validation = ValidationData.of(config, graph, calibrationRefs, data,
+                backend.sources(config.engine().numPartitions()));
         DataSource source = validation.source();
         List<SampleRef> refs = validation.refs();
         int overlap = validation.overlap();
@@ -127,12 +128,13 @@ public final class QuantizationPipeline {
         EvaluationResult r = backend.evaluate(
                 new EvaluationJob(fp32Blob, qBlob, config.engine().metrics(), source, options.threadsPerTask()),
                 refs, partitions);
-        return Evaluations.summary(config, validation.path(), r, overlap);
+        return Evaluations.summary(config, validation.name(), r, overlap);
     }
 
     /** The samples at {@code path}: those given to the constructor, or the config's reader over {@code path}. */
-    private DataSource source(PtqConfig config, Path path, ModelGraph graph) {
-        return data != null ? data : DataSources.create(config.engine().reader(), path, graph.inputs());
+    private DataSource source(PtqConfig config, dev.sparkptq.core.Location path, ModelGraph graph) {
+        return data != null ? data : backend.sources(config.engine().numPartitions())
+                .create(config.engine().reader(), path, graph.inputs());
     }
 
     private static QuantizationParams singleAlgorithm(PtqConfig config) {
@@ -171,7 +173,8 @@ public final class QuantizationPipeline {
      * @param statisticsFrom the earlier run's statistics.json that stood for the calibration pass, or null
      */
     record RunFacts(PtqConfig config, QuantizationParams params, int samplesAvailable, List<SampleRef> calibration,
-                    int partitions, String fp32Sha, Path modelPath, String backend, Path statisticsFrom) {
+                    int partitions, String fp32Sha, Path modelPath, String backend,
+                    dev.sparkptq.core.Location statisticsFrom) {
     }
 
     /** Everything the report needs from a run: its facts, the final model state and the calibration pass. */

@@ -24,7 +24,7 @@ final class Reports {
     private Reports() {
     }
 
-    static RunReport build(QuantizationPipeline.ReportInputs in, Path modelOut, long outBytes, String externalData,
+    static RunReport build(QuantizationPipeline.ReportInputs in, String modelOut, long outBytes, String externalData,
                            String outSha256,
                            RunReport.MetricsSummary metrics, Map<String, Long> timings,
                            List<RunReport.QuantErrorSummary> quantizationError) {
@@ -33,9 +33,9 @@ final class Reports {
         long inBytes = fileBytes(run.modelPath());
         var provenance = new RunReport.Provenance(run.config().sha256(), run.fp32Sha(), run.params().seed(),
                 run.backend());
-        var model = new RunReport.ModelSummary(run.modelPath().toString(), run.fp32Sha(), state.graph().opset(),
+        var model = new RunReport.ModelSummary(run.config().model().source().toString(), run.fp32Sha(), state.graph().opset(),
                 state.graph().nodes().size(), inBytes);
-        var output = new RunReport.OutputSummary(modelOut.toString(), outBytes,
+        var output = new RunReport.OutputSummary(modelOut, outBytes,
                 inBytes == 0 ? 0 : (double) outBytes / inBytes, externalData, outSha256);
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(run.config()), model, output, calibration(in), quantization(run, state), metrics,
@@ -50,7 +50,7 @@ final class Reports {
         QuantizationPipeline.RunFacts run = in.run();
         StatisticsCache.Content stats = in.calibration().content();
         long nonFinite = stats.results().values().stream().mapToLong(StatResult::nonFinite).sum();
-        return new RunReport.CalibrationSummary(run.config().engine().dataSource().toString(),
+        return new RunReport.CalibrationSummary(run.config().engine().dataName(),
                 run.samplesAvailable(), run.params().statSubsetSize() == null ? run.samplesAvailable()
                 : run.params().statSubsetSize(), stats.samples(), run.partitions(),
                 run.params().statBatchSize(), run.params().shuffleData(), run.params().seed(), nonFinite,

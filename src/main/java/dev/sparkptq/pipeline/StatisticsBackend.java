@@ -35,6 +35,16 @@ public interface StatisticsBackend {
      */
     dev.sparkptq.runtime.EngineFactory engines();
 
+    /**
+     * Where this backend can read samples from: local files in-process; Spark backends also read tables and files on
+     * other file systems ({@code hdfs://}, {@code s3a://} …) on their executors.
+     *
+     * @param partitions about how many partitions the data should have ({@code engine.num_partitions})
+     */
+    default dev.sparkptq.data.SourceFactory sources(int partitions) {
+        return dev.sparkptq.data.DataSources.LOCAL;
+    }
+
     /** Describes where work runs, for the report (e.g. {@code in-process}, {@code spark local[2]}). */
     String describe();
 }

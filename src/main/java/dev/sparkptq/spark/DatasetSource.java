@@ -7,7 +7,6 @@ import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -15,15 +14,12 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.util.TaskCompletionListener;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 
@@ -44,10 +40,8 @@ import java.util.UUID;
  * <p>The dataset is recomputed by every pass over it: it must give the same rows in the same partitions each time
  * ({@code persist()} it, and seed any sampling); a partition whose row count changed between passes fails the task.
  */
-public final class DatasetSource implements DataSource {
+public final class DatasetSource implements DataSource, PartitionedSource {
     private static final long serialVersionUID = 1L;
-    /** Decoded rows on their way from the RDD's iterator to {@link #load}, per task thread. */
-    private static final ThreadLocal<Map<String, Sample>> HANDOFF = ThreadLocal.withInitial(HashMap::new);
 
     private final transient Dataset<Row> rows;
     private final RowColumns columns;
@@ -91,7 +85,7 @@ public final class DatasetSource implements DataSource {
      */
     public static JavaRDD<SampleRef> rdd(JavaSparkContext jsc, DataSource source, List<SampleRef> refs,
                                          int partitions) {
-        return source instanceof DatasetSource d ? d.refs(refs) : jsc.parallelize(refs, partitions);
+        return source instanceof PartitionedSource d ? d.refs(refs) : jsc.parallelize(refs, partitions);
     }
 
     @Override
@@ -113,7 +107,7 @@ public final class DatasetSource implements DataSource {
 
     @Override
     public Sample load(SampleRef ref) {
-        Sample s = HANDOFF.get().remove(key(token, ref.id()));
+        Sample s = SampleHandoff.take(token, ref.id().value());
         if (s != null) {
             return s;
         }
@@ -125,7 +119,8 @@ public final class DatasetSource implements DataSource {
     }
 
     /** The dataset's rows as refs, only those of {@code wanted}, decoding each for {@link #load} as it is taken. */
-    private JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
+    @Override
+    public JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
         long[] offsets = offsets();
         long total = Arrays.stream(counts).sum();
         BitSet keep = null;
@@ -176,15 +171,6 @@ public final class DatasetSource implements DataSource {
         return new SampleRef(new SampleId(id), "row " + row + " of partition " + partition, global, null);
     }
 
-    /** Drops whatever this thread still holds for the source {@code token}. */
-    private static void forget(String token) {
-        HANDOFF.get().keySet().removeIf(k -> k.startsWith(token + '/'));
-    }
-
-    private static String key(String token, SampleId id) {
-        return token + '/' + id.value();
-    }
-
     /** One row per partition count, in partition order. */
     static final class CountRows implements FlatMapFunction<Iterator<InternalRow>, Long> {
         private static final long serialVersionUID = 1L;
@@ -220,10 +206,7 @@ public final class DatasetSource implements DataSource {
 
         @Override
         public Iterator<SampleRef> call(Integer partition, Iterator<InternalRow> rows) {
-            TaskContext task = TaskContext.get();
-            if (task != null) { // a worker that failed mid-batch must not leave decoded rows on the pooled thread
-                task.addTaskCompletionListener((TaskCompletionListener) c -> forget(token));
-            }
+            SampleHandoff.forgetWhenTaskEnds(token);
             return new PartitionRows(this, partition, rows, end(partition));
         }
 
@@ -263,7 +246,7 @@ public final class DatasetSource implements DataSource {
                 long global = job.offsets[partition] + row;
                 if (job.keep == null || job.keep.get(Math.toIntExact(global))) {
                     next = ref(job.width, global, partition, row);
-                    HANDOFF.get().put(key(job.token, next.id()),
+                    SampleHandoff.put(job.token, next.id().value(),
                             RowDecoder.decode(job.columns, r, next.id(), next.locator()));
                 }
                 row++;
@@ -286,7 +269,7 @@ public final class DatasetSource implements DataSource {
         }
 
         private DataException changed() {
-            forget(job.token);
+            SampleHandoff.forget(job.token);
             return new DataException("partition " + partition + " of the dataset no longer has "
                     + job.counts[partition] + " rows (it was recomputed differently); persist() the dataset and seed "
                     + "any sampling");

@@ -134,6 +134,14 @@ public final class SparkBackend implements StatisticsBackend {
         jsc.setLocalProperty(ProgressListener.SAMPLES, Integer.toString(samples));
     }
 
+    /** Tables and remote files through this backend's Spark session; local files as in-process. */
+    @Override
+    public dev.sparkptq.data.SourceFactory sources(int partitions) {
+        // the session that started this context (the default one), else a new one on it
+        return new SparkSources(() -> org.apache.spark.sql.SparkSession.builder().master(jsc.master()).getOrCreate(),
+                dev.sparkptq.pipeline.Scratch::create, partitions);
+    }
+
     @Override
     public dev.sparkptq.runtime.EngineFactory engines() {
         return engines;

@@ -231,6 +231,7 @@ class BadInputCatalogueTest {
         Npy.write(t.data.resolve("a.npy"), Tensor.ofFloats(new long[]{1, 3, 8, 8}, new float[192]));
         expect("env-master-unreachable", 2, "unreachable", "quantize", "-c", cfg.toString(), "--output-dir",
                 tmp.resolve("m").toString(), "--master", "spark://127.0.0.1:1");
+        storageCases(t, cfg);
 
         assertEquals(documentedCases(), checked, "docs/bad-input.md and this test list the same cases in order");
         try (Stream<Path> s = Files.walk(tmp)) {
@@ -238,6 +239,34 @@ class BadInputCatalogueTest {
                     .filter(p -> !p.startsWith(earlier) && !p.getParent().getFileName().toString().startsWith("ok-"))
                     .toList(), "no model.onnx was written by a failing run");
         }
+    }
+
+    /**
+     * Paths that name a file system: an unknown scheme, a scheme whose connector is not on the classpath, a NameNode
+     * that does not answer, an HDFS output folder that holds a model; a Parquet table without the model input's
+     * column. Each fails before any job.
+     */
+    private void storageCases(TinyRun t, Path cfg) throws Exception {
+        String out = tmp.resolve("uri-out").toString();
+        expect("env-uri-unknown-scheme", 2, "'frob'", "quantize", "-c", cfg.toString(), "--data-source",
+                "frob://host/calib", "--output-dir", out);
+        expect("env-uri-missing-connector", 2, "hadoop-aws", "quantize", "-c", cfg.toString(), "--output-dir",
+                "s3a://bucket/out");
+        expect("env-namenode-unreachable", 2, "cannot reach the file system hdfs://127.0.0.1:1", "quantize", "-c",
+                cfg.toString(), "--model", "hdfs://127.0.0.1:1/models/tiny.onnx", "--output-dir", out);
+        expect("env-uri-in-quick-mode", 2, "local path", "quantize", "-q", "default", "--model",
+                t.model.toString(), "--data-source", "hdfs://127.0.0.1:1/calib", "--output-dir", out);
+        dev.sparkptq.core.Location hdfs = dev.sparkptq.storage.MiniHdfs.folder("catalogue");
+        dev.sparkptq.storage.Folder.of(hdfs).write("model.onnx", "earlier".getBytes(StandardCharsets.UTF_8));
+        expect("env-output-uri-exists", 2, "--overwrite", "quantize", "-c", cfg.toString(), "--output-dir",
+                hdfs.toString());
+        Path table = tmp.resolve("no-x-table");
+        float[][] rows = {new float[3 * 8 * 8], new float[3 * 8 * 8]};
+        dev.sparkptq.spark.TestTables.writeSamples(rows, table, 1, "pixels");
+        Path renamed = config(t, t.json(1, "performance").replace("\"type\": \"npy\"",
+                "\"type\": \"table\""));
+        expect("data-table-missing-column", 4, "no column 'x'", quantize(renamed, "--data-source",
+                table.toString()));
     }
 
     /**

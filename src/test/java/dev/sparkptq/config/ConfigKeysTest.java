@@ -94,6 +94,6 @@ class ConfigKeysTest {
                 .collect(Collectors.toMap(ConfigKeys.Key::path, ConfigKeys.Key::type, (a, b) -> a));
         assertEquals("`performance`, `mixed`", types.get("compression.algorithms[].params.preset"));
         assertEquals("`DefaultQuantization`, `MinMaxQuantization`, `AccuracyAwareQuantization`", types.get("compression.algorithms[].name"));
-        assertEquals("`image`, `npy`, `text`, `json`", types.get("engine.reader.type"));
+        assertEquals("`image`, `npy`, `text`, `json`, `table`", types.get("engine.reader.type"));
     }
 }

@@ -63,8 +63,8 @@ class ConfigLoaderRejectionTest extends ConfigTestBase {
                 engine("\"reader\": {\"color\": \"rgb\"}",
                         "engine.reader.color: 'rgb' is not a valid value (valid: RGB, BGR) — did you mean 'RGB'?"),
                 engine("\"reader\": {\"type\": \"images\"}",
-                        "engine.reader.type: 'images' is not a valid value (valid: image, npy, text, json) — did you "
-                                + "mean 'image'?"),
+                        "engine.reader.type: 'images' is not a valid value (valid: image, npy, text, json, table) "
+                                + "— did you mean 'image'?"),
                 // values POT accepts that this version does not implement
                 params("\"weights\": {\"bits\": 12}", PARAMS + "weights.bits: 12 is not supported yet (supported: "
                         + "2–8, 16)"),

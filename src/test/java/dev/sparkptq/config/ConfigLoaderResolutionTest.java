@@ -168,7 +168,7 @@ class ConfigLoaderResolutionTest extends ConfigTestBase {
     void compressWeightsFromConfigAndOverride() {
         assertEquals(WeightStorage.UNCOMPRESSED, fx.params("\"compress_weights\": false").weightStorage());
         PtqConfig overridden = fx.load(ConfigFixture.withParams("\"compress_weights\": false"),
-                new ConfigOverrides(null, null, null, true));
+                new ConfigOverrides((java.nio.file.Path) null, null, null, true));
         assertEquals(WeightStorage.COMPRESSED, overridden.compression().algorithms().get(0).params().weightStorage());
     }
 

@@ -65,6 +65,22 @@ class ExampleConfigsTest {
         assertEquals("mnist-8", c.model().modelName());
     }
 
+    /** The table example names HDFS: loaded as URIs, never as local paths (remote files are checked by the CLI). */
+    @Test
+    void parquetTableExampleReadsModelAndRowsFromHdfs() {
+        PtqConfig c = load("mnist-parquet-hdfs.json", FileChecks.CHECK);
+        assertEquals("hdfs", c.model().source().scheme());
+        assertEquals("hdfs://namenode:8020/ptq/models/mnist-8.onnx", c.model().source().toString());
+        assertEquals("hdfs://namenode:8020/ptq/tables/mnist-calibration", c.engine().data().toString());
+        assertEquals("hdfs://namenode:8020/ptq/tables/mnist-validation", c.engine().evalData().toString());
+        TableReaderSpec r = assertInstanceOf(TableReaderSpec.class, c.engine().reader());
+        assertEquals(TableReaderSpec.Format.PARQUET, r.format());
+        assertEquals("label", r.annotationColumn());
+        assertNull(r.table());
+        assertEquals(List.of("top1"), metricNames(c));
+        assertEquals("mnist-8", c.model().modelName());
+    }
+
     @Test
     void yoloxExampleLoadsWithItsFiles() {
         PtqConfig c = load("yolox-nano-coco.json", FileChecks.CHECK);

@@ -31,7 +31,7 @@ class EvaluationsDirectionTest {
                 + "  \"direction\": \"higher-better\" }");
         EvaluationResult r = new EvaluationResult(Map.of("cosine_to_fp32", 1.0, "err", 0.0, "err_up", 0.5),
                 Map.of("cosine_to_fp32", 0.97, "err", 0.25, "err_up", 0.25), 10);
-        RunReport.MetricsSummary s = Evaluations.summary(c, Path.of("d"), r, 0);
+        RunReport.MetricsSummary s = Evaluations.summary(c, "d", r, 0);
         assertEquals(0.03, s.drop().get("cosine_to_fp32"), 1e-12);
         assertEquals(0.25, s.drop().get("err"), 1e-12);      // the error grew: worse
         assertEquals(0.25, s.drop().get("err_up"), 1e-12);   // configured higher-better: 0.5 -> 0.25 is worse

@@ -77,7 +77,7 @@ class SampleScreenTest {
     }
 
     private static EngineSection engine(boolean skip, int partitions) {
-        return new EngineSection("simplified", Path.of("data"), null, null, List.of(), partitions, null, 0, skip);
+        return new EngineSection("simplified", dev.sparkptq.core.Location.of(Path.of("data")), null, null, List.of(), partitions, null, 0, skip);
     }
 
     private DataSource npy(TinyRun t) {
