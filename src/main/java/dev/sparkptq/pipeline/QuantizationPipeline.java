@@ -124,23 +124,30 @@ public final class QuantizationPipeline {
         }
         QuantizerParameters qparams = tuning.qparams();
         String configSha = config.sha256();
-        OnnxMl.ModelProto quantized = GraphRewriter.apply(tuning.model(),
-                QdqEdits.of(plan, qparams, params.weightStorage(), Provenance.metadata(configSha, fp32Sha, params)));
+        KernelStep.Outcome kernels = KernelStep.run(config, params, tuning.model(), tuning.graph(), plan,
+                qparams.params(), samples, backend.engines(), options.workDir(), log);
+        plan = kernels.plan(); // without the Q/DQ of ops chosen dynamic or float
+        OnnxMl.ModelProto quantized = GraphRewriter.apply(tuning.model(), QdqEdits.of(plan, qparams,
+                params.weightStorage(), kernels.edits(Provenance.metadata(configSha, fp32Sha, params))));
         clock.lap("quantize");
-        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets, tuning.graph(), plan, qparams,
-                stats, prepared, quantized, passes);
+        FastBiasCorrection.Outcome bias = biasCorrection(config, params, biasTargets.stream()
+                .filter(t -> !kernels.nonStaticNodes().contains(t.node().name())).toList(), tuning.graph(), plan,
+                qparams, stats, prepared, quantized, passes);
         clock.lap("bias_correction");
         quantized = BiasInitializers.replace(quantized, bias.biases());
-        RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
+        RunReport.IntegerKernelSummary integerKernels = integerKernels(quantized, samples, options, warnings);
         clock.lap("kernels");
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), integerKernels, tuning.summary(),
+                KernelReport.summary(kernels));
         OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
         OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
+        QuantizationPlan finalPlan = plan;
         return new BaseQuantization(inputs, reference, quantized,
-                () -> new CandidateRecipe(quantizedFrom, untuned, plan, qparams, params, configSha, fp32Sha, bias),
+                () -> new CandidateRecipe(quantizedFrom, untuned, finalPlan, qparams, params, configSha, fp32Sha,
+                        bias),
                 clock);
     }
 
@@ -308,7 +315,8 @@ public final class QuantizationPipeline {
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
                         Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
                         RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
-                        RunReport.LayerwiseTuningSummary layerwiseTuning) {
+                        RunReport.LayerwiseTuningSummary layerwiseTuning,
+                        RunReport.KernelChoiceSummary kernelChoice) {
     }
 
 }

@@ -15,13 +15,35 @@ import java.util.Map;
  * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
  *                       when not measured
  * @param layerwiseTuning what {@code use_layerwise_tuning} changed, per layer; null when it was off
+ * @param kernelChoice   the kernel of every MatMul/Gemm with a constant weight and the int8 embedding tables; null
+ *                       when neither step did anything
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
-                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
+                        KernelChoiceSummary kernelChoice) {
+
+    /** A report without the kernel-choice section. */
+    public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
+                     ModelSummary model, OutputSummary output, CalibrationSummary calibration,
+                     QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
+                     BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
+                     AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
+                     AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+        this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
+                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware,
+                layerwiseTuning, null);
+    }
+
+    /** This report with the kernel-choice section set. */
+    public RunReport withKernelChoice(KernelChoiceSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, summary);
+    }
 
     /** A report without the layer-wise tuning section. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -38,7 +60,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary);
+                accuracyAware, summary, kernelChoice);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -64,7 +86,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning);
+                summary, layerwiseTuning, kernelChoice);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -73,6 +95,34 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
                 timingsMs, null, null, null, null, null);
+    }
+
+    /**
+     * MatMul/Gemm kernels and embedding tables (issue 13).
+     *
+     * @param ops    one per MatMul/Gemm with a constant weight whose kernel was decided
+     * @param tables embedding tables stored as int8
+     */
+    public record KernelChoiceSummary(List<KernelOp> ops, List<EmbeddingTable> tables) {
+        public KernelChoiceSummary {
+            ops = List.copyOf(ops);
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * @param kernel        static, dynamic or float
+     * @param reason        why, with the figures compared
+     * @param groupMs       kernel → measured ms per calibration sample of the op's group (its ops and quantizer)
+     * @param sqnrDb        kernel → this op's output SQNR against FP32 on the measurement samples
+     */
+    public record KernelOp(String node, String input, String kernel, String reason, Map<String, Double> groupMs,
+                           Map<String, Double> sqnrDb) {
+    }
+
+    /** One int8 embedding table. */
+    public record EmbeddingTable(String node, String table, List<Long> shape, String scales, long floatBytes,
+                                 long storedBytes) {
     }
 
     /** Bumped on every incompatible change of the report's shape. */
