@@ -6,6 +6,7 @@ import dev.sparkptq.algorithms.kernelchoice.Kernel;
 import dev.sparkptq.algorithms.kernelchoice.KernelChoice;
 import dev.sparkptq.algorithms.kernelchoice.KernelDecision;
 import dev.sparkptq.algorithms.kernelchoice.KernelGroup;
+import dev.sparkptq.algorithms.kernelchoice.KernelMeasurement;
 import dev.sparkptq.algorithms.kernelchoice.KernelCandidates;
 import dev.sparkptq.algorithms.kernelchoice.KernelProbe;
 import dev.sparkptq.algorithms.kernelchoice.ProbeModels;
@@ -23,6 +24,7 @@ import dev.sparkptq.runtime.EngineFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -39,8 +41,8 @@ import java.util.function.Consumer;
 final class KernelStep {
     /** Calibration samples the kernel measurement runs on (each group's input is captured once on them). */
     static final int SAMPLES = 16;
-    /** Interleaved timing rounds per group. */
-    static final int ROUNDS = 7;
+    /** Interleaved timing rounds per group signature (groups of the same shapes are timed once). */
+    static final int ROUNDS = 9;
 
     private KernelStep() {
     }
@@ -99,9 +101,14 @@ final class KernelStep {
         }
         List<String> inputs = groups.stream().map(KernelGroup::input).distinct().toList();
         List<Map<String, Tensor>> captured = probe.capture(model, inputs, feeds);
+        Map<String, Map<Kernel, Double>> latencyBySignature = new HashMap<>();
         return KernelChoice.measured(groups, g -> {
             List<Tensor> x = captured.stream().map(c -> c.get(g.input())).toList();
-            return probe.measure(ProbeModels.of(graph, g, plan, qparams, x.get(0).rank()), x);
+            int rank = x.get(0).rank();
+            ProbeModels.Probes probes = ProbeModels.of(graph, g, plan, qparams, rank);
+            Map<Kernel, Double> ms = latencyBySignature.computeIfAbsent(ProbeModels.signature(graph, g, rank),
+                    k -> probe.latency(probes, x));
+            return new KernelMeasurement(ms, probe.errors(probes, x));
         }, KernelDecision.DEFAULT);
     }
 

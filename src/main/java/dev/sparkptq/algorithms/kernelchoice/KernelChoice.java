@@ -117,16 +117,26 @@ public final class KernelChoice {
         return new Row(op.node(), d.group().input(), d.choice().kernel(), d.choice().reason(), ms, sqnr);
     }
 
-    /** {@code plan} with {@code refs} removed from every point's consumers (points left with none dropped). */
+    /**
+     * {@code plan} with {@code refs} removed from every point's consumers: points left with none are dropped, and so
+     * are the points tied to a dropped one (their Q/DQ only let the ops between them run in int8 for its sake).
+     */
     static QuantizationPlan without(QuantizationPlan plan, Set<InputRef> refs) {
         if (refs.isEmpty()) {
             return plan;
+        }
+        Set<String> droppedRoots = new HashSet<>();
+        for (QuantizationPoint p : plan.points()) {
+            if (p.tiedTo() == null && refs.containsAll(p.consumers())) {
+                droppedRoots.add(p.tensor());
+            }
         }
         List<QuantizationPoint> kept = new ArrayList<>();
         Set<String> nodes = new TreeSet<>();
         for (QuantizationPoint p : plan.points()) {
             List<InputRef> consumers = p.consumers().stream().filter(r -> !refs.contains(r)).toList();
-            if (!consumers.isEmpty()) {
+            // a point tied to a dropped quantizer only kept its neighbours (Reshape, Transpose) in int8 for it
+            if (!consumers.isEmpty() && (p.tiedTo() == null || !droppedRoots.contains(p.tiedTo()))) {
                 kept.add(new QuantizationPoint(p.tensor(), p.kind(), consumers, p.channelAxis(), p.spec(),
                         p.constantNode(), p.tiedTo()));
                 consumers.forEach(r -> nodes.add(r.node()));

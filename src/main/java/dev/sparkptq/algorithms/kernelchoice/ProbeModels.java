@@ -64,6 +64,21 @@ public final class ProbeModels {
         return new Probes(models, outputs);
     }
 
+    /**
+     * What a group's latency depends on: each op's type, weight shape, transB and bias Add, and the input's rank.
+     * Groups with the same signature (the same layer type in every block of a transformer) are timed once.
+     */
+    public static String signature(ModelGraph graph, KernelGroup group, int rank) {
+        StringBuilder b = new StringBuilder("rank ").append(rank);
+        for (KernelOp op : group.ops()) {
+            Node n = graph.node(op.node()).orElseThrow();
+            b.append(" | ").append(n.opType()).append(java.util.Arrays.toString(
+                    graph.constantValue(op.weight()).orElseThrow().shape())).append(op.transB() ? " transB" : "")
+                    .append(biasAdd(graph, op.node()) != null || n.inputs().size() > 2 ? " +bias" : "");
+        }
+        return b.toString();
+    }
+
     /** The edits that make the ops of {@code group} dynamic (used for the probe and for the real model alike). */
     public static List<GraphEdit> dynamicEdits(ModelGraph graph, KernelGroup group, QuantizationPlan plan,
                                                Map<String, QuantParams> params) {

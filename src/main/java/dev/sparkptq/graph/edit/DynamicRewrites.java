@@ -40,8 +40,8 @@ final class DynamicRewrites {
         String wzp = d.fresh(w + "_dynamic_zero_point");
         d.addInitializer(TensorProtos.fromTensor(wq, edit.weight()));
         d.addInitializer(TensorProtos.fromTensor(ws, edit.weightScale()));
-        d.addInitializer(TensorProtos.fromTensor(wzp, Tensor.ofBytes(DType.INT8, edit.weightScale().shape(),
-                new byte[(int) edit.weightScale().numel()])));
+        // symmetric weights: one zero point 0 serves every column (MatMulInteger takes the scale separately)
+        d.addInitializer(TensorProtos.fromTensor(wzp, Tensor.ofBytes(DType.INT8, new long[0], new byte[1])));
         String base = edit.node();
         String y = n.getOutput(0);
         String scale = d.fresh(base + "_dynamic_scale_product");

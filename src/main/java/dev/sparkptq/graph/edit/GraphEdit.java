@@ -170,7 +170,8 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
      * </pre>
      *
      * {@code weight} is the int8 matrix as MatMul reads it, {@code [K, N]} (a Gemm's {@code transB} weight already
-     * transposed), {@code weightScale} a scalar or one scale per output column {@code [N]} (symmetric: zero point 0).
+     * transposed), {@code weightScale} a scalar or one scale per output column {@code [N]} (symmetric: one scalar
+     * zero point 0).
      * Only a Gemm with alpha = beta = 1 and no transA fits. The float weight is dropped when nothing else reads it.
      */
     record QuantizeDynamically(String node, Tensor weight, Tensor weightScale) implements GraphEdit {
