@@ -37,7 +37,7 @@ class KernelChoiceTest {
      *        └─► k(Wk[16,8]) ─► yk
      *        └─► Relu ─► xo ─► o(Wo[16,8]) ─► yo (its own group; the plan ties a Q/DQ on Relu's input to xo's)
      */
-    static OnnxMl.ModelProto model() {
+    static OnnxMl.ModelProto tiny() {
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("k")
                 .addInput(floatInfo("x", 4, 16)).addOutput(floatInfo("yq", 4, 8)).addOutput(floatInfo("yk", 4, 8))
                 .addOutput(floatInfo("yo", 4, 8))
@@ -91,7 +91,7 @@ class KernelChoiceTest {
 
     @Test
     void candidatesAreGroupedByTheActivationTheyRead() {
-        ModelGraph g = ModelGraph.of(model());
+        ModelGraph g = ModelGraph.of(tiny());
         List<KernelGroup> groups = KernelCandidates.find(g, plan(), params(g));
         assertEquals(List.of("x", "xo"), groups.stream().map(KernelGroup::input).toList());
         assertEquals(List.of("q", "k"), groups.get(0).ops().stream().map(KernelOp::node).toList());
@@ -103,7 +103,7 @@ class KernelChoiceTest {
 
     @Test
     void dynamicAndFloatGroupsLoseTheirPointsAndTheirTiedNeighbours() {
-        ModelGraph g = ModelGraph.of(model());
+        ModelGraph g = ModelGraph.of(tiny());
         List<KernelGroup> groups = KernelCandidates.find(g, plan(), params(g));
         List<KernelChoice.Decided> decided = new ArrayList<>(KernelChoice.fixed(groups.subList(0, 1),
                 Kernel.STATIC, "kept"));
@@ -124,7 +124,7 @@ class KernelChoiceTest {
 
     @Test
     void theProbeMeasuresEveryKernelInOnnxRuntime() {
-        ModelGraph g = ModelGraph.of(model());
+        ModelGraph g = ModelGraph.of(tiny());
         KernelGroup qk = KernelCandidates.find(g, plan(), params(g)).get(0);
         ProbeModels.Probes probes = ProbeModels.of(g, qk, plan(), params(g), 2);
         assertEquals(Map.of("q", "yq", "k", "yk"), probes.outputs(), "q's bias Add is part of its probe");
@@ -145,7 +145,7 @@ class KernelChoiceTest {
                 assertTrue(e > 0 && e < 1e-3, op + " " + k + " relative squared error " + e);
             }
         }
-        List<Map<String, Tensor>> captured = probe.capture(model(), List.of("x", "xo"),
+        List<Map<String, Tensor>> captured = probe.capture(tiny(), List.of("x", "xo"),
                 List.of(Map.of("x", inputs.get(0))));
         assertEquals(1, captured.size());
         assertFalse(captured.get(0).get("xo").floats()[0] < 0, "Relu output captured");
