@@ -2,6 +2,8 @@ package dev.sparkptq.algorithms;
 
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.biascorrection.BiasCorrection;
+import dev.sparkptq.algorithms.kernelchoice.KernelChoiceStep;
+import dev.sparkptq.algorithms.kernelchoice.KernelRewriteStep;
 import dev.sparkptq.algorithms.kernels.IntegerKernels;
 import dev.sparkptq.algorithms.layerwise.LayerwiseTuning;
 import dev.sparkptq.algorithms.layerwise.LayerwiseTuningTasks;
@@ -37,7 +39,9 @@ public final class Registry {
                     ActivationChannelAlignment::new,
                     c -> new RangesStep(),
                     LayerwiseTuning::new,
+                    KernelChoiceStep::new,
                     QdqStep::new,
+                    c -> new KernelRewriteStep(),
                     BiasCorrection::new,
                     IntegerKernels::new),
             AlgorithmSpec.Name.MinMaxQuantization, List.of(
@@ -46,7 +50,9 @@ public final class Registry {
                     SevenBitStep::new,
                     c -> new RangesStep(),
                     LayerwiseTuning::ignoredByMinMax,
+                    KernelChoiceStep::new,
                     QdqStep::new,
+                    c -> new KernelRewriteStep(),
                     IntegerKernels::new));
 
     /** The classes steps ship through Spark (jobs and task results), for the Kryo registrator, in a fixed order. */

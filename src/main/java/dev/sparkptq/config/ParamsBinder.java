@@ -20,7 +20,8 @@ final class ParamsBinder {
                     "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
-                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls"))
+                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls", "matmul_kernels",
+                    "embedding_tables"))
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
@@ -48,6 +49,15 @@ final class ParamsBinder {
             Choices.<QuantizationParams.ActivationMatMuls>builder()
                     .value("quantized", QuantizationParams.ActivationMatMuls.QUANTIZED)
                     .value("float", QuantizationParams.ActivationMatMuls.FLOAT).build();
+
+    private static final Choices<KernelSpec.MatMulKernels> MATMUL_KERNELS =
+            Choices.<KernelSpec.MatMulKernels>builder().value("auto", KernelSpec.MatMulKernels.AUTO)
+                    .value("static", KernelSpec.MatMulKernels.STATIC)
+                    .value("dynamic", KernelSpec.MatMulKernels.DYNAMIC).build();
+
+    private static final Choices<KernelSpec.EmbeddingTables> EMBEDDING_TABLES =
+            Choices.<KernelSpec.EmbeddingTables>builder().value("int8", KernelSpec.EmbeddingTables.INT8)
+                    .value("float", KernelSpec.EmbeddingTables.FLOAT).build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
             .key("preset", PRESETS, "`performance` (`mixed` for transformers)", "`performance`: symmetric weights "
@@ -93,6 +103,19 @@ final class ParamsBinder {
                     + "`quantized`", "MatMuls of two activations (attention's Q·Kᵀ and softmax·V): `quantized` puts "
                     + "Q/DQ on both inputs (NNCF); `float` leaves them unquantized (on all-MiniLM-L6-v2 more accurate "
                     + "and faster in ONNX Runtime, BENCHMARKS.md)")
+            .key("matmul_kernels", MATMUL_KERNELS, "`auto` with `model_type: transformer`, else `static`",
+                    "MatMul/Gemm with a constant weight: `static` keeps the plan's Q/DQ (ranges from calibration; "
+                    + "ONNX Runtime runs MatMulIntegerToFloat); `dynamic` quantizes the input at run time in "
+                    + "standard ops (DynamicQuantizeLinear + MatMulInteger + scale Mul, which ONNX Runtime fuses "
+                    + "into DynamicQuantizeMatMul with the bias inside); `auto` times static, dynamic and float for "
+                    + "each group of ops reading one activation on up to 16 calibration samples (one thread) and "
+                    + "takes the fastest, dynamic only when its worst output SQNR is within 1 dB of static's, float "
+                    + "only when faster than both; report.json `kernel_choice` lists every op's kernel, figures and "
+                    + "reason")
+            .key("embedding_tables", EMBEDDING_TABLES, "`int8`", "Gather on a constant float table of rank 2 "
+                    + "(word/position/token-type embeddings) read by nothing else: `int8` stores it with one "
+                    + "symmetric scale per column and dequantizes only the gathered rows (a quarter of the FP32 "
+                    + "size); `float` keeps it")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
                     + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
@@ -145,7 +168,14 @@ final class ParamsBinder {
                 SmoothQuantBinder.bind(p, modelType),
                 p.choice("activation_matmuls", ACTIVATION_MATMULS).orElse(modelType == ModelType.TRANSFORMER
                         ? QuantizationParams.ActivationMatMuls.FLOAT : QuantizationParams.ActivationMatMuls.QUANTIZED),
-                LayerwiseTuningBinder.bind(p));
+                LayerwiseTuningBinder.bind(p), kernels(p, modelType));
+    }
+
+    /** {@code matmul_kernels} (default auto for transformers, else static) and {@code embedding_tables}. */
+    private static KernelSpec kernels(ObjectView p, ModelType modelType) {
+        KernelSpec dflt = modelType == ModelType.TRANSFORMER ? KernelSpec.TRANSFORMER : KernelSpec.DEFAULT;
+        return new KernelSpec(p.choice("matmul_kernels", MATMUL_KERNELS).orElse(dflt.matmulKernels()),
+                p.choice("embedding_tables", EMBEDDING_TABLES).orElse(dflt.embeddingTables()));
     }
 
     /**

@@ -20,14 +20,35 @@ import java.io.Serializable;
  * @param smoothQuant    NNCF's SmoothQuant alphas (run before MinMax; off unless model_type is transformer)
  * @param activationMatMuls whether MatMuls of two activations (attention's Q·Kᵀ and softmax·V) get quantizers
  * @param layerwiseTuning POT's {@code use_layerwise_tuning} and its knobs (closed-form solver; off by default)
+ * @param kernels        MatMul/Gemm kernel choice and embedding-table storage
  */
 public record QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
                                  long seed, IgnoredSpec ignored, TensorQuantSpec weights,
                                  TensorQuantSpec activations, WeightStorage weightStorage,
                                  BiasCorrectionSpec biasCorrection, ModelAdjustmentSpec adjustments,
                                  ActivationGates activationGates, SmoothQuantSpec smoothQuant,
-                                 ActivationMatMuls activationMatMuls, LayerwiseTuningSpec layerwiseTuning)
+                                 ActivationMatMuls activationMatMuls, LayerwiseTuningSpec layerwiseTuning,
+                                 KernelSpec kernels)
         implements Serializable {
+
+    /** Params with the default kernels outside transformers ({@link KernelSpec#DEFAULT}). */
+    public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,
+                              long seed, IgnoredSpec ignored, TensorQuantSpec weights, TensorQuantSpec activations,
+                              WeightStorage weightStorage, BiasCorrectionSpec biasCorrection,
+                              ModelAdjustmentSpec adjustments, ActivationGates activationGates,
+                              SmoothQuantSpec smoothQuant, ActivationMatMuls activationMatMuls,
+                              LayerwiseTuningSpec layerwiseTuning) {
+        this(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights, activations, weightStorage,
+                biasCorrection, adjustments, activationGates, smoothQuant, activationMatMuls, layerwiseTuning,
+                KernelSpec.DEFAULT);
+    }
+
+    /** These params with other kernels. */
+    public QuantizationParams withKernels(KernelSpec k) {
+        return new QuantizationParams(preset, statSubsetSize, statBatchSize, shuffleData, seed, ignored, weights,
+                activations, weightStorage, biasCorrection, adjustments, activationGates, smoothQuant,
+                activationMatMuls, layerwiseTuning, k);
+    }
 
     /** Params without layer-wise tuning (POT's default). */
     public QuantizationParams(Preset preset, Integer statSubsetSize, int statBatchSize, boolean shuffleData,

@@ -16,6 +16,8 @@ import java.util.Map;
  *                       when not measured
  * @param layerwiseTuning what {@code use_layerwise_tuning} changed, per layer; null when it was off
  * @param preparation what model preparation changed before planning; null in reports built without it
+ * @param kernelChoice   the kernel of every MatMul/Gemm with a constant weight and the int8 embedding tables; null
+ *                       when neither step did anything
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
@@ -23,9 +25,9 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
                         AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
-                        PreparationSummary preparation) {
+                        PreparationSummary preparation, KernelChoiceSummary kernelChoice) {
 
-    /** A report without the preparation section. */
+    /** A report without the preparation and kernel-choice sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                      ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
@@ -34,14 +36,21 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
                 timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware,
-                layerwiseTuning, null);
+                layerwiseTuning, null, null);
     }
 
     /** This report with the preparation section set. */
     public RunReport withPreparation(PreparationSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, summary);
+                accuracyAware, layerwiseTuning, summary, kernelChoice);
+    }
+
+    /** This report with the kernel-choice section set. */
+    public RunReport withKernelChoice(KernelChoiceSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, preparation, summary);
     }
 
     /** A report without the layer-wise tuning section. */
@@ -59,7 +68,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary, preparation);
+                accuracyAware, summary, preparation, kernelChoice);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -85,7 +94,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning, preparation);
+                summary, layerwiseTuning, preparation, kernelChoice);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -94,6 +103,34 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
                 timingsMs, null, null, null, null, null);
+    }
+
+    /**
+     * MatMul/Gemm kernels and embedding tables (issue 13).
+     *
+     * @param ops    one per MatMul/Gemm with a constant weight whose kernel was decided
+     * @param tables embedding tables stored as int8
+     */
+    public record KernelChoiceSummary(List<KernelOp> ops, List<EmbeddingTable> tables) {
+        public KernelChoiceSummary {
+            ops = List.copyOf(ops);
+            tables = List.copyOf(tables);
+        }
+    }
+
+    /**
+     * @param kernel        static, dynamic or float
+     * @param reason        why, with the figures compared
+     * @param groupMs       kernel → measured ms per calibration sample of the op's group (its ops and quantizer)
+     * @param sqnrDb        kernel → this op's output SQNR against FP32 on the measurement samples
+     */
+    public record KernelOp(String node, String input, String kernel, String reason, Map<String, Double> groupMs,
+                           Map<String, Double> sqnrDb) {
+    }
+
+    /** One int8 embedding table. */
+    public record EmbeddingTable(String node, String table, List<Long> shape, String scales, long floatBytes,
+                                 long storedBytes) {
     }
 
     /** Bumped on every incompatible change of the report's shape. */

@@ -40,7 +40,7 @@ import java.util.TreeMap;
  */
 final class IntegerKernelShare {
     /** ONNX ops whose multiply-accumulates are counted. */
-    static final Set<String> MAC_OPS = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm");
+    static final Set<String> MAC_OPS = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm", "MatMulInteger");
 
     /** ORT kernels that multiply in integers (ONNX and com.microsoft domains). */
     static final Set<String> INTEGER_KERNELS = Set.of("QLinearConv", "QLinearConvTranspose", "QLinearMatMul",
@@ -146,8 +146,11 @@ final class IntegerKernelShare {
         Set<String> out = new java.util.LinkedHashSet<>();
         for (Node node : graph.nodes()) {
             if (MAC_OPS.contains(node.opType())) {
-                out.add(node.outputs().get(0));
-                for (int i = 0; i < Math.min(2, node.inputs().size()); i++) {
+                out.add(floatOutput(node, graph));
+                // MatMulInteger's inputs are integer tensors (exposing them as outputs needs their types); its MACs
+                // follow from the output and the constant weight
+                for (int i = 0; i < (node.opType().equals("MatMulInteger") ? 0 : Math.min(2, node.inputs().size()));
+                     i++) {
                     if (!graph.isInitializer(node.inputs().get(i))) {
                         out.add(node.inputs().get(i));
                     }
@@ -166,6 +169,9 @@ final class IntegerKernelShare {
     private static boolean runsInteger(Node node, ModelGraph graph, List<OnnxMl.NodeProto> integerKernels) {
         Set<String> weights = new HashSet<>();
         Set<String> activations = new HashSet<>();
+        if (node.opType().equals("MatMulInteger") && graph.isConstant(node.inputs().get(1))) {
+            weights.add(node.inputs().get(1)); // dynamic quantization: the int8 weight is read directly
+        }
         for (int i = 0; i < Math.min(2, node.inputs().size()); i++) {
             Node p = graph.producer(node.inputs().get(i));
             if (p != null && p.opType().equals("DequantizeLinear")) {
@@ -192,9 +198,10 @@ final class IntegerKernelShare {
      * shape is unknown.
      */
     static long macs(Node node, ModelGraph graph, Map<String, long[]> shapes) {
-        long[] a = shape(node.inputs().get(0), graph, shapes);
+        long[] a = node.opType().equals("MatMulInteger") ? shape(node.inputs().get(1), graph, shapes)
+                : shape(node.inputs().get(0), graph, shapes);
         long[] w = node.inputs().size() > 1 ? shape(node.inputs().get(1), graph, shapes) : null;
-        long[] y = shape(node.outputs().get(0), graph, shapes);
+        long[] y = shape(floatOutput(node, graph), graph, shapes);
         if (a == null || w == null || y == null || w.length == 0 || a.length == 0) {
             return 0;
         }
@@ -202,9 +209,23 @@ final class IntegerKernelShare {
             case "Conv" -> numel(y) * (numel(w) / Math.max(1, w[0]));
             case "ConvTranspose" -> numel(a) * (numel(w) / Math.max(1, w[0]));
             case "MatMul" -> numel(y) * a[a.length - 1];
+            case "MatMulInteger" -> numel(y) * a[0]; // a is the [K, N] weight here
             case "Gemm" -> numel(y) * (node.intAttr("transA", 0) == 1 ? a[0] : a[a.length - 1]);
             default -> 0;
         };
+    }
+
+    /**
+     * The float tensor shaped like the op's output: the output itself, or for MatMulInteger (int32 output, which a
+     * probe cannot expose as float) the Cast that reads it.
+     */
+    private static String floatOutput(Node node, ModelGraph graph) {
+        String y = node.outputs().get(0);
+        if (node.opType().equals("MatMulInteger")) {
+            return graph.consumers(y).stream().filter(u -> u.node().opType().equals("Cast"))
+                    .map(u -> u.node().outputs().get(0)).findFirst().orElse(y);
+        }
+        return y;
     }
 
     private static long[] shape(String tensor, ModelGraph graph, Map<String, long[]> shapes) {

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /** One change to a model, as a value; {@link GraphRewriter} applies lists of them. */
 public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutput, GraphEdit.SetMetadata,
-        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput, GraphEdit.BypassNode {
+        GraphEdit.AddReduction, GraphEdit.ScaleInput, GraphEdit.ReplaceConstantInput, GraphEdit.BypassNode,
+        GraphEdit.QuantizeDynamically, GraphEdit.CompressTable {
 
     /**
      * Quantize-dequantize {@code tensor} for the listed consumer inputs only; other consumers (and a graph output of
@@ -152,6 +153,61 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
             Objects.requireNonNull(node, "node");
             if (input < 0) {
                 throw new IllegalArgumentException("input must be >= 0, got " + input);
+            }
+        }
+    }
+
+    /**
+     * Replaces MatMul or Gemm {@code node} (input 0 a run-time tensor x, input 1 a constant weight) by the dynamic
+     * quantization pattern of standard ONNX, which ONNX Runtime fuses into its dynamic integer kernels
+     * (MatMulIntegerToFloat, and DynamicQuantizeMatMul when x feeds only this op), bias included:
+     *
+     * <pre>
+     *   before:  x ──► MatMul(x, W) ──y──► Add(y, b)      Gemm(x, W, C, transB) ──y──►
+     *   after:   x ──► DynamicQuantizeLinear ──xq, xs, xzp──►         (one per x, shared by every op reading x)
+     *            MatMulInteger(xq, weight, xzp, 0) ──► Cast(float) ──► Mul(·, Mul(xs, weightScale)) ──y──► Add(y, b)
+     *            (Gemm: ──► Add(·, C) ──y──►)
+     * </pre>
+     *
+     * {@code weight} is the int8 matrix as MatMul reads it, {@code [K, N]} (a Gemm's {@code transB} weight already
+     * transposed), {@code weightScale} a scalar or one scale per output column {@code [N]} (symmetric: one scalar
+     * zero point 0).
+     * Only a Gemm with alpha = beta = 1 and no transA fits. The float weight is dropped when nothing else reads it.
+     */
+    record QuantizeDynamically(String node, Tensor weight, Tensor weightScale) implements GraphEdit {
+        public QuantizeDynamically {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(weight, "weight");
+            Objects.requireNonNull(weightScale, "weightScale");
+            if (weight.rank() != 2 || weightScale.rank() > 1
+                    || (weightScale.rank() == 1 && weightScale.dim(0) != weight.dim(1))) {
+                throw new IllegalArgumentException("QuantizeDynamically on '" + node + "' needs a [K, N] weight and a "
+                        + "scalar or [N] scale, got " + java.util.Arrays.toString(weight.shape()) + " and "
+                        + java.util.Arrays.toString(weightScale.shape()));
+            }
+        }
+    }
+
+    /**
+     * Stores the constant table (input 0) of Gather {@code node} (axis 0) quantized and dequantizes only the rows
+     * gathered — an embedding table then costs a quarter of its FP32 size on disk and in memory:
+     *
+     * <pre>
+     *   before:  table (float [V, H]) ──► Gather(·, ids) ──y──►
+     *   after:   table_quantized (int8 [V, H]) ──► Gather(·, ids) ──► DequantizeLinear(·, scale, 0, axis=-1) ──y──►
+     * </pre>
+     *
+     * {@code scale} is a scalar or one scale per column {@code [H]} (the last axis, opset 13 or later); symmetric
+     * (zero point 0). The float table is dropped when nothing else reads it.
+     */
+    record CompressTable(String node, Tensor table, Tensor scale) implements GraphEdit {
+        public CompressTable {
+            Objects.requireNonNull(node, "node");
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(scale, "scale");
+            if (scale.rank() > 1 || (scale.rank() == 1 && scale.dim(0) != table.dim(table.rank() - 1))) {
+                throw new IllegalArgumentException("CompressTable on '" + node + "' needs a scalar scale or one per "
+                        + "column of the table, got " + java.util.Arrays.toString(scale.shape()));
             }
         }
     }

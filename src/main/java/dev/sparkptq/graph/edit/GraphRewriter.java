@@ -35,6 +35,10 @@ public final class GraphRewriter {
                 InputScaling.replaceConstant(draft, rc);
             } else if (edit instanceof GraphEdit.BypassNode b) {
                 InputScaling.bypass(draft, b);
+            } else if (edit instanceof GraphEdit.QuantizeDynamically q) {
+                DynamicRewrites.quantize(draft, q);
+            } else if (edit instanceof GraphEdit.CompressTable c) {
+                DynamicRewrites.compressTable(draft, c);
             } else if (edit instanceof GraphEdit.SetMetadata m) {
                 draft.setMetadata(m.key(), m.value());
             } else {

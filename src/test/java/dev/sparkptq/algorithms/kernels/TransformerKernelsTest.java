@@ -30,7 +30,8 @@ class TransformerKernelsTest {
     private static Map<String, Integer> optimizedOps(Path tmp) throws Exception {
         TinyTransformer.write(tmp);
         RunResult r = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
-                .run(TinyTransformer.config(tmp, ""), new RunOptions(tmp.resolve("out"),
+                // the static QDQ layout (matmul_kernels: auto may choose dynamic or float kernels by measurement)
+                .run(TinyTransformer.config(tmp, ", \"matmul_kernels\": \"static\""), new RunOptions(tmp.resolve("out"),
                         RunOptions.Evaluation.SKIP, 1, Files.createDirectories(tmp.resolve("work"))));
         Path optimized = tmp.resolve("optimized.onnx");
         new OrtEngineFactory().writeOptimized(ModelBlob.ofPath("q@" + r.model(), r.model()),

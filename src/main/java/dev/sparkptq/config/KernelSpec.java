@@ -1,0 +1,35 @@
+package dev.sparkptq.config;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * Which kernels quantized MatMul/Gemm ops run as, and how embedding tables are stored.
+ *
+ * @param matmulKernels   {@code matmul_kernels}
+ * @param embeddingTables {@code embedding_tables}
+ */
+public record KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingTables) implements Serializable {
+    /** Outside transformers: the static plan as is; embedding tables int8. */
+    public static final KernelSpec DEFAULT = new KernelSpec(MatMulKernels.STATIC, EmbeddingTables.INT8);
+
+    /** Transformers: each MatMul/Gemm's kernel chosen by measurement; embedding tables int8. */
+    public static final KernelSpec TRANSFORMER = new KernelSpec(MatMulKernels.AUTO, EmbeddingTables.INT8);
+
+    public KernelSpec {
+        Objects.requireNonNull(matmulKernels, "matmulKernels");
+        Objects.requireNonNull(embeddingTables, "embeddingTables");
+    }
+
+    /**
+     * MatMul/Gemm with a constant weight. STATIC: the plan's Q/DQ (ranges from calibration). DYNAMIC: every such op
+     * quantizes its input at run time (DynamicQuantizeLinear + MatMulInteger, as ONNX Runtime's dynamic
+     * quantization). AUTO: per group of ops sharing an input, the faster of the two — or float when neither saves
+     * time — as measured in ONNX Runtime on calibration samples, dynamic only where its output error stays within
+     * 1 dB SQNR of static's.
+     */
+    public enum MatMulKernels { AUTO, STATIC, DYNAMIC }
+
+    /** Gather on a constant float table (word/position/token-type embeddings): int8 per column, or left FP32. */
+    public enum EmbeddingTables { INT8, FLOAT }
+}
