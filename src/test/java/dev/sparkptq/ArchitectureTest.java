@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Lowest layer first. */
     static final List<String> LAYERS = List.of("core", "config", "graph", "graph.edit", "stats", "calibration",
-            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "pipeline", "aaq", "spark", "api", "cli");
+            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "algorithms.placement", "pipeline", "aaq",
+            "spark", "api", "cli");
 
     static final Map<String, String> FOREIGN = Map.of(
             "org.apache.spark", "Spark", "scala", "Scala/Spark", "ai.onnxruntime", "ONNX Runtime",

@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.algorithms.placement.OrtQdqLayout;
 import dev.sparkptq.calibration.QuantParamsCalculator;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.config.QuantizationParams;
@@ -124,7 +125,8 @@ public final class CandidateRecipe implements Serializable {
             edits.add(new InsertQdq(p.tensor(), p.consumers(), q, QdqEdits.role(p, quantization.weightStorage())));
         }
         edits.addAll(Provenance.metadata(configSha, fp32Sha, quantization));
-        OnnxMl.ModelProto model = GraphRewriter.apply(BiasInitializers.replace(prepared(), restore), edits);
+        OnnxMl.ModelProto model = GraphRewriter.apply(BiasInitializers.replace(prepared(), restore),
+                OrtQdqLayout.of(edits));
         Map<String, Tensor> kept = new HashMap<>();
         biases.forEach((name, value) -> {
             String node = biasNodes.get(name);

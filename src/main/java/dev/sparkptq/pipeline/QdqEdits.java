@@ -1,5 +1,6 @@
 package dev.sparkptq.pipeline;
 
+import dev.sparkptq.algorithms.placement.OrtQdqLayout;
 import dev.sparkptq.config.QuantizationParams.WeightStorage;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
@@ -23,7 +24,7 @@ final class QdqEdits {
             edits.add(new InsertQdq(p.tensor(), p.consumers(), qparams.params().get(p.id()), role(p, storage)));
         }
         edits.addAll(extra);
-        return edits;
+        return OrtQdqLayout.of(edits);
     }
 
     static Role role(QuantizationPoint p, WeightStorage storage) {
