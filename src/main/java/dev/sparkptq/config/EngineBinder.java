@@ -16,7 +16,7 @@ final class EngineBinder {
     static final KeySpec MODEL_KEYS = KeySpec.of("model_name", "model")
             .explain("OpenVINO IR weights file: spark-ptq reads ONNX models (give the .onnx file as model)", "weights");
     static final KeySpec KEYS = KeySpec.of("type", "data_source", "eval_data_source", "reader", "metrics",
-                    "num_partitions", "eval_subset_size", "sqnr_samples")
+                    "num_partitions", "eval_subset_size", "sqnr_samples", "speed_guard")
             .explain("accuracy_checker engine option, not supported: spark-ptq's engine reads engine.data_source "
                     + "with engine.reader", "config", "launchers", "datasets");
 
@@ -41,7 +41,13 @@ final class EngineBinder {
             .key("num_partitions", "integer ≥ 1", "4", "Spark partitions of the sample dataset")
             .key("eval_subset_size", "integer ≥ 1", "all samples", "evaluation samples to use (the first ones)")
             .key("sqnr_samples", "integer ≥ 0", "32", "evaluation samples of the per-layer quantization-error "
-                    + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)");
+                    + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)")
+            .key("speed_guard", "boolean", "true", "time the FP32 and the quantized model on calibration samples "
+                    + "(ONNX Runtime, one interleaved run per round, a few seconds); ops whose integer kernel is "
+                    + "clearly slower than their float one go back to float, and when the quantized model is still "
+                    + "not faster the FP32 model is written with a warning. Timing decides, so the bytes can differ "
+                    + "between runs: `false` for reproducible bytes (report.json's `speed` section lists what the "
+                    + "guard returned to float; put those nodes in `ignored.scope` to reproduce its model)");
 
     private EngineBinder() {
     }
@@ -68,7 +74,9 @@ final class EngineBinder {
         Integer evalSubset = e.intValue("eval_subset_size", 1, Integer.MAX_VALUE).orElse(null);
         int sqnrSamples = e.intValue("sqnr_samples", 0, Integer.MAX_VALUE)
                 .orElse(EngineSection.DEFAULT_SQNR_SAMPLES);
-        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples);
+        boolean speedGuard = e.bool("speed_guard").orElse(true);
+        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples,
+                speedGuard);
     }
 
     /** A required path: the override if given, else the config's (missing → problem). */

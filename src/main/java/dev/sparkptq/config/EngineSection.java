@@ -16,10 +16,12 @@ import java.util.List;
  * @param evalSubsetSize evaluation samples to use, {@code null} for all
  * @param sqnrSamples    evaluation samples the per-layer quantization error (SQNR) pass runs on with
  *                       {@code --evaluate}; 0 turns the pass off
+ * @param speedGuard     time FP32 against the quantized model after quantizing and never write a slower model
+ *                       ({@code engine.speed_guard}, default true)
  */
 public record EngineSection(String type, Path dataSource, Path evalDataSource, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
-                            int sqnrSamples) implements Serializable {
+                            int sqnrSamples, boolean speedGuard) implements Serializable {
     /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
     public static final int DEFAULT_SQNR_SAMPLES = 32;
 

@@ -133,14 +133,26 @@ public final class QuantizationPipeline {
         quantized = BiasInitializers.replace(quantized, bias.biases());
         RunReport.IntegerKernelSummary kernels = integerKernels(quantized, samples, options, warnings);
         clock.lap("kernels");
-        ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
-                partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
-                fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
         OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
         OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
-        return new BaseQuantization(inputs, reference, quantized,
+        SpeedStep.Result speed = SpeedStep.run(backend, log, config, options, original, reference, plan, quantized,
                 () -> new CandidateRecipe(quantizedFrom, untuned, plan, qparams, params, configSha, fp32Sha, bias),
+                samples, Provenance.metadata(configSha, fp32Sha, params));
+        RunReport.IntegerKernelSummary kernelsAfter = speed.quantized() == quantized ? kernels
+                : integerKernels(speed.quantized(), samples, options, warnings);
+        clock.lap("speed_guard");
+        QuantizationPlan placed = speed.plan();
+        quantized = speed.quantized();
+        ReportInputs inputs = new ReportInputs(config, params, graph, placed, qparams, stats, samples.available(),
+                calib, partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(),
+                warnings, fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernelsAfter, tuning.summary(),
+                speed.summary().withIntegerShares(share(kernels), share(kernelsAfter)));
+        if (speed.summary().warning() != null) {
+            warnings.add(speed.summary().warning());
+        }
+        return new BaseQuantization(inputs, reference, quantized,
+                () -> new CandidateRecipe(quantizedFrom, untuned, placed, qparams, params, configSha, fp32Sha, bias),
                 clock);
     }
 
@@ -238,6 +250,10 @@ public final class QuantizationPipeline {
         }
     }
 
+    private static Double share(RunReport.IntegerKernelSummary k) {
+        return k == null ? null : k.integerShare();
+    }
+
     /** POT runs (Fast)BiasCorrection in DefaultQuantization only. */
     private static boolean biasCorrects(PtqConfig config, QuantizationParams params) {
         return config.compression().algorithms().get(0).baseName() == AlgorithmSpec.Name.DefaultQuantization
@@ -308,7 +324,7 @@ public final class QuantizationPipeline {
                         List<String> warnings, String fp32Sha, Path modelPath, String backend,
                         Path statisticsFrom, RunReport.BiasCorrectionSummary biasCorrection,
                         RunReport.AdjustmentSummary adjustments, RunReport.IntegerKernelSummary integerKernels,
-                        RunReport.LayerwiseTuningSummary layerwiseTuning) {
+                        RunReport.LayerwiseTuningSummary layerwiseTuning, RunReport.SpeedSummary speed) {
     }
 
 }

@@ -42,7 +42,7 @@ final class Reports {
         return new RunReport(RunReport.FORMAT_VERSION, "spark-ptq", ToolVersion.get(), provenance,
                 ReportWriter.tree(in.config()), model, output, calibration, quantization(in), metrics, timings,
                 in.biasCorrection(), quantizationError, in.adjustments(), in.integerKernels(), null)
-                .withLayerwiseTuning(in.layerwiseTuning());
+                .withLayerwiseTuning(in.layerwiseTuning()).withSpeed(in.speed());
     }
 
     private static RunReport.QuantizationSummary quantization(QuantizationPipeline.ReportInputs in) {

@@ -15,13 +15,16 @@ import java.util.Map;
  * @param integerKernels which share of the model's multiply-accumulates the runtime runs in integer kernels; null
  *                       when not measured
  * @param layerwiseTuning what {@code use_layerwise_tuning} changed, per layer; null when it was off
+ * @param speed what placement by the runtime's graph and the speed guard did, and the measured FP32 and INT8
+ *              latency; null in reports built without them
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
                         QuantizationSummary quantization, MetricsSummary metrics, Map<String, Long> timingsMs,
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
-                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
+                        AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
+                        SpeedSummary speed) {
 
     /** A report without the layer-wise tuning section. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -31,14 +34,21 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
                      AccuracyAwareSummary accuracyAware) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
-                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware, null);
+                timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware, null, null);
     }
 
     /** This report with the layer-wise tuning section set. */
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary);
+                accuracyAware, summary, speed);
+    }
+
+    /** This report with the speed section set. */
+    public RunReport withSpeed(SpeedSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, summary);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -64,7 +74,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning);
+                summary, layerwiseTuning, speed);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -266,5 +276,54 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     }
 
     public record SkippedLayer(String node, String weight, String reason) {
+    }
+
+    /**
+     * Where the quantizers ended up and how fast the result is (issue 13: an INT8 model slower than its FP32 original
+     * is a defect). Placement removes quantizers the runtime's optimized graph shows feeding no integer kernel; the
+     * speed guard times FP32 against INT8 on calibration samples (interleaved rounds), returns ops whose integer
+     * kernel is clearly slower than their float one to float, and writes the FP32 model when the quantized one is
+     * still not faster.
+     *
+     * @param guard              {@code engine.speed_guard}
+     * @param threads            intra-op threads the models were timed with
+     * @param clock              {@code thread_cpu} (one thread: the calling thread's CPU time, immune to other load) or
+     *                           {@code wall}
+     * @param samples            calibration samples timed; 0 when not timed
+     * @param rounds             interleaved rounds (per-model figures are medians over rounds)
+     * @param fp32Ms             FP32 ms per sample (the model as given); null when not timed
+     * @param int8MsBefore       the quantized model after placement, before the guard changed anything
+     * @param int8Ms             the model written (the FP32 model on a fallback)
+     * @param speedup            median over rounds of FP32 time / time of the model written
+     * @param outcome            {@code kept}, {@code ops_returned_to_float}, {@code fp32_fallback} or {@code not_timed}
+     * @param removedQuantizers  quantizers placement removed, per reason
+     * @param removed            the first {@value #LISTED} of them: point, reason, consumers that now read float
+     * @param returnedToFloat    ops the guard returned to float, with their integer and float kernel µs per run
+     * @param integerShareBefore integer-kernel MAC share of the first quantized model (null when not measured)
+     * @param integerShareAfter  the same for the model written
+     * @param guardMs            wall time placement and the guard took (also in the timings)
+     * @param warning            null, or what the user must know (e.g. the output is the FP32 model)
+     */
+    public record SpeedSummary(boolean guard, int threads, String clock, int samples, int rounds, Double fp32Ms,
+                               Double int8MsBefore, Double int8Ms, Double speedup, String outcome,
+                               Map<String, Integer> removedQuantizers, List<RemovedQuantizer> removed,
+                               List<ReturnedOp> returnedToFloat, Double integerShareBefore, Double integerShareAfter,
+                               long guardMs, String warning) {
+        /** At most this many removed quantizers are listed. */
+        public static final int LISTED = 50;
+
+        /** The summary with the integer-kernel shares filled in. */
+        public SpeedSummary withIntegerShares(Double before, Double after) {
+            return new SpeedSummary(guard, threads, clock, samples, rounds, fp32Ms, int8MsBefore, int8Ms, speedup,
+                    outcome, removedQuantizers, removed, returnedToFloat, before, after, guardMs, warning);
+        }
+    }
+
+    /** One removed quantizer: its point, why, and the consumers that read the float tensor instead. */
+    public record RemovedQuantizer(String point, String reason, List<String> consumers) {
+    }
+
+    /** One op the speed guard returned to float, with its kernel time per run in each form. */
+    public record ReturnedOp(String node, double integerMicros, double floatMicros) {
     }
 }

@@ -15,6 +15,33 @@ public final class LatencyComparison {
     private LatencyComparison() {
     }
 
+    /**
+     * Per-round ms/sample of every engine, {@code [engine][round]}: after one warm-up pass each, {@code rounds}
+     * rounds in which every engine runs {@code passes} passes over all inputs in turn, timed with {@code clock}.
+     */
+    public static double[][] rounds(List<InferenceEngine> engines, List<Map<String, Tensor>> inputs, int rounds,
+                                    int passes, LatencyClock clock) {
+        if (engines.isEmpty() || rounds < 1 || passes < 1 || inputs.isEmpty()) {
+            throw new ConfigException("a latency comparison needs at least one model, input, round and pass");
+        }
+        double[][] perRound = new double[engines.size()][rounds];
+        for (InferenceEngine e : engines) {
+            timePasses(e, inputs, 1, clock);
+        }
+        for (int r = 0; r < rounds; r++) {
+            for (int m = 0; m < engines.size(); m++) {
+                perRound[m][r] = timePasses(engines.get(m), inputs, passes, clock);
+            }
+        }
+        return perRound;
+    }
+
+    /** ms/sample of {@code passes} passes over the inputs. */
+    private static double timePasses(InferenceEngine engine, List<Map<String, Tensor>> inputs, int passes,
+                                     LatencyClock clock) {
+        return engine.timePasses(inputs, passes, clock);
+    }
+
     /** Median ms/sample per engine, in the engines' order. */
     public static List<Double> compare(List<InferenceEngine> engines, List<Map<String, Tensor>> inputs, int warmup,
                                        int rounds) {
