@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
 public record ProfileAttribution(Map<String, Double> byNode, double unattributed, double total) {
     private static final Pattern TOKEN = Pattern.compile("_token_\\d+$");
     private static final String NCHWC = "_nchwc";
+    private static final String DUPLICATED = "/duplicated";
     private static final Set<String> FUSED_ACTIVATIONS = Set.of("Relu", "Clip", "LeakyRelu", "HardSigmoid",
             "Sigmoid", "Tanh", "Add", "Sum");
     private static final Set<String> QDQ = Set.of("QuantizeLinear", "DequantizeLinear");
@@ -80,6 +81,10 @@ public record ProfileAttribution(Map<String, Double> byNode, double unattributed
     /** Our compute node behind runtime node {@code runtimeName}, or null. */
     static String owner(String runtimeName, ModelGraph graph) {
         String base = TOKEN.matcher(runtimeName).replaceFirst("");
+        int copy = base.indexOf(DUPLICATED);
+        if (copy > 0) {
+            base = base.substring(0, copy); // ORT's per-consumer copy of one of our DequantizeLinear nodes
+        }
         Node n = graph.node(base).orElse(null);
         if (n != null) {
             return QDQ.contains(n.opType()) ? quantizerOwner(n, graph) : n.name();
