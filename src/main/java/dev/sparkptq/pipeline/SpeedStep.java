@@ -41,13 +41,16 @@ final class SpeedStep {
             log.accept("placement and speed guard skipped: the model is too large for ONNX Runtime to save its "
                     + "optimized graph");
             return new Result(quantized, plan, SpeedAwarePlacement.skipped(config.engine().speedGuard(),
-                    options.threadsPerTask(), "placement and speed guard skipped: models over "
-                            + Blobs.INLINE_LIMIT / 1_000_000 + " MB of weights are not timed"));
+                    options.threadsPerTask(), "too_large", config.engine().speedGuard() ? "placement and speed "
+                            + "guard skipped: models over " + Blobs.INLINE_LIMIT / 1_000_000 + " MB of weights are "
+                            + "not timed" : null));
         }
         CandidateRecipe[] made = new CandidateRecipe[1];
         List<Map<String, Tensor>> inputs = new ArrayList<>();
-        for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
-            inputs.add(samples.source().load(ref).inputs());
+        if (config.engine().speedGuard()) { // loading reads the data source (a Dataset pulls rows): only when timed
+            for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
+                inputs.add(samples.source().load(ref).inputs());
+            }
         }
         OnnxMl.ModelProto fallback = GraphRewriter.apply(original, metadata);
         var request = new SpeedAwarePlacement.Request(original, reference, plan, quantized,

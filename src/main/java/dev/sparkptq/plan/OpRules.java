@@ -57,8 +57,9 @@ final class OpRules {
             case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
             case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
             case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType(), gates);
-            case "Sigmoid" -> gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
-                    && siluGate(graph, node) ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1))
+            case "Sigmoid" -> siluGate(graph, node)
+                    ? (gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
+                    ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of())
                     : afterIntegerProducer(graph, node, modelType);
             default -> FLOAT_ACTIVATIONS.contains(node.opType()) ? afterIntegerProducer(graph, node, modelType)
                     : List.of();

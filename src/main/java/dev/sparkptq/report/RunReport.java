@@ -295,7 +295,10 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param int8MsBefore       the quantized model after placement, before the guard changed anything
      * @param int8Ms             the model written (the FP32 model on a fallback)
      * @param speedup            median over rounds of FP32 time / time of the model written
-     * @param outcome            {@code kept}, {@code ops_returned_to_float}, {@code fp32_fallback} or {@code not_timed}
+     * @param outcome            {@code kept}, {@code ops_returned_to_float}, {@code fp32_fallback}; {@code not_timed}
+     *                           (no samples), {@code off} ({@code speed_guard: false}: no placement, no timing),
+     *                           {@code emulated} (quantization ONNX Runtime can only emulate in float: left as
+     *                           planned) or {@code too_large}
      * @param removedQuantizers  quantizers placement removed, per reason
      * @param removed            the first {@value #LISTED} of them: point, reason, consumers that now read float
      * @param returnedToFloat    ops the guard returned to float, with their integer and float kernel µs per run

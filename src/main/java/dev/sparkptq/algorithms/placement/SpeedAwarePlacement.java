@@ -28,7 +28,9 @@ import java.util.function.Function;
  *
  * <p>Determinism: structure decides first (the runtime's graph is a function of the model), per-node profiles with
  * clear margins decide which ops return to float, and timing only confirms. The decisions are recorded in the report;
- * {@code speed_guard: false} gives byte-identical models run after run.
+ * {@code speed_guard: false} turns the whole step off (the plan's quantizers are written as planned) and gives
+ * byte-identical models run after run. Quantization the runtime can only emulate in float (activations of other than
+ * 8 bits, narrowed levels) is left alone: its numerics are what the user asked for.
  */
 public final class SpeedAwarePlacement {
     /** The quantized model must be at least this much faster than FP32 (measured) to be written. */
@@ -86,12 +88,20 @@ public final class SpeedAwarePlacement {
     }
 
     /** The report section of a run where placement and the guard did not run, with the reason as a warning. */
-    public static RunReport.SpeedSummary skipped(boolean guard, int threads, String why) {
-        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, "not_timed",
-                java.util.Map.of(), List.of(), List.of(), null, null, 0, why);
+    public static RunReport.SpeedSummary skipped(boolean guard, int threads, String outcome, String warning) {
+        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, outcome,
+                java.util.Map.of(), List.of(), List.of(), null, null, 0, warning);
     }
 
     public Outcome run(Request r) {
+        if (!r.guard()) {
+            return new Outcome(r.quantized(), r.plan(), false, skipped(false, r.threads(), "off", null));
+        }
+        String emulated = emulated(r.plan());
+        if (emulated != null) {
+            log.accept("placement and speed guard skipped: " + emulated);
+            return new Outcome(r.quantized(), r.plan(), false, skipped(true, r.threads(), "emulated", null));
+        }
         long start = System.nanoTime();
         List<Placement.Removal> removed = new ArrayList<>();
         Variant placed = place(new Variant(r.plan(), r.quantized()), r.build(), removed);
@@ -99,8 +109,8 @@ public final class SpeedAwarePlacement {
             log.accept("placement: removed " + removed.size() + " quantizers feeding no integer kernel "
                     + Placement.counts(removed));
         }
-        if (!r.guard() || r.samples().isEmpty()) {
-            return new Outcome(placed.model(), placed.plan(), false, GuardReport.untimed(r.guard(), r.threads(),
+        if (r.samples().isEmpty()) {
+            return new Outcome(placed.model(), placed.plan(), false, GuardReport.untimed(true, r.threads(),
                     removed, elapsedMs(start)));
         }
         GuardTiming timing = new GuardTiming(engines, blobs, workDir, r.threads(),
@@ -155,6 +165,25 @@ public final class SpeedAwarePlacement {
         String outcome = best.returned().isEmpty() ? "kept" : "ops_returned_to_float";
         return new Outcome(best.variant().model(), best.variant().plan(), false, GuardReport.of(timing, first,
                 bestMs, bestRatio, outcome, removed, best.returned(), elapsedMs(start), null));
+    }
+
+    /**
+     * Why the plan's quantizers cannot run as ONNX Runtime's integer kernels whatever their placement, or null: other
+     * bit widths than 8, or levels narrower than the storage type, are emulated by Q/DQ pairs (and clamps) in float —
+     * the user asked for that numerics (a 4-bit accuracy study, a 7-bit activation), so nothing is removed or timed.
+     */
+    static String emulated(QuantizationPlan plan) {
+        for (var p : plan.points()) {
+            var spec = p.spec();
+            boolean activation = p.kind() == dev.sparkptq.plan.PointKind.ACTIVATION;
+            boolean narrowed = activation && (spec.levelLow() != null || spec.levelHigh() != null);
+            // weights of fewer bits are stored in int8 all the same (the 7-bit first layer of the overflow fix)
+            if (activation && spec.bits() != 8 || !activation && spec.bits() > 8 || narrowed) {
+                return "'" + p.tensor() + "' is quantized to " + spec.bits() + " bits"
+                        + (narrowed ? " with narrowed levels" : "") + ", which ONNX Runtime emulates in float";
+            }
+        }
+        return null;
     }
 
     /** A candidate must beat the current model by this factor (timing noise must not flip the choice). */

@@ -80,7 +80,8 @@ final class OrtProfiler {
         Map<String, String> types = new LinkedHashMap<>();
         for (JsonNode e : events) {
             String name = e.path("name").asText();
-            if (!"Node".equals(e.path("cat").asText()) || !name.endsWith(KERNEL_SUFFIX) || e.path("ts").asLong() < from) {
+            if (!"Node".equals(e.path("cat").asText()) || !name.endsWith(KERNEL_SUFFIX)
+                    || e.path("ts").asLong() < from) {
                 continue;
             }
             String node = name.substring(0, name.length() - KERNEL_SUFFIX.length());

@@ -64,7 +64,8 @@ class OrtQdqLayoutTest {
         assertEquals(3, out.size());
         GraphEdit.InsertQdq merged = (GraphEdit.InsertQdq) out.get(0);
         assertEquals("r", merged.tensor());
-        assertEquals(List.of(in("dw", 0), in("pool", 0)), merged.consumers(), "first member's place, union of consumers");
+        assertEquals(List.of(in("dw", 0), in("pool", 0)), merged.consumers(),
+                "first member's place, union of consumers");
         assertEquals(0.3f, ((GraphEdit.InsertQdq) out.get(2)).params().scale()[0], "different parameters stay apart");
     }
 

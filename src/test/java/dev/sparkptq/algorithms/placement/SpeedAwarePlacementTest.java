@@ -235,15 +235,40 @@ class SpeedAwarePlacementTest {
     }
 
     @Test
-    void withTheGuardOffNothingIsTimedButPlacementStillRuns(@TempDir Path tmp) {
+    void withTheGuardOffNothingIsTimedOrRemovedAndTheModelIsThePlannedOne(@TempDir Path tmp) {
         FakeRuntime rt = new FakeRuntime(m -> {
             throw new AssertionError("not timed");
         }, Map.of(), Map.of());
-        SpeedAwarePlacement.Outcome o = guard(rt, tmp).run(request(false));
-        assertEquals("not_timed", o.summary().outcome());
+        SpeedAwarePlacement.Request r = request(false);
+        SpeedAwarePlacement.Outcome o = guard(rt, tmp).run(r);
+        assertEquals("off", o.summary().outcome());
+        assertSame(r.quantized(), o.model(), "byte-identical to the plan's model");
         assertNull(o.summary().fp32Ms());
         assertEquals(0, rt.profiles);
         assertFalse(o.fp32Fallback());
+    }
+
+    @Test
+    void emulatedBitWidthsAreNeitherPlacedNorTimed(@TempDir Path tmp) {
+        FakeRuntime rt = new FakeRuntime(m -> {
+            throw new AssertionError("not timed");
+        }, Map.of(), Map.of());
+        SpeedAwarePlacement.Request r = request(true);
+        TensorQuantSpec fourBits = new TensorQuantSpec(4, QuantScheme.SYMMETRIC, Granularity.PER_TENSOR, null, null,
+                null);
+        List<QuantizationPoint> points = new ArrayList<>();
+        for (QuantizationPoint p : r.plan().points()) {
+            points.add(p.kind() == PointKind.ACTIVATION ? new QuantizationPoint(p.tensor(), p.kind(), p.consumers(),
+                    p.channelAxis(), fourBits, p.constantNode(), p.tiedTo()) : p);
+        }
+        QuantizationPlan plan = new QuantizationPlan(points, r.plan().quantizedNodes(), List.of());
+        SpeedAwarePlacement.Outcome o = guard(rt, tmp).run(new SpeedAwarePlacement.Request(r.fp32(), r.reference(),
+                plan, r.quantized(), r.build(), r.fallback(), r.samples(), 1, true));
+        assertEquals("emulated", o.summary().outcome());
+        assertSame(r.quantized(), o.model());
+        assertEquals(plan, o.plan());
+        assertTrue(SpeedAwarePlacement.emulated(plan).contains("4 bits"));
+        assertNull(SpeedAwarePlacement.emulated(plan()), "8-bit activations run as integer kernels");
     }
 
     /**
