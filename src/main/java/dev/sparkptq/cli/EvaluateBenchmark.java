@@ -48,7 +48,7 @@ final class EvaluateBenchmark {
      */
     record Result(Path dataSource, List<Path> models, List<Map<String, Double>> metrics,
                   List<Map<String, String>> renamed, List<Double> msPerSample,
-                  long samples, int latencySamples, int threads, int rounds) {
+                  long samples, int latencySamples, int threads, int rounds, LatencyRatios ratios) {
     }
 
     static Result run(PtqConfig config, List<Path> models, Integer maxSamples, int latencySamples, int threads,
@@ -77,9 +77,14 @@ final class EvaluateBenchmark {
         refs = maxSamples == null ? refs : refs.subList(0, Math.min(maxSamples, refs.size()));
         List<Map<String, Tensor>> timed = new ArrayList<>();
         List<EvaluationAccumulator> acc = evaluate(engines, metrics, read, data, refs, timed, latencySamples);
-        List<Double> ms = LatencyComparison.compare(List.copyOf(engines), timed, 3, rounds);
+        LatencyRatios ratios = InferenceBenchmark.timed(List.copyOf(engines), timed, threads, rounds);
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            ms.add(ratios.ms(i, dev.sparkptq.runtime.LatencyClock.WALL));
+        }
         return new Result(source, models, acc.stream().map(a -> a.values().values()).toList(),
-                engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds);
+                engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds,
+                ratios);
     }
 
     /**

@@ -27,7 +27,32 @@ public enum LatencyClock {
 
     /** The current reading in nanoseconds (only differences are meaningful). */
     public long nanos() {
-        return this == WALL ? System.nanoTime() : THREADS.getCurrentThreadCpuTime();
+        if (this == WALL) {
+            return System.nanoTime();
+        }
+        return THREADS.isCurrentThreadCpuTimeSupported() ? THREADS.getCurrentThreadCpuTime() : 0;
+    }
+
+    /** Both clocks read at the start of a measurement. */
+    public record Start(long wallNanos, long cpuNanos) {
+        /** The time since this start, per sample. */
+        public Reading perSample(long samples) {
+            double n = Math.max(1, samples) * 1e6;
+            return new Reading((WALL.nanos() - wallNanos) / n, (THREAD_CPU.nanos() - cpuNanos) / n);
+        }
+    }
+
+    /** Milliseconds per sample on both clocks. */
+    public record Reading(double wallMs, double cpuMs) {
+        /** The reading of {@code clock}. */
+        public double ms(LatencyClock clock) {
+            return clock == WALL ? wallMs : cpuMs;
+        }
+    }
+
+    /** Starts a measurement on both clocks (thread CPU time reads 0 where the JVM cannot measure it). */
+    public static Start start() {
+        return new Start(WALL.nanos(), THREADS.isCurrentThreadCpuTimeSupported() ? THREAD_CPU.nanos() : 0);
     }
 
     /** Report name: {@code wall} or {@code thread_cpu}. */

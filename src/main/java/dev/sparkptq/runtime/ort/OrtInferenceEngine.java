@@ -91,24 +91,24 @@ public final class OrtInferenceEngine implements InferenceEngine {
      * being copied back into Java arrays).
      */
     @Override
-    public double timePasses(List<Map<String, Tensor>> given, int passes, LatencyClock clock) {
+    public LatencyClock.Reading timePasses(List<Map<String, Tensor>> given, int passes) {
         lock.readLock().lock();
         try {
             if (parked || closed) {
-                return InferenceEngine.super.timePasses(given, passes, clock);
+                return InferenceEngine.super.timePasses(given, passes);
             }
             List<NativeInputs> natives = new ArrayList<>();
             try {
                 for (Map<String, Tensor> in : given) {
                     natives.add(NativeInputs.of(env, in));
                 }
-                long start = clock.nanos();
+                LatencyClock.Start start = LatencyClock.start();
                 for (int p = 0; p < passes; p++) {
                     for (NativeInputs in : natives) {
                         session.run(in.tensors()).close();
                     }
                 }
-                return (clock.nanos() - start) / 1e6 / ((double) passes * given.size());
+                return start.perSample((long) passes * given.size());
             } finally {
                 natives.forEach(NativeInputs::close);
             }

@@ -138,8 +138,8 @@ class SpeedAwarePlacementTest {
                 }
 
                 @Override
-                public double timePasses(List<Map<String, Tensor>> inputs, int passes, LatencyClock clock) {
-                    return ms;
+                public LatencyClock.Reading timePasses(List<Map<String, Tensor>> inputs, int passes) {
+                    return new LatencyClock.Reading(ms, ms);
                 }
 
                 @Override
