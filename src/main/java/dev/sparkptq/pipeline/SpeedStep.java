@@ -59,7 +59,7 @@ final class SpeedStep {
                         made[0] = recipe.get();
                     }
                     return made[0].build(p, java.util.Set.of());
-                }, fallback, inputs, options.threadsPerTask(),
+                }, fallback, GraphRewriter.apply(reference, metadata), inputs, options.threadsPerTask(),
                 config.engine().speedGuard());
         var outcome = new SpeedAwarePlacement(backend.engines(),
                 (model, name) -> Blobs.of(model, options.workDir().resolve(name)), options.workDir(), log)

@@ -14,7 +14,7 @@ final class GuardReport {
 
     /** Placement only: the guard was off or had no samples. */
     static RunReport.SpeedSummary untimed(boolean guard, int threads, List<Placement.Removal> removed, long ms) {
-        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, "not_timed",
+        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, null, "not_timed",
                 counts(removed), listed(removed), List.of(), null, null, ms, null);
     }
 
@@ -25,7 +25,8 @@ final class GuardReport {
         returned.forEach(s -> ops.add(new RunReport.ReturnedOp(s.node(), round(s.integerMicros()),
                 round(s.floatMicros()))));
         return new RunReport.SpeedSummary(true, timing.threads(), timing.clock().label(), timing.samples(),
-                timing.rounds(), round(first.fp32Ms()), round(first.ms(0)), round(finalMs), round(speedup), outcome,
+                timing.rounds(), round(first.fp32Ms()), round(first.ms(1)), round(first.ms(0)), round(finalMs),
+                round(speedup), outcome,
                 counts(removed), listed(removed), ops, null, null, ms, warning);
     }
 
