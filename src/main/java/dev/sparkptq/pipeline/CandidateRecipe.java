@@ -113,7 +113,9 @@ public final class CandidateRecipe implements Serializable {
 
     /**
      * The model of {@code candidate} (a sub-plan of {@link #plan()}) with the points in {@code int16} quantized to 16
-     * bits from their base ranges. Biases corrected for a node that is no longer quantized keep their FP32 value.
+     * bits from their base ranges. Biases corrected for a node whose weight is no longer quantized keep their FP32
+     * value (a node the speed guard returns to float may keep the quantizer on its input, which its integer producer
+     * still needs, but the correction was for its quantized weight).
      */
     public OnnxMl.ModelProto build(QuantizationPlan candidate, Set<String> int16) {
         Map<String, Tensor> restore = new TreeMap<>(untunedWeights);
@@ -128,9 +130,11 @@ public final class CandidateRecipe implements Serializable {
         OnnxMl.ModelProto model = GraphRewriter.apply(BiasInitializers.replace(prepared(), restore),
                 OrtQdqLayout.of(edits));
         Map<String, Tensor> kept = new HashMap<>();
+        Set<String> weighted = new java.util.HashSet<>(); // a node returned to float keeps only its input quantizer
+        candidate.weights().forEach(p -> weighted.addAll(p.consumerNodes()));
         biases.forEach((name, value) -> {
             String node = biasNodes.get(name);
-            if (node == null || candidate.quantizedNodes().contains(node)) {
+            if (node == null || weighted.contains(node)) {
                 kept.put(name, value);
             }
         });

@@ -69,6 +69,13 @@ class OrtQdqLayoutTest {
         assertEquals(0.3f, ((GraphEdit.InsertQdq) out.get(2)).params().scale()[0], "different parameters stay apart");
     }
 
+    /** The residual block's int8 input and Add inputs, read by two convs and the Add. */
+    private static List<GraphEdit> convsAndAdd() {
+        return List.of(act("x", s8(0.02f), in("c1", 0), in("c2", 0)),
+                w("W1", weight(8, 0.01f), in("c1", 1)), w("W2", weight(8, 0.01f), in("c2", 1)),
+                act("a", s8(0.05f), in("add", 0)), act("b", s8(0.05f), in("add", 1)));
+    }
+
     /**
      * The residual block with the Relu output quantized twice (for the depthwise conv and, with the same parameters,
      * for the max-pool): with one QuantizeLinear ORT folds the Relu into it and runs the Add as QLinearAdd; with two,
@@ -77,12 +84,9 @@ class OrtQdqLayoutTest {
     @Test
     void oneQuantizerOnTheReluLetsOrtFuseTheResidualAddAndTheNumbersDoNotChange(@TempDir Path tmp) throws Exception {
         OnnxMl.ModelProto model = PlacementFixture.residualBlock();
-        List<GraphEdit> edits = List.of(
-                act("x", s8(0.02f), in("c1", 0), in("c2", 0)),
-                w("W1", weight(8, 0.01f), in("c1", 1)), w("W2", weight(8, 0.01f), in("c2", 1)),
-                w("W3", weight(8, 0.01f), in("dw", 1)),
-                act("a", s8(0.05f), in("add", 0)), act("b", s8(0.05f), in("add", 1)),
-                act("r", u8(0.04f), in("dw", 0)), act("r", u8(0.04f), in("pool", 0)));
+        List<GraphEdit> edits = new java.util.ArrayList<>(convsAndAdd());
+        edits.addAll(List.of(w("W3", weight(8, 0.01f), in("dw", 1)),
+                act("r", u8(0.04f), in("dw", 0)), act("r", u8(0.04f), in("pool", 0))));
         OnnxMl.ModelProto asIs = GraphRewriter.apply(model, edits);
         OnnxMl.ModelProto laidOut = GraphRewriter.apply(model, OrtQdqLayout.of(edits));
         RuntimeGraph before = PlacementFixture.optimized(asIs, tmp);
@@ -105,10 +109,7 @@ class OrtQdqLayoutTest {
     @Test
     void aSignedActivationReadByTwoConvsFusesBothOnceStoredAsUint8(@TempDir Path tmp) throws Exception {
         OnnxMl.ModelProto model = PlacementFixture.residualBlock();
-        List<GraphEdit> edits = List.of(
-                act("x", s8(0.02f), in("c1", 0), in("c2", 0)),
-                w("W1", weight(8, 0.01f), in("c1", 1)), w("W2", weight(8, 0.01f), in("c2", 1)),
-                act("a", s8(0.05f), in("add", 0)), act("b", s8(0.05f), in("add", 1)));
+        List<GraphEdit> edits = convsAndAdd();
         RuntimeGraph signed = PlacementFixture.optimized(GraphRewriter.apply(model, edits), tmp);
         RuntimeGraph unsigned = PlacementFixture.optimized(GraphRewriter.apply(model, OrtQdqLayout.of(edits)), tmp);
         assertFalse(signed.runsInteger("c1"), "int8 x with two readers: " + signed.opCounts());
