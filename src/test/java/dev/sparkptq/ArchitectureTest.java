@@ -28,7 +28,7 @@ class ArchitectureTest {
 
     /** Lowest layer first. */
     static final List<String> LAYERS = List.of("core", "config", "graph", "graph.edit", "stats", "calibration",
-            "plan", "runtime", "runtime.ort", "storage", "data", "accuracy", "report", "step", ALGORITHM, "algorithms",
+            "plan", "runtime", "runtime.ort", "storage", "data", "accuracy", "report", "step", "placement", ALGORITHM, "algorithms",
             "pipeline", "aaq", "spark", "api", "cli");
 
     static final Map<String, String> FOREIGN = Map.of(

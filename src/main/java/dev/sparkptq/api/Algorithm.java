@@ -39,9 +39,14 @@ public final class Algorithm {
      * what a {@link Pipeline} runs.
      */
     PtqConfig resolve(Path model, Path dataSource, int partitions) {
+        return resolve(model, dataSource, partitions, true);
+    }
+
+    PtqConfig resolve(Path model, Path dataSource, int partitions, boolean speedGuard) {
         ObjectNode root = Algorithms.MAPPER.createObjectNode();
         root.putObject("model").put("model", model.toString());
-        root.putObject("engine").put("data_source", dataSource.toString()).put("num_partitions", partitions);
+        root.putObject("engine").put("data_source", dataSource.toString()).put("num_partitions", partitions)
+                .put("speed_guard", speedGuard);
         root.set("compression", compression.deepCopy());
         return ConfigLoader.fromJson(root.toString(), model.getParent(), ConfigOverrides.none(), FileChecks.SKIP);
     }
@@ -52,10 +57,11 @@ public final class Algorithm {
      * named by its SHA-256 and the data by a fixed label. Two API runs of the same algorithm on the same model and
      * partitions hash alike; a changed parameter, model or partition count changes the hash.
      */
-    PtqConfig resolveForRun(Path model, String modelSha256, Path dataSource, int partitions) {
-        PtqConfig run = resolve(model, dataSource, partitions);
+    PtqConfig resolveForRun(Path model, String modelSha256, Path dataSource, int partitions, boolean speedGuard) {
+        PtqConfig run = resolve(model, dataSource, partitions, speedGuard);
         Path root = Path.of("/java-api");
-        PtqConfig named = resolve(root.resolve("model-" + modelSha256 + ".onnx"), root.resolve("data"), partitions);
+        PtqConfig named = resolve(root.resolve("model-" + modelSha256 + ".onnx"), root.resolve("data"), partitions,
+                speedGuard);
         return new PtqConfig(run.model(), run.engine(), run.compression(), named.sha256());
     }
 

@@ -48,13 +48,20 @@ public final class Engine implements AutoCloseable {
     private final List<Metric> metrics;
     private final int partitions;
     private final int threadsPerTask;
+    private final boolean speedGuard;
 
     private Engine(Runner runner, EngineData data, List<Metric> metrics, int partitions, int threadsPerTask) {
+        this(runner, data, metrics, partitions, threadsPerTask, true);
+    }
+
+    private Engine(Runner runner, EngineData data, List<Metric> metrics, int partitions, int threadsPerTask,
+                   boolean speedGuard) {
         this.runner = runner;
         this.data = data;
         this.metrics = List.copyOf(metrics);
         this.partitions = partitions;
         this.threadsPerTask = threadsPerTask;
+        this.speedGuard = speedGuard;
     }
 
     /** An engine that runs everything in this JVM. */
@@ -84,7 +91,7 @@ public final class Engine implements AutoCloseable {
 
     /** The same engine over {@code loader}'s items. */
     public Engine withDataLoader(DataLoader loader) {
-        return new Engine(runner, new EngineData.Loader(loader), metrics, partitions, threadsPerTask);
+        return new Engine(runner, new EngineData.Loader(loader), metrics, partitions, threadsPerTask, speedGuard);
     }
 
     /**
@@ -121,7 +128,8 @@ public final class Engine implements AutoCloseable {
             throw new ConfigException("a Dataset's rows are read by Spark tasks; use Engine.spark(dataset"
                     + ".sparkSession()).withDataset(...) instead of an in-process engine");
         }
-        return new Engine(runner, new EngineData.Rows(rows, annotationColumn), metrics, partitions, threadsPerTask);
+        return new Engine(runner, new EngineData.Rows(rows, annotationColumn), metrics, partitions, threadsPerTask,
+                speedGuard);
     }
 
     /** The same engine computing {@code metrics} in {@link #evaluate} (names must be unique). */
@@ -136,17 +144,31 @@ public final class Engine implements AutoCloseable {
             throw new ConfigException("two metrics share a name; give each metric a unique name() (results are "
                     + "keyed by it)");
         }
-        return new Engine(runner, data, List.copyOf(metrics), partitions, threadsPerTask);
+        return new Engine(runner, data, List.copyOf(metrics), partitions, threadsPerTask, speedGuard);
     }
 
     /** The same engine splitting the items into {@code partitions} slices (Spark tasks). */
     public Engine withPartitions(int partitions) {
-        return new Engine(runner, data, metrics, positive("partitions", partitions), threadsPerTask);
+        return new Engine(runner, data, metrics, positive("partitions", partitions), threadsPerTask, speedGuard);
     }
 
     /** The same engine giving each ONNX Runtime session {@code threads} intra-op threads. */
     public Engine withThreadsPerTask(int threads) {
-        return new Engine(runner, data, metrics, partitions, positive("threadsPerTask", threads));
+        return new Engine(runner, data, metrics, partitions, positive("threadsPerTask", threads), speedGuard);
+    }
+
+    /**
+     * The same engine with the speed guard on or off (the CLI's {@code engine.speed_guard}, on by default): after
+     * quantizing, the FP32 and the quantized model are timed on a few samples, ops slower in integer kernels return to
+     * float, and a quantized model still not faster than FP32 is replaced by the FP32 model. Off gives byte-identical
+     * models run after run; a toy model (a few kernels of microseconds) is rarely faster in INT8.
+     */
+    public Engine withSpeedGuard(boolean on) {
+        return new Engine(runner, data, metrics, partitions, threadsPerTask, on);
+    }
+
+    boolean speedGuard() {
+        return speedGuard;
     }
 
     /** The metrics' values for {@code model} over every item, keyed by metric name in the order given. */

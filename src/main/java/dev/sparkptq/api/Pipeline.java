@@ -69,7 +69,7 @@ public final class Pipeline {
             Path modelFile = work.resolve(model.name() + ".onnx");
             ModelIo.save(model, modelFile);
             PtqConfig config = algorithm.resolveForRun(modelFile, dev.sparkptq.graph.ModelIo.sha256(modelFile),
-                    work.resolve(engine.dataLabel()), engine.partitions());
+                    work.resolve(engine.dataLabel()), engine.partitions(), engine.speedGuard());
             RunOptions options = new RunOptions(outputDir, RunOptions.Evaluation.SKIP, engine.threadsPerTask(),
                     work);
             return TaskFailures.unwrapped(

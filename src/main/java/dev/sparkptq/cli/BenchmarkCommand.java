@@ -37,7 +37,10 @@ final class BenchmarkCommand {
               --config FILE     take inputs from this config's evaluation (or calibration) data;
                                 without it, seeded random inputs (models with fixed float inputs only)
               --samples N       inputs per round (default 50)
-              --rounds R        interleaved rounds A,B,A,B,... (default 5); the median round counts
+              --rounds R        interleaved rounds A,B,A,B,... (default 5); every speed-up is the median of
+                                the rounds' own ratios (lowest and highest under speedup_spread); with one
+                                thread also on the calling thread's CPU time (thread_cpu_*), which other load
+                                on the machine does not inflate
               --threads T       ONNX Runtime intra-op threads (default 1)
               --output FILE     also write the JSON result to FILE
 
@@ -135,7 +138,6 @@ final class BenchmarkCommand {
         root.put("threads", r.threads());
         root.put("rounds", r.rounds());
         ArrayNode list = root.putArray("models");
-        double first = r.msPerSample().get(0);
         for (int i = 0; i < r.models().size(); i++) {
             ObjectNode m = list.addObject();
             m.put("model", r.models().get(i).toString());
@@ -145,8 +147,7 @@ final class BenchmarkCommand {
                 r.renamed().get(i).forEach(m.putObject("outputs_matched_by_position")::put);
             }
             fidelityJson(m, r.fidelity().get(i));
-            m.put("ms_per_sample", r.msPerSample().get(i));
-            m.put("speedup_vs_first", first / r.msPerSample().get(i));
+            r.ratios().put(m, i);
         }
         return BenchmarkJson.format(root);
     }
@@ -228,12 +229,10 @@ final class BenchmarkCommand {
         root.put("samples", r.samples());
         root.put("rounds", r.rounds());
         ArrayNode list = root.putArray("models");
-        double first = r.msPerSample().get(0);
         for (int i = 0; i < r.models().size(); i++) {
             ObjectNode m = list.addObject();
             m.put("model", r.models().get(i).toString());
-            m.put("ms_per_sample", r.msPerSample().get(i));
-            m.put("speedup_vs_first", first / r.msPerSample().get(i));
+            r.ratios().put(m, i);
         }
         return BenchmarkJson.format(root);
     }

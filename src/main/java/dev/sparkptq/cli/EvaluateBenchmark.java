@@ -54,7 +54,7 @@ final class EvaluateBenchmark {
     record Result(Path dataSource, List<Path> models, List<Map<String, Double>> metrics,
                   List<Map<String, String>> renamed, List<Double> msPerSample,
                   long samples, int latencySamples, int threads, int rounds,
-                  List<List<FidelityAccumulator.OutputScore>> fidelity) {
+                  List<List<FidelityAccumulator.OutputScore>> fidelity, LatencyRatios ratios) {
     }
 
     static Result run(PtqConfig config, List<Path> models, Integer maxSamples, int latencySamples, int threads,
@@ -88,10 +88,14 @@ final class EvaluateBenchmark {
         engines.forEach(e -> fidelity.add(new FidelityAccumulator(FidelityAccumulator.Fidelity.COSINE)));
         List<EvaluationAccumulator> acc = evaluate(engines, metrics, new Reads(read, shared), data, refs, timed,
                 latencySamples, fidelity);
-        List<Double> ms = LatencyComparison.compare(List.copyOf(engines), timed, 3, rounds);
+        LatencyRatios ratios = InferenceBenchmark.timed(List.copyOf(engines), timed, threads, rounds);
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            ms.add(ratios.ms(i, dev.sparkptq.runtime.LatencyClock.WALL));
+        }
         return new Result(source, models, acc.stream().map(a -> a.values().values()).toList(),
                 engines.stream().map(AlignedEngine::renamed).toList(), ms, refs.size(), timed.size(), threads, rounds,
-                fidelity.stream().map(FidelityAccumulator::scores).toList());
+                fidelity.stream().map(FidelityAccumulator::scores).toList(), ratios);
     }
 
     /** The outputs every model run reads ({@code all}) and those compared output by output ({@code shared}). */

@@ -11,6 +11,7 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.runtime.LatencyClock;
 import dev.sparkptq.runtime.LatencyComparison;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.runtime.ort.OrtEngineFactory;
@@ -28,8 +29,12 @@ final class InferenceBenchmark {
     private InferenceBenchmark() {
     }
 
-    /** @param msPerSample in the models' order */
-    record Result(List<Path> models, List<Double> msPerSample, int samples, int threads, int rounds) {
+    /**
+     * @param msPerSample in the models' order (median wall-clock ms per sample)
+     * @param ratios      every round's readings, for the speed-ups
+     */
+    record Result(List<Path> models, List<Double> msPerSample, int samples, int threads, int rounds,
+                  LatencyRatios ratios) {
     }
 
     static Result run(List<Path> models, List<Map<String, Tensor>> inputs, int threads, int rounds) {
@@ -38,8 +43,24 @@ final class InferenceBenchmark {
         for (Path m : models) {
             engines.add(factory.open(blob(m), EngineOptions.forInference(threads)));
         }
-        List<Double> ms = LatencyComparison.compare(engines, inputs, 3, rounds);
-        return new Result(models, ms, inputs.size(), threads, rounds);
+        LatencyRatios ratios = timed(engines, inputs, threads, rounds);
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < models.size(); i++) {
+            ms.add(ratios.ms(i, LatencyClock.WALL));
+        }
+        return new Result(models, ms, inputs.size(), threads, rounds, ratios);
+    }
+
+    /**
+     * Interleaved rounds (A, B, A, B, ...) after a warm-up pass each; inputs stay in the runtime's native form and
+     * outputs are not copied back, so what is timed is the inference.
+     */
+    static LatencyRatios timed(List<InferenceEngine> engines, List<Map<String, Tensor>> inputs, int threads,
+                               int rounds) {
+        for (InferenceEngine e : engines) {
+            e.timePasses(inputs, 2);
+        }
+        return new LatencyRatios(LatencyComparison.rounds(engines, inputs, rounds, 1), threads);
     }
 
     /** Real samples: the config's evaluation data (or its calibration data). */

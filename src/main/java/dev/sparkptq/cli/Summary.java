@@ -26,6 +26,7 @@ final class Summary {
                         rep.metrics().samples());
             }
         }
+        speed(rep.speed(), out);
         var aaq = rep.accuracyAware();
         if (aaq != null) {
             out.printf(Locale.ROOT, "accuracy-aware: %d of %d groups reverted (to %s), %s drop %s, allowed %s: %s%n",
@@ -40,6 +41,27 @@ final class Summary {
             out.println("warning: " + w);
         }
         out.println("wrote " + r.modelAt() + " and " + r.reportAt());
+    }
+
+    /** The speed guard's line: measured FP32 and written-model latency, and what it changed. */
+    static void speed(RunReport.SpeedSummary s, PrintStream out) {
+        if (s == null || s.fp32Ms() == null) {
+            return;
+        }
+        String what = switch (s.outcome()) {
+            case "fp32_fallback" -> "the FP32 model was written (quantized " + fmt(s.int8MsBefore()) + " ms)";
+            case "ops_returned_to_float" -> s.returnedToFloat().size() + " ops returned to float";
+            default -> "kept";
+        };
+        int removed = s.removedQuantizers().values().stream().mapToInt(Integer::intValue).sum();
+        out.printf(Locale.ROOT, "speed (ONNX Runtime, %d thread%s, %s time): FP32 %s ms, written %s ms per sample, "
+                        + "%.2fx; %s; %d quantizers removed by placement; speed guard %.1f s%n", s.threads(),
+                s.threads() == 1 ? "" : "s", s.clock().replace('_', ' '), fmt(s.fp32Ms()), fmt(s.int8Ms()),
+                s.speedup(), what, removed, s.guardMs() / 1000.0);
+    }
+
+    private static String fmt(Double ms) {
+        return ms == null ? "-" : String.format(Locale.ROOT, "%.3f", ms);
     }
 
     static String size(long bytes) {

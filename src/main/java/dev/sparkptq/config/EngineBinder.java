@@ -17,7 +17,8 @@ final class EngineBinder {
     static final KeySpec MODEL_KEYS = KeySpec.of("model_name", "model")
             .explain("OpenVINO IR weights file: spark-ptq reads ONNX models (give the .onnx file as model)", "weights");
     static final KeySpec KEYS = KeySpec.of("type", "data_source", "eval_data_source", "reader", "metrics",
-                    "num_partitions", "eval_subset_size", "sqnr_samples", "skip_bad_samples")
+                    "num_partitions", "eval_subset_size", "sqnr_samples", "skip_bad_samples",
+                    "speed_guard")
             .explain("accuracy_checker engine option, not supported: spark-ptq's engine reads engine.data_source "
                     + "with engine.reader", "config", "launchers", "datasets");
 
@@ -51,7 +52,13 @@ final class EngineBinder {
                     + "(SQNR) pass `--evaluate` runs; 0 turns it off (weights are still measured)")
             .key("skip_bad_samples", "boolean", "false", "leave undecodable sample files (truncated or corrupt "
                     + "images, damaged NPY files) out and report them in report.json, instead of failing with exit 4 "
-                    + "on the first; costs one decoding pass over the samples");
+                    + "on the first; costs one decoding pass over the samples")
+            .key("speed_guard", "boolean", "true", "time the FP32 and the quantized model on calibration samples "
+                    + "(ONNX Runtime, one interleaved run per round, a few seconds); ops whose integer kernel is "
+                    + "clearly slower than their float one go back to float, and when the quantized model is still "
+                    + "not faster the FP32 model is written with a warning. Timing decides, so the bytes can differ "
+                    + "between runs: `false` for reproducible bytes (report.json's `speed` section lists what the "
+                    + "guard returned to float; put those nodes in `ignored.scope` to reproduce its model)");
 
     private EngineBinder() {
     }
@@ -83,7 +90,9 @@ final class EngineBinder {
         int sqnrSamples = e.intValue("sqnr_samples", 0, Integer.MAX_VALUE)
                 .orElse(EngineSection.DEFAULT_SQNR_SAMPLES);
         boolean skipBad = e.bool("skip_bad_samples").orElse(false);
-        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples, skipBad);
+        boolean speedGuard = e.bool("speed_guard").orElse(true);
+        return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples, skipBad,
+                speedGuard);
     }
 
     /** A catalog table named in the reader replaces the path: giving both is a contradiction. */

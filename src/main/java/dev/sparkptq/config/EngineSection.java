@@ -21,10 +21,13 @@ import java.util.List;
  *                       {@code --evaluate}; 0 turns the pass off
  * @param skipBadSamples leave undecodable sample files (truncated or corrupt images, damaged NPY files) out and
  *                       report them, instead of failing the run (exit 4) on the first one
+ * @param speedGuard     time FP32 against the quantized model after quantizing and never write a slower model
+ *                       ({@code engine.speed_guard}, default true)
  */
 public record EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
-                            int sqnrSamples, boolean skipBadSamples) implements Serializable {
+                            int sqnrSamples, boolean skipBadSamples, boolean speedGuard)
+        implements Serializable {
     /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
     public static final int DEFAULT_SQNR_SAMPLES = 32;
 
@@ -32,10 +35,16 @@ public record EngineSection(String type, Location data, Location evalData, Reade
         metrics = List.copyOf(metrics);
     }
 
-    /** A section that fails on bad sample files (the default). */
+    /** A section with the defaults: fails on bad sample files, speed guard on. */
     public EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                          List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize, int sqnrSamples) {
-        this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false);
+        this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false, true);
+    }
+
+    /** This section with the speed guard on or off. */
+    public EngineSection withSpeedGuard(boolean on) {
+        return new EngineSection(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples,
+                skipBadSamples, on);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sparkptq.pipeline;
 
 import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.graph.edit.OrtQdqLayout;
 import dev.sparkptq.calibration.QuantParamsCalculator;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.config.QuantizationParams;
@@ -20,6 +21,7 @@ import dev.sparkptq.plan.QuantizationPoint;
 import dev.sparkptq.plan.QdqEdits;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.QuantizedEdits;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -54,6 +56,11 @@ public final class CandidateRecipe implements Serializable {
      */
     private final Map<String, Tensor> untunedWeights;
     private transient OnnxMl.ModelProto prepared;
+    /**
+     * Edits the base applied after its Q/DQ rewrite ({@link QuantizedEdits}), repeated on every rebuilt model. Not
+     * shipped: accuracy-aware searches, whose candidates executors build, run without them (kernel choice is off).
+     */
+    private final transient List<GraphEdit> quantizedEdits;
 
     /**
      * The recipe of {@code base}, a finished base quantization: its model to quantize (the model the Q/DQ edits went
@@ -78,6 +85,7 @@ public final class CandidateRecipe implements Serializable {
         }
         this.untunedWeights = changedWeights(plan, base.model(), prepared);
         this.prepared = prepared;
+        this.quantizedEdits = base.section(QuantizedEdits.class).map(QuantizedEdits::edits).orElse(List.of());
     }
 
     /** The weight initializers of {@code plan}'s weight points whose values differ between the two models. */
@@ -117,7 +125,9 @@ public final class CandidateRecipe implements Serializable {
 
     /**
      * The model of {@code candidate} (a sub-plan of {@link #plan()}) with the points in {@code int16} quantized to 16
-     * bits from their base ranges. Biases corrected for a node that is no longer quantized keep their FP32 value.
+     * bits from their base ranges. Biases corrected for a node whose weight is no longer quantized keep their FP32
+     * value (a node the speed guard returns to float may keep the quantizer on its input, which its integer producer
+     * still needs, but the correction was for its quantized weight).
      */
     public OnnxMl.ModelProto build(QuantizationPlan candidate, Set<String> int16) {
         Map<String, Tensor> restore = new TreeMap<>(untunedWeights);
@@ -129,15 +139,19 @@ public final class CandidateRecipe implements Serializable {
             edits.add(new InsertQdq(p.tensor(), p.consumers(), q, QdqEdits.role(p, quantization.weightStorage())));
         }
         edits.addAll(Provenance.metadata(configSha, fp32Sha, quantization));
-        OnnxMl.ModelProto model = GraphRewriter.apply(InitializerValues.replace(prepared(), restore), edits);
+        OnnxMl.ModelProto model = GraphRewriter.apply(InitializerValues.replace(prepared(), restore),
+                OrtQdqLayout.of(edits));
         Map<String, Tensor> kept = new HashMap<>();
+        Set<String> weighted = new java.util.HashSet<>(); // a node returned to float keeps only its input quantizer
+        candidate.weights().forEach(p -> weighted.addAll(p.consumerNodes()));
         biases.forEach((name, value) -> {
             String node = biasNodes.get(name);
-            if (node == null || candidate.quantizedNodes().contains(node)) {
+            if (node == null || weighted.contains(node)) {
                 kept.put(name, value);
             }
         });
-        return InitializerValues.replace(model, kept);
+        OnnxMl.ModelProto out = InitializerValues.replace(model, kept);
+        return quantizedEdits == null || quantizedEdits.isEmpty() ? out : GraphRewriter.apply(out, quantizedEdits);
     }
 
     private QuantParams int16Params(QuantizationPoint p) {

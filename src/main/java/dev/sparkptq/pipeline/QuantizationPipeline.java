@@ -10,6 +10,7 @@ import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.placement.IntegerKernelShare;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.step.ModelState;
@@ -76,7 +77,8 @@ public final class QuantizationPipeline {
         Path modelPath = dev.sparkptq.storage.ModelFetch.local(config.model().source(), options.workDir());
         log.accept("loading model " + config.model().source());
         String fp32Sha = ModelIo.sha256(modelPath);
-        ModelState loaded = Registry.prepared(ModelIo.load(modelPath), log);
+        OnnxMl.ModelProto given = ModelIo.load(modelPath);
+        ModelState loaded = Registry.prepared(given, log);
         Samples samples = Samples.select(params, source(config, config.engine().data(), loaded.graph()));
         IntakeBackend.configure(backend, config.engine(), samples.warnings()); // issue 12: engine.skip_bad_samples
         Preflight.model(backend, "the FP32 model", loaded.model(), samples.source(), samples.selected(),
@@ -86,10 +88,12 @@ public final class QuantizationPipeline {
                 Provenance.metadata(config.sha256(), fp32Sha, params));
         clock.lap("load");
         FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics() == null ? null
-                : dev.sparkptq.storage.Storage.localCopy(options.statistics(), options.workDir(), "--statistics"), fp32Sha,
-                config.engine().dataName());
-        ModelState done = new StepRunner(floatPasses::collect, clock).run(Registry.steps(context),
+                : dev.sparkptq.storage.Storage.localCopy(options.statistics(), options.workDir(), "--statistics"),
+                fp32Sha, config.engine().dataName());
+        ModelState stepped = new StepRunner(floatPasses::collect, clock).run(Registry.steps(context),
                 initial(loaded, params, samples.warnings()));
+        ModelState done = speedGuard(config, options, given, stepped, params, fp32Sha, samples, passes, context);
+        clock.lap("speed_guard");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
                 options.statistics());
@@ -135,6 +139,45 @@ public final class QuantizationPipeline {
     private DataSource source(PtqConfig config, dev.sparkptq.core.Location path, ModelGraph graph) {
         return data != null ? data : backend.sources(config.engine().numPartitions())
                 .create(config.engine().reader(), path, graph.inputs());
+    }
+
+    /**
+     * Placement by ONNX Runtime's optimized graph and the speed guard ({@code engine.speed_guard}, issue 13) on the
+     * model the steps produced: quantizers that feed no integer kernel are removed, ops whose integer kernel is
+     * slower return to float, and a quantized model that is still not faster than FP32 is replaced by the float
+     * model. Sub-plans are rebuilt with the recipe an accuracy-aware search uses, so a model with quantizers removed
+     * is exactly what quantizing without them gives.
+     */
+    private ModelState speedGuard(PtqConfig config, RunOptions options, OnnxMl.ModelProto given, ModelState state,
+                                  QuantizationParams params, String fp32Sha, Samples samples, RunPasses passes,
+                                  StepContext context) {
+        if (!state.isQuantized() || !state.hasPlan()) {
+            return state;
+        }
+        RunReport.IntegerKernelSummary before = state.section(RunReport.IntegerKernelSummary.class).orElse(null);
+        SpeedStep.Result speed = SpeedStep.run(backend, log, config, options, given, state.reference(), state.plan(),
+                state.quantized(), () -> new CandidateRecipe(state, params, config.sha256(), fp32Sha), samples,
+                context.provenance());
+        ModelState out = state;
+        RunReport.IntegerKernelSummary after = before;
+        if (speed.quantized() != state.quantized()) {
+            out = out.withPlan(speed.plan()).withQuantized(speed.quantized());
+            after = null;
+            if (!samples.selected().isEmpty()) {
+                try {
+                    after = IntegerKernelShare.measure(speed.quantized(), samples.source().load(
+                            samples.selected().get(0)), passes);
+                } catch (RuntimeException e) {
+                    out = out.withWarning("the integer-kernel share was not measured: " + e.getMessage());
+                }
+            }
+            if (after != null) {
+                out = out.withSection(after);
+            }
+        }
+        out = out.withSection(speed.summary().withIntegerShares(before == null ? null : before.integerShare(),
+                after == null ? null : after.integerShare()));
+        return speed.summary().warning() == null ? out : out.withWarning(speed.summary().warning());
     }
 
     private static QuantizationParams singleAlgorithm(PtqConfig config) {

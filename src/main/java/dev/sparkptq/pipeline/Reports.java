@@ -44,7 +44,8 @@ final class Reports {
                 state.section(RunReport.IntegerKernelSummary.class).orElse(null), null)
                 .withLayerwiseTuning(state.section(RunReport.LayerwiseTuningSummary.class).orElse(null))
                 .withPreparation(state.section(RunReport.PreparationSummary.class).orElse(null))
-                .withKernelChoice(state.section(RunReport.KernelChoiceSummary.class).orElse(null));
+                .withKernelChoice(state.section(RunReport.KernelChoiceSummary.class).orElse(null))
+                .withSpeed(state.section(RunReport.SpeedSummary.class).orElse(null));
     }
 
     private static RunReport.CalibrationSummary calibration(QuantizationPipeline.ReportInputs in) {

@@ -57,10 +57,45 @@ final class OpRules {
             case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
             case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
             case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType(), gates);
-            case "Sigmoid" -> gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
-                    && siluGate(graph, node) ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of();
-            default -> List.of();
+            case "Sigmoid" -> siluGate(graph, node)
+                    ? (gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
+                    ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of())
+                    : afterIntegerProducer(graph, node, modelType);
+            default -> FLOAT_ACTIVATIONS.contains(node.opType()) ? afterIntegerProducer(graph, node, modelType)
+                    : List.of();
         };
+    }
+
+    /**
+     * Element-wise activations ONNX Runtime's CPU kernels do not fold into a QuantizeLinear (as Relu and Clip are)
+     * nor into a Conv/MatMul integer kernel; LeakyRelu and Sigmoid have QLinear kernels of their own.
+     */
+    static final Set<String> FLOAT_ACTIVATIONS = Set.of("PRelu", "HardSwish", "HardSigmoid", "LeakyRelu", "Elu",
+            "Selu", "Celu", "Softplus", "Softsign", "Tanh", "Mish", "ThresholdedRelu");
+
+    /** Producers whose integer kernel needs a quantizer right after it (no activation in between). */
+    private static final Set<String> MAC_OPS = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm");
+
+    /**
+     * The input of an activation that runs as a float kernel, when its producer is a compute op that can run as an
+     * integer kernel: ORT fuses {@code DQ → Conv → Q} into QLinearConv only when a quantizer follows the Conv, and
+     * {@code DQ → Add → Q} into QLinearAdd likewise, so {@code Conv → PRelu} (FaceMesh) or {@code Conv → HardSwish}
+     * (MobileNetV3) left the Conv in float with DequantizeLinear on its input and weight. With a quantizer on the
+     * activation's input the pair becomes {@code QLinearConv → DQ → PRelu → Q}. Transformers keep their element-wise
+     * ops in float (NNCF's patterns).
+     */
+    private static List<QuantInput> afterIntegerProducer(ModelGraph graph, Node node, ModelType modelType) {
+        if (modelType == ModelType.TRANSFORMER || node.inputs().isEmpty() || graph.isConstant(node.inputs().get(0))) {
+            return List.of();
+        }
+        Node p = graph.producer(node.inputs().get(0));
+        if (p == null) {
+            return List.of();
+        }
+        boolean mac = MAC_OPS.contains(p.opType());
+        boolean binary = (p.opType().equals("Add") || p.opType().equals("Mul")) && p.inputs().size() == 2
+                && !graph.isConstant(p.inputs().get(0)) && !graph.isConstant(p.inputs().get(1));
+        return mac || binary ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of();
     }
 
     /** How far up through constant Add/Mul/Div steps a gate's non-linearity is looked for (GELU needs 3). */

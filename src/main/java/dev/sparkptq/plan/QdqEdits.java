@@ -1,5 +1,6 @@
 package dev.sparkptq.plan;
 
+import dev.sparkptq.graph.edit.OrtQdqLayout;
 import dev.sparkptq.config.QuantizationParams.WeightStorage;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphEdit.InsertQdq;
@@ -24,7 +25,7 @@ public final class QdqEdits {
             edits.add(new InsertQdq(p.tensor(), p.consumers(), qparams.params().get(p.id()), role(p, storage)));
         }
         edits.addAll(extra);
-        return edits;
+        return OrtQdqLayout.of(edits);
     }
 
     /** How a point's quantizer is written: activation, or weight stored compressed (int8) or as float. */

@@ -105,6 +105,9 @@ public final class HtmlReport {
                 MetricsSection.render(m, r.metrics());
             }
         }));
+        if (r.speed() != null) {
+            s.add(new Section("speed", "Speed: FP32 vs quantized", m -> SpeedSection.render(m, r.speed())));
+        }
         s.add(new Section("ranges", "Per-layer ranges", m -> {
             if (r.quantization() == null || r.quantization().tensors() == null
                     || r.quantization().tensors().isEmpty()) {

@@ -18,6 +18,8 @@ import java.util.Map;
  * @param preparation what model preparation changed before planning; null in reports built without it
  * @param kernelChoice   the kernel of every MatMul/Gemm with a constant weight and the int8 embedding tables; null
  *                       when neither step did anything
+ * @param speed what placement by the runtime's graph and the speed guard did, and the measured FP32 and INT8
+ *              latency; null in reports built without them
  */
 public record RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
                         ModelSummary model, OutputSummary output, CalibrationSummary calibration,
@@ -25,7 +27,8 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                         BiasCorrectionSummary biasCorrection, List<QuantErrorSummary> quantizationError,
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
                         AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
-                        PreparationSummary preparation, KernelChoiceSummary kernelChoice) {
+                        PreparationSummary preparation, KernelChoiceSummary kernelChoice,
+                        SpeedSummary speed) {
 
     /** A report without the preparation and kernel-choice sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -36,21 +39,28 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
                 timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware,
-                layerwiseTuning, null, null);
+                layerwiseTuning, null, null, null);
     }
 
     /** This report with the preparation section set. */
     public RunReport withPreparation(PreparationSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, summary, kernelChoice);
+                accuracyAware, layerwiseTuning, summary, kernelChoice, speed);
     }
 
     /** This report with the kernel-choice section set. */
     public RunReport withKernelChoice(KernelChoiceSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, preparation, summary);
+                accuracyAware, layerwiseTuning, preparation, summary, speed);
+    }
+
+    /** This report with the speed section set. */
+    public RunReport withSpeed(SpeedSummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, preparation, kernelChoice, summary);
     }
 
     /** A report without the layer-wise tuning section. */
@@ -68,7 +78,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary, preparation, kernelChoice);
+                accuracyAware, summary, preparation, kernelChoice, speed);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -94,7 +104,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning, preparation, kernelChoice);
+                summary, layerwiseTuning, preparation, kernelChoice, speed);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -351,5 +361,61 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param names   the first (at most 10) nodes or tensors it changed
      */
     public record PreparationStep(String step, int changes, String summary, List<String> names) {
+    }
+
+    /**
+     * Where the quantizers ended up and how fast the result is (issue 13: an INT8 model slower than its FP32 original
+     * is a defect). Placement removes quantizers the runtime's optimized graph shows feeding no integer kernel; the
+     * speed guard times FP32 against INT8 on calibration samples (interleaved rounds), returns ops whose integer
+     * kernel is clearly slower than their float one to float, and writes the FP32 model when the quantized one is
+     * still not faster.
+     *
+     * @param guard              {@code engine.speed_guard}
+     * @param threads            intra-op threads the models were timed with
+     * @param clock              {@code thread_cpu} (one thread: the calling thread's CPU time, immune to other load) or
+     *                           {@code wall}
+     * @param samples            calibration samples timed; 0 when not timed
+     * @param rounds             interleaved rounds (per-model figures are medians over rounds)
+     * @param fp32Ms             FP32 ms per sample (the model as given); null when not timed
+     * @param fp32PreparedMs     the FP32 graph as prepared for quantization (opset upgrade, constant folding; exact),
+     *                           timed alongside: how much of a speed-up is the preparation's, not the integer
+     *                           kernels'
+     * @param int8MsBefore       the quantized model after placement, before the guard changed anything
+     * @param int8Ms             the model written (the FP32 model on a fallback)
+     * @param speedup            median over rounds of FP32 time / time of the model written
+     * @param outcome            {@code kept}, {@code ops_returned_to_float}, {@code fp32_fallback}; {@code not_timed}
+     *                           (no samples), {@code off} ({@code speed_guard: false}: no placement, no timing),
+     *                           {@code emulated} (quantization ONNX Runtime can only emulate in float: left as
+     *                           planned) or {@code too_large}
+     * @param removedQuantizers  quantizers placement removed, per reason
+     * @param removed            the first {@value #LISTED} of them: point, reason, consumers that now read float
+     * @param returnedToFloat    ops the guard returned to float, with their integer and float kernel µs per run
+     * @param integerShareBefore integer-kernel MAC share of the first quantized model (null when not measured)
+     * @param integerShareAfter  the same for the model written
+     * @param guardMs            wall time placement and the guard took (also in the timings)
+     * @param warning            null, or what the user must know (e.g. the output is the FP32 model)
+     */
+    public record SpeedSummary(boolean guard, int threads, String clock, int samples, int rounds, Double fp32Ms,
+                               Double fp32PreparedMs, Double int8MsBefore, Double int8Ms, Double speedup, String outcome,
+                               Map<String, Integer> removedQuantizers, List<RemovedQuantizer> removed,
+                               List<ReturnedOp> returnedToFloat, Double integerShareBefore, Double integerShareAfter,
+                               long guardMs, String warning) {
+        /** At most this many removed quantizers are listed. */
+        public static final int LISTED = 50;
+
+        /** The summary with the integer-kernel shares filled in. */
+        public SpeedSummary withIntegerShares(Double before, Double after) {
+            return new SpeedSummary(guard, threads, clock, samples, rounds, fp32Ms, fp32PreparedMs, int8MsBefore, int8Ms,
+                    speedup,
+                    outcome, removedQuantizers, removed, returnedToFloat, before, after, guardMs, warning);
+        }
+    }
+
+    /** One removed quantizer: its point, why, and the consumers that read the float tensor instead. */
+    public record RemovedQuantizer(String point, String reason, List<String> consumers) {
+    }
+
+    /** One op the speed guard returned to float, with its kernel time per run in each form. */
+    public record ReturnedOp(String node, double integerMicros, double floatMicros) {
     }
 }

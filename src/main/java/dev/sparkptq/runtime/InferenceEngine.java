@@ -19,6 +19,23 @@ public interface InferenceEngine extends AutoCloseable {
      */
     Map<String, Tensor> run(Map<String, Tensor> inputs, List<String> outputNames);
 
+    /**
+     * Times {@code passes} passes over {@code inputs} and returns milliseconds per sample on both clocks. The default
+     * runs {@link #run}; an implementation may keep the inputs in its native form between runs and skip reading
+     * outputs back, so that what is timed is the inference itself (a latency comparison of two models should not be
+     * diluted by the same conversion cost in both).
+     */
+    default LatencyClock.Reading timePasses(List<Map<String, Tensor>> inputs, int passes) {
+        List<String> names = outputs().stream().map(TensorInfo::name).toList();
+        LatencyClock.Start start = LatencyClock.start();
+        for (int p = 0; p < passes; p++) {
+            for (Map<String, Tensor> in : inputs) {
+                run(in, names);
+            }
+        }
+        return start.perSample((long) passes * inputs.size());
+    }
+
     @Override
     void close();
 }

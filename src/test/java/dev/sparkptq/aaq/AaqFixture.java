@@ -21,7 +21,7 @@ final class AaqFixture {
         String json = """
                 {
                   "model": { "model_name": "tiny", "model": "tiny.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" },
+                  "engine": { "data_source": "data", "speed_guard": false, "reader": { "type": "npy" },
                               "metrics": [ { "type": "cosine_to_fp32" } ], "num_partitions": 2 },
                   "compression": { "algorithms": [ { "name": "AccuracyAwareQuantization",
                       "params": { "preset": "performance", "weights": { "bits": 4 }, "activations": { "bits": 4 },

@@ -21,7 +21,8 @@ class CompressModelWeightsTest {
     Path dir;
 
     private OnnxModel quantized(boolean compress) {
-        Engine engine = Engine.local().withDataLoader(new ReadmeExample.RandomImages(8, 3)).withPartitions(1);
+        Engine engine = Engine.local().withSpeedGuard(false).withDataLoader(new ReadmeExample.RandomImages(8, 3))
+                .withPartitions(1);
         Algorithm a = Algorithms.minMaxQuantization().compressWeights(compress).build();
         return Pipeline.create(List.of(a), engine).withLog(line -> { }).run(
                 OnnxModel.of(TinyModels.convReluConv(), "tiny"));

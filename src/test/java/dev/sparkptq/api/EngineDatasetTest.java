@@ -30,6 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The Engine over a Spark Dataset<Row> on local[2]: the same models and metrics as over a DataLoader. */
 class EngineDatasetTest {
+    /** The toy model is never faster in INT8: the speed guard would write it back as FP32. */
+    private static Engine spark(SparkSession session) {
+        return Engine.spark(session).withSpeedGuard(false);
+    }
+
+    private static Engine local() {
+        return Engine.local().withSpeedGuard(false);
+    }
+
     private static final OnnxModel TINY = OnnxModel.of(TinyModels.convReluConv(), "tiny");
 
     @Test
@@ -39,9 +48,9 @@ class EngineDatasetTest {
         Algorithm algorithm = Algorithms.defaultQuantization().preset(Preset.MIXED).build();
 
         OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataLoader(loader).withPartitions(3)).run(TINY);
+                spark(session).withDataLoader(loader).withPartitions(3)).run(TINY);
         OnnxModel viaRows = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataset(DatasetRows.of(loader, 3))).run(TINY);
+                spark(session).withDataset(DatasetRows.of(loader, 3))).run(TINY);
 
         assertTrue(quantizeLinears(viaRows) >= 2, "expected a quantized model");
         assertArrayEquals(viaLoader.proto().toByteArray(), viaRows.proto().toByteArray());
@@ -54,9 +63,9 @@ class EngineDatasetTest {
         Algorithm algorithm = Algorithms.defaultQuantization().param("use_fast_bias", false).build();
 
         OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataLoader(loader).withPartitions(2)).run(TINY);
+                spark(session).withDataLoader(loader).withPartitions(2)).run(TINY);
         OnnxModel viaRows = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataset(DatasetRows.of(loader, 2))).run(TINY);
+                spark(session).withDataset(DatasetRows.of(loader, 2))).run(TINY);
 
         assertArrayEquals(viaLoader.proto().toByteArray(), viaRows.proto().toByteArray());
     }
@@ -68,9 +77,9 @@ class EngineDatasetTest {
         Algorithm algorithm = Algorithms.minMaxQuantization().statSubsetSize(17).shuffleData(true).seed(3).build();
 
         OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataLoader(loader).withPartitions(4)).run(TINY);
+                spark(session).withDataLoader(loader).withPartitions(4)).run(TINY);
         OnnxModel viaRows = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataset(DatasetRows.of(loader, 4))).run(TINY);
+                spark(session).withDataset(DatasetRows.of(loader, 4))).run(TINY);
 
         // min/max over the same 17 samples: the same scales whichever partition each sample sits in
         assertEquals(scales(viaLoader), scales(viaRows));
@@ -85,9 +94,9 @@ class EngineDatasetTest {
         Algorithm algorithm = Algorithms.minMaxQuantization().statSubsetSize(5).build();
 
         OnnxModel viaRows = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataset(DatasetRows.counted(loader, 4, pulled))).run(TINY);
+                spark(session).withDataset(DatasetRows.counted(loader, 4, pulled))).run(TINY);
         OnnxModel viaLoader = Pipeline.create(List.of(algorithm),
-                Engine.spark(session).withDataLoader(loader).withPartitions(4)).run(TINY);
+                spark(session).withDataLoader(loader).withPartitions(4)).run(TINY);
 
         assertEquals(scales(viaLoader), scales(viaRows));
         // 40 to count the rows, 5 for the statistics pass, 1 for the preflight's probe sample on the driver (the
@@ -101,7 +110,7 @@ class EngineDatasetTest {
             throws java.io.IOException {
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(13, 2);
         Pipeline.create(List.of(Algorithms.defaultQuantization().statSubsetSize(10).build()),
-                Engine.spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 3))).run(TINY, dir);
+                spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 3))).run(TINY, dir);
         com.fasterxml.jackson.databind.JsonNode calibration = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("report.json").toFile()).get("calibration");
         assertTrue(calibration.get("data_source").asText().endsWith("dataset"), calibration.toString());
@@ -115,7 +124,7 @@ class EngineDatasetTest {
     void evaluatingADatasetGivesTheAccuracyRecountedByHand() {
         SparkSession session = DatasetRows.session();
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(30, 9);
-        Engine engine = Engine.spark(session).withDataset(DatasetRows.of(loader, 3))
+        Engine engine = spark(session).withDataset(DatasetRows.of(loader, 3))
                 .withMetrics(new ReadmeExample.MeanClassAccuracy());
 
         int correct = 0;
@@ -142,8 +151,8 @@ class EngineDatasetTest {
         SparkSession session = DatasetRows.session();
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(20, 17);
         Dataset<Row> shuffled = DatasetRows.of(loader, 2).repartition(3).persist();
-        Engine rows = Engine.spark(session).withDataset(shuffled).withMetrics(new ReadmeExample.MeanClassAccuracy());
-        Engine items = Engine.local().withDataLoader(loader).withMetrics(new ReadmeExample.MeanClassAccuracy());
+        Engine rows = spark(session).withDataset(shuffled).withMetrics(new ReadmeExample.MeanClassAccuracy());
+        Engine items = local().withDataLoader(loader).withMetrics(new ReadmeExample.MeanClassAccuracy());
         Algorithm minMax = Algorithms.minMaxQuantization().build();
 
         assertEquals(items.evaluate(TINY), rows.evaluate(TINY));
@@ -169,7 +178,7 @@ class EngineDatasetTest {
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), false),
             DataTypes.createStructField("score", DataTypes.DoubleType, false)});
-        Engine engine = Engine.spark(DatasetRows.session())
+        Engine engine = spark(DatasetRows.session())
                 .withDataset(DatasetRows.frame(rows, schema, 2), "score").withMetrics(new MeanTarget());
         assertEquals(sum / 10, engine.evaluate(TINY).get("target"), 1e-12);
     }
@@ -177,9 +186,9 @@ class EngineDatasetTest {
     @Test
     void statisticsOverADatasetEqualTheInProcessLoadersInTheSamePartitions() {
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(14, 6);
-        Map<String, TensorStatistics> viaRows = Engine.spark(DatasetRows.session())
+        Map<String, TensorStatistics> viaRows = spark(DatasetRows.session())
                 .withDataset(DatasetRows.of(loader, 3)).statistics(TINY, "x", "r1");
-        Map<String, TensorStatistics> inProcess = Engine.local().withDataLoader(loader).withPartitions(3)
+        Map<String, TensorStatistics> inProcess = local().withDataLoader(loader).withPartitions(3)
                 .statistics(TINY, "x", "r1");
         assertEquals(inProcess, viaRows);
         assertEquals(14, viaRows.get("r1").samples());
@@ -188,7 +197,7 @@ class EngineDatasetTest {
     @Test
     void inferOnTheDriverDecodesTheRowItsIndexNames() {
         ReadmeExample.RandomImages loader = new ReadmeExample.RandomImages(9, 2);
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 2));
+        Engine engine = spark(DatasetRows.session()).withDataset(DatasetRows.of(loader, 2));
         float[] expected = OrtRunner.run(TINY.proto(), loader.get(6).inputs()).get("y");
         assertArrayEquals(expected, engine.infer(TINY, 6).get("y").floats(), 1e-5f);
     }
@@ -197,7 +206,7 @@ class EngineDatasetTest {
     void inferOnANullRowThrowsTheTasksDataExceptionNotSparksWrapper() {
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.FloatType), true)});
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.frame(
+        Engine engine = spark(DatasetRows.session()).withDataset(DatasetRows.frame(
                 List.of(RowFactory.create((Object) new float[192]), RowFactory.create((Object) null)), schema, 1));
         DataException e = assertThrows(DataException.class, () -> engine.infer(TINY, 1));
         assertTrue(e.getMessage().contains("column 'x' is null in row 1 of partition 0"), e.getMessage());
@@ -224,7 +233,7 @@ class EngineDatasetTest {
         StructType schema = new StructType(new StructField[] {
             DataTypes.createStructField("x", DataTypes.createArrayType(DataTypes.DoubleType), false),
             DataTypes.createStructField("ids", DataTypes.createArrayType(DataTypes.IntegerType), false)});
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.frame(rows, schema, 2))
+        Engine engine = spark(DatasetRows.session()).withDataset(DatasetRows.frame(rows, schema, 2))
                 .withMetrics(new SumOfY());
 
         Tensor y = engine.infer(model, 4).get("y");
@@ -242,7 +251,7 @@ class EngineDatasetTest {
             DataTypes.createStructField("x_shape", DataTypes.createArrayType(DataTypes.IntegerType), false)});
         List<Row> rows = List.of(RowFactory.create(littleEndian(values), new int[] {2, 3}),
                 RowFactory.create(littleEndian(values), new int[] {1, 3, 2}));
-        Engine engine = Engine.spark(DatasetRows.session()).withDataset(DatasetRows.frame(rows, schema, 1));
+        Engine engine = spark(DatasetRows.session()).withDataset(DatasetRows.frame(rows, schema, 1));
 
         Tensor first = engine.infer(model, 0).get("y");
         Tensor second = engine.infer(model, 1).get("y");

@@ -68,7 +68,8 @@ public final class ReadmeExample {
     public static Map<String, Double> quantize(Engine base, Path modelFile, Path outputDir) {
         Engine engine = base.withDataLoader(new RandomImages(64, 7))
                 .withMetrics(new MeanClassAccuracy())
-                .withPartitions(2);
+                .withPartitions(2)
+                .withSpeedGuard(false); // a toy model is never faster in INT8: keep the guard on for real ones
         Algorithm algorithm = Algorithms.defaultQuantization()
                 .preset(Preset.MIXED)
                 .statSubsetSize(32)
@@ -96,7 +97,8 @@ public final class ReadmeExample {
                                                       Path outputDir) {
         Engine engine = Engine.spark(spark)
                 .withDataset(rows.persist()) // every pass re-reads the rows
-                .withMetrics(new MeanClassAccuracy());
+                .withMetrics(new MeanClassAccuracy())
+                .withSpeedGuard(false); // as above: the toy model would come back as FP32
         Algorithm algorithm = Algorithms.defaultQuantization()
                 .preset(Preset.MIXED)
                 .statSubsetSize(32)

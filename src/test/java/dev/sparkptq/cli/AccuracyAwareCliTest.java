@@ -54,7 +54,7 @@ class AccuracyAwareCliTest {
         Path config = tmp.resolve("aaq.json");
         Files.writeString(config, """
                 { "model": { "model_name": "tiny", "model": "tiny.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" },
+                  "engine": { "data_source": "data", "speed_guard": false, "reader": { "type": "npy" },
                               "metrics": [ { "type": "cosine_to_fp32" } ] },
                   "compression": { "algorithms": [ { "name": "AccuracyAwareQuantization",
                       "params": { "maximal_drop": 0.0, "max_iter_num": 1, "weights": { "bits": 4 } } } ] } }

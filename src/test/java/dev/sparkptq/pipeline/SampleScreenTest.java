@@ -77,7 +77,8 @@ class SampleScreenTest {
     }
 
     private static EngineSection engine(boolean skip, int partitions) {
-        return new EngineSection("simplified", dev.sparkptq.core.Location.of(Path.of("data")), null, null, List.of(), partitions, null, 0, skip);
+        return new EngineSection("simplified", dev.sparkptq.core.Location.of(Path.of("data")), null, null, List.of(), partitions, null, 0, skip,
+                true);
     }
 
     private DataSource npy(TinyRun t) {

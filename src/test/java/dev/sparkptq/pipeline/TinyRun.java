@@ -52,7 +52,7 @@ public final class TinyRun {
         return """
                 {
                   "model": { "model_name": "tiny", "model": "tiny.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" },
+                  "engine": { "data_source": "data", "speed_guard": false, "reader": { "type": "npy" },
                               "metrics": [ { "type": "cosine_to_fp32" }, { "type": "top1_agreement" } ],
                               "num_partitions": %d },
                   "compression": { "algorithms": [ { "name": "DefaultQuantization",

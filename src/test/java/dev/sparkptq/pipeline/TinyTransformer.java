@@ -47,7 +47,8 @@ public final class TinyTransformer {
     public static PtqConfig config(Path dir, String params) {
         String json = """
                 { "model": { "model": "block.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
+                  "engine": { "data_source": "data", "speed_guard": false,
+                              "reader": { "type": "npy" }, "num_partitions": 2 },
                   "compression": { "model_type": "transformer", "algorithms": [ { "name": "DefaultQuantization",
                                    "params": { "preset": "mixed" %s } } ] } }
                 """.formatted(params);

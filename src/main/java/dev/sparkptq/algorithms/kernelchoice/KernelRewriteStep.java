@@ -2,8 +2,11 @@ package dev.sparkptq.algorithms.kernelchoice;
 
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.step.ModelState;
+import dev.sparkptq.step.QuantizedEdits;
 import dev.sparkptq.step.Statistics;
 import dev.sparkptq.step.Step;
+
+import java.util.List;
 
 /**
  * Applies what {@link KernelChoiceStep} decided to the quantized model: MatMul/Gemm ops chosen dynamic become
@@ -21,7 +24,9 @@ public final class KernelRewriteStep implements Step {
     public ModelState apply(ModelState state, Statistics statistics) {
         return state.section(KernelChoiceStep.Pending.class)
                 .map(p -> state.withQuantized(GraphRewriter.apply(state.quantized(), p.edits()))
-                        .withSection(p.summary()))
+                        .withSection(p.summary())
+                        .withSection(state.section(QuantizedEdits.class).orElse(new QuantizedEdits(List.of()))
+                                .plus(p.edits())))
                 .orElse(state);
     }
 }

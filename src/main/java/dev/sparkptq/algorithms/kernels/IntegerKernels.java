@@ -1,5 +1,6 @@
 package dev.sparkptq.algorithms.kernels;
 
+import dev.sparkptq.placement.IntegerKernelShare;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.step.ModelState;
 import dev.sparkptq.step.Passes;

@@ -5,6 +5,8 @@ import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
 import dev.sparkptq.runtime.ModelBlob;
+import dev.sparkptq.runtime.NodeProfile;
+import dev.sparkptq.core.Tensor;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,6 +157,12 @@ public final class OrtEngineFactory implements EngineFactory {
     @Override
     public void writeOptimized(ModelBlob model, EngineOptions options, Path out) {
         OrtSessions.writeOptimized(model, options, out);
+    }
+
+    @Override
+    public NodeProfile profile(ModelBlob model, EngineOptions options, List<Map<String, Tensor>> inputs, int warmup,
+                               int runs, Path workDir) {
+        return OrtProfiler.profile(model, options, inputs, warmup, runs, workDir);
     }
 
     private static void closeAll(List<OrtInferenceEngine> engines) {

@@ -83,7 +83,7 @@ final class OrtSessions {
     }
 
     /** From bytes when the blob carries them; from the path otherwise, so ORT resolves external data next to it. */
-    private static OrtSession create(OrtEnvironment env, ModelBlob blob, SessionOptions so) throws OrtException {
+    static OrtSession create(OrtEnvironment env, ModelBlob blob, SessionOptions so) throws OrtException {
         return blob.bytes() != null
                 ? env.createSession(blob.bytes(), so)
                 : env.createSession(blob.path(), so);

@@ -129,7 +129,8 @@ class ActivationChannelAlignmentTest {
         List<float[]> samples = writeSamples(tmp.resolve("data"), 12);
         PtqConfig config = ConfigLoader.fromJson("""
                 { "model": { "model": "skewed.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
+                  "engine": { "data_source": "data", "speed_guard": false,
+                              "reader": { "type": "npy" }, "num_partitions": 2 },
                   "compression": { "algorithms": [ { "name": "DefaultQuantization" } ] } }
                 """, tmp, ConfigOverrides.none());
         StepHarness harness = StepHarness.of(config, m, tmp);
@@ -183,7 +184,8 @@ class ActivationChannelAlignmentTest {
         writeSamples(tmp.resolve("data"), 6);
         String json = """
                 { "model": { "model": "skewed.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 1 },
+                  "engine": { "data_source": "data", "speed_guard": false,
+                              "reader": { "type": "npy" }, "num_partitions": 1 },
                   "compression": { "algorithms": [ { "name": "%s" } ] } }
                 """;
         QuantizationPipeline pipeline = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()),

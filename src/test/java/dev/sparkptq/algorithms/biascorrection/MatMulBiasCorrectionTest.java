@@ -64,7 +64,8 @@ class MatMulBiasCorrectionTest {
     private static RunResult run(Path dir, String params, String out) throws Exception {
         String json = """
                 { "model": { "model": "linear.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 1 },
+                  "engine": { "data_source": "data", "speed_guard": false,
+                              "reader": { "type": "npy" }, "num_partitions": 1 },
                   "compression": { "algorithms": [ { "name": "DefaultQuantization",
                                                      "params": { "preset": "performance" %s } } ] } }
                 """.formatted(params.equals(NO_CORRECTION) ? "" : params);

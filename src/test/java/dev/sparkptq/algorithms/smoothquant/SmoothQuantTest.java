@@ -69,7 +69,8 @@ class SmoothQuantTest {
         }
         String json = """
                 { "model": { "model": "block.onnx" },
-                  "engine": { "data_source": "data", "reader": { "type": "npy" }, "num_partitions": 2 },
+                  "engine": { "data_source": "data", "speed_guard": false,
+                              "reader": { "type": "npy" }, "num_partitions": 2 },
                   "compression": { "model_type": "transformer", "algorithms": [ { "name": "MinMaxQuantization",
                                    "params": { %s } } ] } }
                 """.formatted(alphas);

@@ -1,4 +1,4 @@
-package dev.sparkptq.algorithms.kernels;
+package dev.sparkptq.placement;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.core.Tensor;
@@ -38,7 +38,7 @@ import java.util.TreeMap;
  * integer when some integer kernel of the optimized graph reads its int8 weight initializer (ORT keeps those names
  * while it renames activations freely: NHWC transposes, signed-to-unsigned conversion, NCHWc layouts).
  */
-final class IntegerKernelShare {
+public final class IntegerKernelShare {
     /** ONNX ops whose multiply-accumulates are counted. */
     static final Set<String> MAC_OPS = Set.of("Conv", "ConvTranspose", "MatMul", "Gemm", "MatMulInteger");
 
@@ -107,7 +107,7 @@ final class IntegerKernelShare {
      * Measures the share for {@code quantized}: one run of the model on {@code sample} with the MAC ops' tensors
      * exposed (for shapes), and the runtime's optimized graph written to {@code workDir}.
      */
-    static RunReport.IntegerKernelSummary measure(OnnxMl.ModelProto quantized, Sample sample, Passes passes) {
+    public static RunReport.IntegerKernelSummary measure(OnnxMl.ModelProto quantized, Sample sample, Passes passes) {
         EngineFactory engines = passes.engines();
         Path workDir = passes.workDir();
         ModelGraph graph = ModelGraph.of(quantized);

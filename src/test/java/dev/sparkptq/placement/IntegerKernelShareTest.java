@@ -1,4 +1,4 @@
-package dev.sparkptq.algorithms.kernels;
+package dev.sparkptq.placement;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.graph.ModelGraph;

@@ -1,0 +1,69 @@
+package dev.sparkptq.pipeline;
+
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.placement.SpeedAwarePlacement;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.core.Tensor;
+import dev.sparkptq.data.SampleRef;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.graph.edit.GraphEdit;
+import dev.sparkptq.graph.edit.GraphRewriter;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.report.RunReport;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The hook that runs {@link SpeedAwarePlacement} inside the base quantization: placement by ONNX Runtime's optimized
+ * graph, then the speed guard ({@code engine.speed_guard}). Rebuilds sub-plans with the same recipe an
+ * accuracy-aware search uses, so a model with quantizers removed is exactly what quantizing without them gives.
+ */
+final class SpeedStep {
+    /** Calibration samples loaded for timing (the guard times at most a few). */
+    static final int SAMPLES = 4;
+
+    private SpeedStep() {
+    }
+
+    /** The model to write, its plan and the report section. */
+    record Result(OnnxMl.ModelProto quantized, QuantizationPlan plan, RunReport.SpeedSummary summary) {
+    }
+
+    static Result run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
+                      OnnxMl.ModelProto original, OnnxMl.ModelProto reference, QuantizationPlan plan,
+                      OnnxMl.ModelProto quantized, Supplier<CandidateRecipe> recipe,
+                      QuantizationPipeline.Samples samples, List<GraphEdit> metadata) {
+        if (ModelIo.initializerBytes(quantized) >= Blobs.INLINE_LIMIT) {
+            log.accept("placement and speed guard skipped: the model is too large for ONNX Runtime to save its "
+                    + "optimized graph");
+            return new Result(quantized, plan, SpeedAwarePlacement.skipped(config.engine().speedGuard(),
+                    options.threadsPerTask(), "too_large", config.engine().speedGuard() ? "placement and speed "
+                            + "guard skipped: models over " + Blobs.INLINE_LIMIT / 1_000_000 + " MB of weights are "
+                            + "not timed" : null));
+        }
+        CandidateRecipe[] made = new CandidateRecipe[1];
+        List<Map<String, Tensor>> inputs = new ArrayList<>();
+        if (config.engine().speedGuard()) { // loading reads the data source (a Dataset pulls rows): only when timed
+            for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
+                inputs.add(samples.source().load(ref).inputs());
+            }
+        }
+        OnnxMl.ModelProto fallback = GraphRewriter.apply(original, metadata);
+        var request = new SpeedAwarePlacement.Request(original, reference, plan, quantized,
+                p -> {
+                    if (made[0] == null) {
+                        made[0] = recipe.get();
+                    }
+                    return made[0].build(p, java.util.Set.of());
+                }, fallback, GraphRewriter.apply(reference, metadata), inputs, options.threadsPerTask(),
+                config.engine().speedGuard());
+        var outcome = new SpeedAwarePlacement(backend.engines(),
+                (model, name) -> Blobs.of(model, options.workDir().resolve(name)), options.workDir(), log)
+                .run(request);
+        return new Result(outcome.model(), outcome.plan(), outcome.summary());
+    }
+}
