@@ -113,6 +113,11 @@ public final class IntakeBackend implements StatisticsBackend {
     }
 
     @Override
+    public dev.sparkptq.data.SourceFactory sources(int partitions) {
+        return delegate.sources(partitions); // remote folders and tables are read by the delegate's executors
+    }
+
+    @Override
     public String describe() {
         return delegate.describe();
     }

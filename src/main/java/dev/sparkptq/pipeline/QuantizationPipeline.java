@@ -90,8 +90,12 @@ public final class QuantizationPipeline {
         FloatPasses floatPasses = new FloatPasses(passes, log, clock, options.statistics() == null ? null
                 : dev.sparkptq.storage.Storage.localCopy(options.statistics(), options.workDir(), "--statistics"),
                 fp32Sha, config.engine().dataName());
+        int warned = samples.warnings().size();
         ModelState stepped = new StepRunner(floatPasses::collect, clock).run(Registry.steps(context),
                 initial(loaded, params, samples.warnings()));
+        for (String w : List.copyOf(samples.warnings().subList(warned, samples.warnings().size()))) {
+            stepped = stepped.withWarning(w); // found during the passes (engine.skip_bad_samples: the files left out)
+        }
         ModelState done = speedGuard(config, options, given, stepped, params, fp32Sha, samples, passes, context);
         clock.lap("speed_guard");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
