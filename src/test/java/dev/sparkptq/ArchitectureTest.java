@@ -22,14 +22,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Lowest layer first. */
     static final List<String> LAYERS = List.of("core", "config", "graph", "graph.edit", "stats", "calibration",
-            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "pipeline", "aaq", "spark", "api", "cli");
+            "plan", "runtime", "runtime.ort", "data", "accuracy", "report", "algorithms.equalization", "pipeline", "aaq",
+            "spark", "api", "cli");
 
     static final Map<String, String> FOREIGN = Map.of(
             "org.apache.spark", "Spark", "scala", "Scala/Spark", "ai.onnxruntime", "ONNX Runtime",
             "com.fasterxml.jackson", "Jackson");
 
     static final List<String> PURE = List.of("core", "stats", "calibration", "graph", "graph.edit", "plan",
-            "accuracy");
+            "accuracy", "algorithms.equalization");
 
     private static final Path MAIN = Path.of("src/main/java/dev/sparkptq");
     private static final Pattern IMPORT = Pattern.compile("^import\\s+(static\\s+)?([\\w.]+)", Pattern.MULTILINE);

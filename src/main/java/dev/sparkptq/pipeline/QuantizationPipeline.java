@@ -91,7 +91,10 @@ public final class QuantizationPipeline {
         List<SampleRef> calib = passes.calibration();
         int partitions = passes.partitions();
         List<String> warnings = samples.warnings();
-        OnnxMl.ModelProto prepared = new SmoothQuant(backend, log).apply(reference, config, params, passes);
+        OnnxMl.ModelProto smoothed = new SmoothQuant(backend, log).apply(reference, config, params, passes);
+        EqualizationStep.Outcome equalized = new EqualizationStep(backend, log).runIfEnabled(config, params, smoothed,
+                passes);
+        OnnxMl.ModelProto prepared = equalized.model();
         ModelGraph graph = ModelGraph.of(prepared);
         clock.lap("load");
 
@@ -136,7 +139,8 @@ public final class QuantizationPipeline {
         ReportInputs inputs = new ReportInputs(config, params, graph, plan, qparams, stats, samples.available(), calib,
                 partitions, options.statistics() != null ? 0 : request.passes(), stats.histograms().size(), warnings,
                 fp32Sha, modelPath, backend.describe(), options.statistics(), bias.summary(),
-                Adjustments.summary(params, sevenBit.layers(), aligned.aligned()), kernels, tuning.summary());
+                Adjustments.summary(params, sevenBit.layers(), aligned.aligned(), equalized.equalized()), kernels,
+                tuning.summary());
         OnnxMl.ModelProto quantizedFrom = tuning.model(); // after SmoothQuant, channel alignment, layer-wise tuning
         OnnxMl.ModelProto untuned = prepared; // the same minus layer-wise tuning
         return new BaseQuantization(inputs, reference, quantized,
