@@ -2,6 +2,7 @@ package dev.sparkptq.algorithms;
 
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.biascorrection.BiasCorrection;
+import dev.sparkptq.algorithms.equalization.EqualizationStep;
 import dev.sparkptq.algorithms.kernelchoice.KernelChoiceStep;
 import dev.sparkptq.algorithms.kernelchoice.KernelRewriteStep;
 import dev.sparkptq.algorithms.kernels.IntegerKernels;
@@ -34,6 +35,7 @@ public final class Registry {
     private static final Map<AlgorithmSpec.Name, List<Function<StepContext, Step>>> ALGORITHMS = Map.of(
             AlgorithmSpec.Name.DefaultQuantization, List.of(
                     SmoothQuant::new,
+                    EqualizationStep::new,
                     PlanStep::new,
                     SevenBitStep::new,
                     ActivationChannelAlignment::new,

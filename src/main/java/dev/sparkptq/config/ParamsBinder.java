@@ -20,7 +20,7 @@ final class ParamsBinder {
                     "shuffle_data", "seed",
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
-                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls", "matmul_kernels",
+                    "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls", "matmul_kernels", "cross_layer_equalization",
                     "embedding_tables"))
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
@@ -40,6 +40,10 @@ final class ParamsBinder {
             .value("disable", OverflowFix.DISABLE).alias("first_layer", OverflowFix.FIRST_LAYER_ONLY)
             .alias("all", OverflowFix.ENABLE).alias("no", OverflowFix.DISABLE)
             .build();
+
+    private static final Choices<Equalization> EQUALIZATIONS = Choices.<Equalization>builder()
+            .value("activations", Equalization.ACTIVATIONS).value("weights", Equalization.WEIGHTS)
+            .value("off", Equalization.OFF).build();
 
     private static final Choices<ActivationGates> GATES = Choices.<ActivationGates>builder()
             .value("float", ActivationGates.FLOAT).value("input", ActivationGates.INPUT)
@@ -118,7 +122,17 @@ final class ParamsBinder {
                     + "size); `float` keeps it")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
-                    + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)");
+                    + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)")
+            .key("cross_layer_equalization", EQUALIZATIONS, "`activations`", "(DefaultQuantization) cross-layer "
+                    + "equalization before MinMax (Nagel et al. 2019): each Conv whose output reaches one Conv/"
+                    + "ConvTranspose through positively homogeneous per-channel ops only (Relu, LeakyRelu, PRelu, "
+                    + "MaxPool, AveragePool, Resize, zero Pad, Clip without an upper bound; not ReLU6, HardSwish or a "
+                    + "residual Add) has output channel c divided by s_c and the consumer's input channel c multiplied "
+                    + "by it, exact in FP32; `activations`: s from per-channel activation ranges (one extra "
+                    + "statistics pass; into a depthwise Conv the activation is evened out, into a dense Conv it meets "
+                    + "the consumer's weight columns half way; a pair with nothing between and no consumer padding is "
+                    + "also re-centred through the biases); `weights`: data-free, s_c = sqrt(r1_c / r2_c) from the "
+                    + "weight ranges; `off`. Pairs that `activation_channel_alignment` aligns are left to it");
 
     static {
         LayerwiseTuningBinder.document(DOCS);
@@ -190,7 +204,8 @@ final class ParamsBinder {
         String key = p.has("overflow_fix") ? "overflow_fix" : "saturation_fix";
         OverflowFix fix = p.choice(key, OVERFLOW_FIXES).orElse(OverflowFix.FIRST_LAYER_ONLY);
         boolean align = p.bool("activation_channel_alignment").orElse(true);
-        return new ModelAdjustmentSpec(fix, align ? ChannelAlignment.ON : ChannelAlignment.OFF);
+        return new ModelAdjustmentSpec(fix, align ? ChannelAlignment.ON : ChannelAlignment.OFF,
+                p.choice("cross_layer_equalization", EQUALIZATIONS).orElse(ModelAdjustmentSpec.DEFAULT_EQUALIZATION));
     }
 
     /**

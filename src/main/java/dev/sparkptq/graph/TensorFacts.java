@@ -34,7 +34,7 @@ public final class TensorFacts {
     private static final Set<String> NON_NEGATIVE = Set.of("Relu", "Sigmoid", "Softmax", "Abs", "Exp", "Softplus",
             "HardSigmoid");
     /** Ops that only move, select or pool the values of input 0 (≥ 0 in, ≥ 0 out). */
-    private static final Set<String> VALUE_PRESERVING = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
+    static final Set<String> VALUE_PRESERVING = Set.of("MaxPool", "AveragePool", "GlobalAveragePool",
             "GlobalMaxPool", "Reshape", "Flatten", "Transpose", "Squeeze", "Unsqueeze", "Identity", "Dropout",
             "Slice", "Gather", "Split", "Tile", "Expand", "DepthToSpace", "SpaceToDepth", "ReduceMax", "ReduceMin",
             "ReduceMean");

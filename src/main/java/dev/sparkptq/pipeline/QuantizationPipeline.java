@@ -110,9 +110,10 @@ public final class QuantizationPipeline {
      * they read when no step changes them (no bias correction, no adjusted layer).
      */
     static ModelState initial(ModelState loaded, QuantizationParams params, List<String> warnings) {
-        ModelState state = loaded.withSection(new RunReport.AdjustmentSummary(
-                params.adjustments().overflowFix().name().toLowerCase(), List.of(),
-                params.adjustments().channelAlignment().name().toLowerCase(), List.of()))
+        ModelState state = loaded.withSection(RunReport.AdjustmentSummary.initial(
+                params.adjustments().overflowFix().name().toLowerCase(),
+                params.adjustments().channelAlignment().name().toLowerCase(),
+                params.adjustments().equalization().name().toLowerCase()))
                 .withSection(new RunReport.BiasCorrectionSummary("none", params.biasCorrection().threshold(),
                         params.biasCorrection().applyForAllNodes(), 0, List.of(), List.of()));
         for (String w : warnings) {

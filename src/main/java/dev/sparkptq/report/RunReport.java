@@ -275,9 +275,45 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param sevenBitWeightLayers the layers whose weights got 7-bit levels (the saturation fix), topological order
      * @param channelAlignment     {@code on} or {@code off}
      * @param aligned              the Conv pairs ActivationChannelAlignment changed
+     * @param equalization         cross-layer equalization: {@code activations}, {@code weights} or {@code off}
+     * @param equalized            the layer pairs cross-layer equalization rescaled
      */
     public record AdjustmentSummary(String saturationFix, List<String> sevenBitWeightLayers, String channelAlignment,
-                                    List<AlignedPair> aligned) {
+                                    List<AlignedPair> aligned, String equalization, List<EqualizedPair> equalized) {
+        /** The section as a run starts: the settings, nothing changed yet. */
+        public static AdjustmentSummary initial(String saturationFix, String channelAlignment, String equalization) {
+            return new AdjustmentSummary(saturationFix, List.of(), channelAlignment, List.of(), equalization,
+                    List.of());
+        }
+
+        public AdjustmentSummary withSevenBitWeightLayers(List<String> layers) {
+            return new AdjustmentSummary(saturationFix, layers, channelAlignment, aligned, equalization, equalized);
+        }
+
+        public AdjustmentSummary withAligned(List<AlignedPair> pairs) {
+            return new AdjustmentSummary(saturationFix, sevenBitWeightLayers, channelAlignment, pairs, equalization,
+                    equalized);
+        }
+
+        public AdjustmentSummary withEqualized(List<EqualizedPair> pairs) {
+            return new AdjustmentSummary(saturationFix, sevenBitWeightLayers, channelAlignment, aligned, equalization,
+                    pairs);
+        }
+    }
+
+    /**
+     * One producer → consumer pair rescaled by cross-layer equalization.
+     *
+     * @param minFactor    smallest per-channel factor {@code s_c} the producer's output channel was divided by
+     * @param maxFactor    largest factor
+     * @param spreadBefore largest over smallest positive channel range before (activation ranges with
+     *                     {@code activations}, the producer's weight ranges with {@code weights})
+     * @param spreadAfter  the same after equalization
+     * @param maxAbsShift  largest per-channel mid-range moved from the producer's bias into the consumer's (0 when the
+     *                     pair was not re-centred)
+     */
+    public record EqualizedPair(String producer, String consumer, int channels, double minFactor, double maxFactor,
+                                double spreadBefore, double spreadAfter, double maxAbsShift) {
     }
 
     /**

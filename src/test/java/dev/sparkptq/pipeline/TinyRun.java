@@ -30,6 +30,12 @@ public final class TinyRun {
         this.samples = samples;
     }
 
+    /**
+     * Params that switch cross-layer equalization off, for tests that compare intermediate tensors or weights with the
+     * FP32 model's (equalization rescales them by design; only the model outputs stay the same).
+     */
+    public static final String NO_CLE = ", \"cross_layer_equalization\": \"off\"";
+
     public static TinyRun create(Path dir, int n, long seed) throws IOException {
         Path model = dir.resolve("tiny.onnx");
         ModelIo.save(TinyModels.convReluConv(), model);

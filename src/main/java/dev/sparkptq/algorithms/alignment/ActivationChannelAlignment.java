@@ -98,8 +98,7 @@ public final class ActivationChannelAlignment implements Step {
             return state;
         }
         RunReport.AdjustmentSummary a = state.section(RunReport.AdjustmentSummary.class).orElseThrow();
-        return state.withModel(o.model()).withSection(new RunReport.AdjustmentSummary(a.saturationFix(),
-                a.sevenBitWeightLayers(), a.channelAlignment(), o.aligned()));
+        return state.withModel(o.model()).withSection(a.withAligned(o.aligned()));
     }
 
     private boolean enabled() {

@@ -1,14 +1,20 @@
 package dev.sparkptq.algorithms.minmax;
 
+import dev.sparkptq.calibration.BiasSafeScales;
 import dev.sparkptq.calibration.ConsumerFunction;
 import dev.sparkptq.calibration.HistogramRanges;
+import dev.sparkptq.calibration.KnownRanges;
 import dev.sparkptq.calibration.QuantParamsCalculator;
 import dev.sparkptq.calibration.Range;
 import dev.sparkptq.calibration.RangeEstimators;
+import dev.sparkptq.core.DType;
 import dev.sparkptq.core.InternalException;
 import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.Node;
+import dev.sparkptq.graph.ValueBounds;
+import dev.sparkptq.graph.edit.InputRef;
 import dev.sparkptq.plan.ConsumerFunctions;
 import dev.sparkptq.plan.PointKind;
 import dev.sparkptq.plan.QuantizationPlan;
@@ -20,8 +26,10 @@ import dev.sparkptq.stats.StatisticSpec;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -47,6 +55,7 @@ final class RangeParameters {
         // SiLU inputs last: their range search clamps to the range of the SiLU output's own quantizer
         Map<String, ConsumerFunction> readers = new TreeMap<>();
         plan.points().forEach(p -> readers.put(p.tensor(), ConsumerFunctions.of(graph, p.tensor())));
+        ValueBounds bounds = ValueBounds.of(graph);
         List<QuantizationPoint> ordered = new ArrayList<>(plan.points());
         ordered.sort(Comparator.comparing(p -> readers.get(p.tensor()) != ConsumerFunction.IDENTITY));
         for (QuantizationPoint p : ordered) {
@@ -61,7 +70,9 @@ final class RangeParameters {
                 range = RangeEstimators.weightRange(p.tensor(), w, p.spec(), p.channelAxis());
                 q = QuantParamsCalculator.weight(range, p.spec(), p.channelAxis());
             } else {
-                range = activationRange(p, graph, stats, histograms, readers.get(p.tensor()), ranges);
+                range = bounds.of(p.tensor()).filter(b -> p.channelAxis() < 0)
+                        .map(b -> KnownRanges.range(b, p.spec().mode()))
+                        .orElseGet(() -> activationRange(p, graph, stats, histograms, readers.get(p.tensor()), ranges));
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
             params.put(p.id(), q);
@@ -73,8 +84,39 @@ final class RangeParameters {
                 ranges.put(p.id(), ranges.get(p.tiedTo()));
             }
         }
+        biasSafe(plan, graph, params);
         return new QuantizerParameters(params, ranges);
     }
+
+    /**
+     * Raises the scales of weight channels whose op's bias would not fit ONNX Runtime's int32 bias at the op's input
+     * scale (see {@link BiasSafeScales}); a weight shared by several ops takes the largest floor.
+     */
+    private static void biasSafe(QuantizationPlan plan, ModelGraph graph, Map<String, QuantParams> params) {
+        Map<InputRef, String> pointOf = new HashMap<>();
+        plan.points().forEach(p -> p.consumers().forEach(r -> pointOf.put(r, p.id())));
+        for (QuantizationPoint w : plan.points()) {
+            if (w.kind() != PointKind.WEIGHT || w.tiedTo() != null) {
+                continue;
+            }
+            for (InputRef ref : w.consumers()) {
+                Node op = graph.node(ref.node()).orElse(null);
+                String input = pointOf.get(new InputRef(ref.node(), 0));
+                if (op == null || ref.inputIndex() != 1 || input == null || !BIASED_OPS.contains(op.opType())
+                        || op.inputs().size() < 3 || op.inputs().get(2).isEmpty()) {
+                    continue;
+                }
+                QuantParams x = params.get(input);
+                Tensor bias = graph.constantValue(op.inputs().get(2)).orElse(null);
+                if (x != null && !x.perChannel() && bias != null && bias.rank() == 1 && bias.dtype() == DType.FLOAT) {
+                    params.put(w.id(), BiasSafeScales.apply(params.get(w.id()), bias.floats(), x.scale()[0]));
+                }
+            }
+        }
+    }
+
+    /** Ops whose float bias ONNX Runtime quantizes to int32 with scale {@code s_x · s_w}. */
+    private static final Set<String> BIASED_OPS = Set.of("Conv", "ConvTranspose", "Gemm");
 
     private static Range activationRange(QuantizationPoint p, ModelGraph graph, Map<StatisticSpec, StatResult> stats,
                                          Map<String, Histogram> histograms, ConsumerFunction f,

@@ -31,7 +31,6 @@ public final class SevenBitStep implements Step {
             return state;
         }
         RunReport.AdjustmentSummary a = state.section(RunReport.AdjustmentSummary.class).orElseThrow();
-        return state.withPlan(r.plan()).withSection(new RunReport.AdjustmentSummary(a.saturationFix(), r.layers(),
-                a.channelAlignment(), a.aligned()));
+        return state.withPlan(r.plan()).withSection(a.withSevenBitWeightLayers(r.layers()));
     }
 }

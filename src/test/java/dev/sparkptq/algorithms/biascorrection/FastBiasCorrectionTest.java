@@ -36,7 +36,7 @@ class FastBiasCorrectionTest {
     private static RunResult run(TinyRun t, String params, Path out) throws Exception {
         String json = params.equals(NO_CORRECTION)
                 ? t.json(1, "performance").replace("DefaultQuantization", "MinMaxQuantization")
-                : t.json(1, "performance").replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + params);
+                : t.json(1, "performance").replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + TinyRun.NO_CLE + params);
         return new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
                 .run(ConfigLoader.fromJson(json, t.dir, ConfigOverrides.none()),
                         t.options(out, RunOptions.Evaluation.SKIP));

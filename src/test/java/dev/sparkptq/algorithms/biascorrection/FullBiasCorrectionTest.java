@@ -32,7 +32,7 @@ class FullBiasCorrectionTest {
     private static RunResult run(TinyRun t, String algorithm, String params, int partitions, Path out)
             throws Exception {
         String json = t.json(partitions, "performance").replace("DefaultQuantization", algorithm)
-                .replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + params);
+                .replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + TinyRun.NO_CLE + params);
         return new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
                 .run(ConfigLoader.fromJson(json, t.dir, ConfigOverrides.none()),
                         t.options(out, RunOptions.Evaluation.SKIP));

@@ -36,7 +36,7 @@ class LayerwiseTuningPipelineTest {
 
     private static RunResult run(TinyRun t, String params, int partitions, Path out) throws Exception {
         String json = t.json(partitions, "performance")
-                .replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + FOUR_BIT + params);
+                .replace("\"preset\": \"performance\"", "\"preset\": \"performance\"" + TinyRun.NO_CLE + FOUR_BIT + params);
         return new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
                 .run(ConfigLoader.fromJson(json, t.dir, ConfigOverrides.none()),
                         t.options(out, RunOptions.Evaluation.SKIP));

@@ -36,7 +36,7 @@ class SaturationFixTest {
 
     private static RunResult run(TinyRun t, String fix, Path out) throws Exception {
         String json = t.json(1, "performance").replace("\"preset\": \"performance\"",
-                "\"preset\": \"performance\", \"saturation_fix\": \"" + fix + "\"");
+                "\"preset\": \"performance\"" + TinyRun.NO_CLE + ", \"saturation_fix\": \"" + fix + "\"");
         return new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
                 .run(ConfigLoader.fromJson(json, t.dir, ConfigOverrides.none()),
                         t.options(out, RunOptions.Evaluation.SKIP));
