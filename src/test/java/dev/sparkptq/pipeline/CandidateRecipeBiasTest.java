@@ -32,7 +32,7 @@ class CandidateRecipeBiasTest {
     void aNodeWithoutItsWeightQuantizerGetsItsFp32BiasBack(@TempDir Path tmp) throws Exception {
         TinyRun t = TinyRun.create(tmp, 8, 11);
         BaseQuantization base = new QuantizationPipeline(new InProcessBackend(new OrtEngineFactory()), m -> { })
-                .quantizeBase(t.config(1, "performance"), t.options(tmp.resolve("out"),
+                .quantizeBase(t.configNoCle(1, "performance"), t.options(tmp.resolve("out"),
                         RunOptions.Evaluation.SKIP));
         QuantizationPlan plan = base.plan();
         List<QuantizationPoint> kept = plan.points().stream()

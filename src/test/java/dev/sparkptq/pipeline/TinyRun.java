@@ -71,6 +71,12 @@ public final class TinyRun {
         return ConfigLoader.fromJson(json(partitions, preset), dir, ConfigOverrides.none());
     }
 
+    /** {@link #config} with cross-layer equalization off ({@link #NO_CLE}). */
+    public PtqConfig configNoCle(int partitions, String preset) {
+        return ConfigLoader.fromJson(json(partitions, preset).replace("\"preset\": \"" + preset + "\"",
+                "\"preset\": \"" + preset + "\"" + NO_CLE), dir, ConfigOverrides.none());
+    }
+
     public RunOptions options(Path out, RunOptions.Evaluation evaluation) throws IOException {
         return new RunOptions(out, evaluation, 1, Files.createDirectories(dir.resolve("work")));
     }
