@@ -64,8 +64,12 @@ public final class Preflight {
         if (refs.isEmpty()) {
             return; // the data source reports an empty selection itself
         }
-        IntakeBackend.preflight(backend).check(what, Blobs.of(model, stagingDir.resolve("preflight")),
-                EngineOptions.forInference(1), source, refs);
+        ModelBlob blob = Blobs.of(model, stagingDir.resolve("preflight"));
+        Preflight preflight = IntakeBackend.preflight(backend);
+        preflight.check(what, blob, EngineOptions.forInference(1), source, refs);
+        // no job runs this exact model (a pass runs it with tensors exposed): its session would only hold memory, as
+        // much again as the model's weights
+        preflight.engines.evict(blob.digest());
     }
 
     /**

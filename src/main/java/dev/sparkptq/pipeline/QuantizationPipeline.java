@@ -96,7 +96,8 @@ public final class QuantizationPipeline {
         for (String w : List.copyOf(samples.warnings().subList(warned, samples.warnings().size()))) {
             stepped = stepped.withWarning(w); // found during the passes (engine.skip_bad_samples: the files left out)
         }
-        ModelState done = speedGuard(config, options, given, stepped, params, fp32Sha, samples, passes, context);
+        ModelState done = speedGuard(config, options, baseline(given, stepped), stepped, params, fp32Sha, samples,
+                passes, context);
         clock.lap("speed_guard");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
@@ -144,6 +145,25 @@ public final class QuantizationPipeline {
     private DataSource source(PtqConfig config, dev.sparkptq.core.Location path, ModelGraph graph) {
         return data != null ? data : backend.sources(config.engine().numPartitions())
                 .create(config.engine().reader(), path, graph.inputs());
+    }
+
+    /**
+     * Preparation steps that repair a model ONNX Runtime may not load as given (a pre-opset_import IR, FP16 weights
+     * upcast): the speed guard then times the prepared FP32 model, which the preflight ran, never the given file.
+     */
+    private static final List<String> REPAIRS = List.of("legacy_model", "float16_upcast");
+
+    /**
+     * The FP32 model the speed guard times INT8 against and falls back to: the model as given, or the prepared model
+     * when preparation had to repair it; null (no guard) when it is too large to time in the driver.
+     */
+    private static OnnxMl.ModelProto baseline(OnnxMl.ModelProto given, ModelState state) {
+        if (ModelIo.initializerBytes(given) >= Blobs.INLINE_LIMIT) {
+            return null;
+        }
+        boolean repaired = state.section(RunReport.PreparationSummary.class)
+                .map(p -> REPAIRS.stream().anyMatch(p::changed)).orElse(false);
+        return repaired ? state.reference() : given;
     }
 
     /**

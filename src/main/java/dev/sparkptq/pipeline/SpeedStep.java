@@ -33,11 +33,12 @@ final class SpeedStep {
     record Result(OnnxMl.ModelProto quantized, QuantizationPlan plan, RunReport.SpeedSummary summary) {
     }
 
+    /** @param original the model as given; null when it is too large to time (the guard is then skipped) */
     static Result run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
                       OnnxMl.ModelProto original, OnnxMl.ModelProto reference, QuantizationPlan plan,
                       OnnxMl.ModelProto quantized, Supplier<CandidateRecipe> recipe,
                       QuantizationPipeline.Samples samples, List<GraphEdit> metadata) {
-        if (ModelIo.initializerBytes(quantized) >= Blobs.INLINE_LIMIT) {
+        if (original == null || ModelIo.initializerBytes(quantized) >= Blobs.INLINE_LIMIT) {
             log.accept("placement and speed guard skipped: the model is too large for ONNX Runtime to save its "
                     + "optimized graph");
             return new Result(quantized, plan, SpeedAwarePlacement.skipped(config.engine().speedGuard(),

@@ -388,6 +388,10 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param steps       every step in order, those that changed nothing included ({@code changes} 0)
      */
     public record PreparationSummary(int opsetBefore, int opsetAfter, List<PreparationStep> steps) {
+        /** Whether the step named {@code step} changed something. */
+        public boolean changed(String step) {
+            return steps.stream().anyMatch(s -> s.step().equals(step) && s.changes() > 0);
+        }
     }
 
     /**
