@@ -15,8 +15,9 @@ final class Summary {
     static void print(RunResult r, PrintStream out) {
         RunReport rep = r.report();
         var q = rep.quantization();
-        out.printf(Locale.ROOT, "quantized %d ops (%s) with %d Q/DQ pairs, preset %s, %d calibration samples%n",
-                q.quantizedOps(), q.quantizedOpTypes(), q.qdqPairs(), q.preset(), rep.calibration().samplesUsed());
+        out.printf(Locale.ROOT, "quantized %d ops (%s) with %d Q/DQ pairs%s, preset %s, %d calibration samples%n",
+                q.quantizedOps(), q.quantizedOpTypes(), q.qdqPairs(), kernels(rep.kernelChoice()), q.preset(),
+                rep.calibration().samplesUsed());
         out.printf(Locale.ROOT, "model size %s -> %s (%.1f%%)%n", size(rep.model().bytes()),
                 size(rep.output().bytes()), 100 * rep.output().sizeRatio());
         if (rep.metrics() != null) {
@@ -41,6 +42,22 @@ final class Summary {
             out.println("warning: " + w);
         }
         out.println("wrote " + r.modelAt() + " and " + r.reportAt());
+    }
+
+    /** ", N MatMul/Gemm dynamic, M embedding tables int8" when kernel choice did that; else empty. */
+    static String kernels(RunReport.KernelChoiceSummary k) {
+        if (k == null) {
+            return "";
+        }
+        long dynamic = k.ops().stream().filter(o -> o.kernel().equals("dynamic")).count();
+        StringBuilder s = new StringBuilder();
+        if (dynamic > 0) {
+            s.append(String.format(Locale.ROOT, ", %d MatMul/Gemm with dynamic int8 kernels", dynamic));
+        }
+        if (!k.tables().isEmpty()) {
+            s.append(String.format(Locale.ROOT, ", %d embedding tables int8", k.tables().size()));
+        }
+        return s.toString();
     }
 
     /** The speed guard's line: measured FP32 and written-model latency, and what it changed. */

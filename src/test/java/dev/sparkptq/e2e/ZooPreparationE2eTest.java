@@ -46,7 +46,7 @@ class ZooPreparationE2eTest {
     private Path imageConfig(Path model, int h, int w, String color, String mean, String std) throws Exception {
         return Files.writeString(tmp.resolve(model.getFileName() + ".json"), """
                 { "model": { "model": "%s" },
-                  "engine": { "data_source": "%s", "num_partitions": 2,
+                  "engine": { "data_source": "%s", "num_partitions": 2, "speed_guard": false,
                               "reader": { "type": "image", "resize": [%d, %d], "scale": 255, "color": "%s",
                                           "layout": "NCHW", "mean": %s, "std": %s } },
                   "compression": { "algorithms": [ { "name": "DefaultQuantization",
@@ -117,8 +117,12 @@ class ZooPreparationE2eTest {
         print("ultraface", r);
         assertEquals(35, changes(r, "batchnorm_folding"));
         assertTrue(changes(r, "constant_folding") > 0, "its Shape → Gather → Concat → Reshape chains are static");
-        assertTrue(r.get("integer_kernels").get("integer_share").asDouble() >= 0.90, "was 0.04: " + r);
-        assertTrue(r.get("output").get("size_ratio").asDouble() <= 0.40, r.toString());
+        // preparation's effect is the share of the model as placed; the speed guard may then return a slow stem to
+        // float (it writes a model at least as fast as FP32)
+        assertTrue(r.get("speed").get("integer_share_before").asDouble() >= 0.90, "was 0.04: " + r);
+        assertTrue(r.get("speed").get("speedup").asDouble() >= 1.0, r.get("speed").toString());
+        // ≤ 0.40 as placed; ops the speed guard returns to float keep FP32 weights
+        assertTrue(r.get("output").get("size_ratio").asDouble() <= 0.50, r.toString());
     }
 
     @Test
@@ -130,7 +134,7 @@ class ZooPreparationE2eTest {
                 coco().toString()));
         print("ultraface-fp16", r);
         assertTrue(changes(r, "float16_upcast") > 0, preparation(r));
-        assertTrue(r.get("integer_kernels").get("integer_share").asDouble() >= 0.90, r.toString());
+        assertTrue(r.get("speed").get("integer_share_before").asDouble() >= 0.90, r.toString());
     }
 
     @Test
