@@ -16,8 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The options that read an earlier run's files, given as URIs of a real HDFS (in this JVM): {@code --statistics}
- * reuses the statistics.json an HDFS run wrote, and {@code --resume} continues an accuracy-aware run from the
- * checkpoint it keeps in its HDFS output folder.
+ * reuses the statistics.json an HDFS run wrote, and {@code --resume} continues an accuracy-aware run (on a folder of
+ * NPY samples in HDFS) from the checkpoint it keeps in its HDFS output folder.
  */
 class HdfsRerunTest {
     @TempDir
@@ -51,16 +51,23 @@ class HdfsRerunTest {
     void anAccuracyAwareRunResumesFromItsCheckpointInHdfs() throws Exception {
         TinyRun t = TinyRun.create(tmp.resolve("run"), 12, 4);
         Path config = Files.writeString(t.dir.resolve("aaq.json"), t.json(2, "performance")
-                .replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\""));
-        Location out = MiniHdfs.folder("resume").child("aaq");
-        CliErrorsTest.Run first = CliErrorsTest.cli("quantize", "-c", config.toString(), "--output-dir",
-                out.toString(), "--master", "local[2]");
+                .replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\"")
+                .replace("\"preset\": \"performance\"", "\"preset\": \"performance\", \"maximal_drop\": 0"));
+        Location hdfs = MiniHdfs.folder("resume");
+        MiniHdfs.put(t.data, hdfs.child("data")); // ranking tasks read single sample files from HDFS
+        Location out = hdfs.child("aaq");
+        CliErrorsTest.Run first = CliErrorsTest.cli("quantize", "-c", config.toString(), "--data-source",
+                hdfs.child("data").toString(), "--output-dir", out.toString(), "--master", "local[2]");
         assertTrue(first.code() == 0 || first.code() == 5, first.err());
         assertTrue(Storage.exists(out.child("aaq-checkpoint.json")), "the checkpoint is kept in HDFS");
+        var rankings = new com.fasterxml.jackson.databind.ObjectMapper().readTree(Storage.readAllBytes(
+                out.child("report.json"))).findValue("rankings");
+        assertTrue(rankings != null && rankings.size() > 0, "no drop allowed: the search ranked ops over the "
+                + "HDFS samples: " + rankings);
         byte[] model = HdfsQuantizeTest.withoutProvenance(Storage.readAllBytes(out.child("model.onnx")));
 
-        CliErrorsTest.Run resumed = CliErrorsTest.cli("quantize", "-c", config.toString(), "--resume",
-                out.toString(), "--master", "local[2]");
+        CliErrorsTest.Run resumed = CliErrorsTest.cli("quantize", "-c", config.toString(), "--data-source",
+                hdfs.child("data").toString(), "--resume", out.toString(), "--master", "local[2]");
         assertEquals(first.code(), resumed.code(), resumed.err());
         assertArrayEquals(model, HdfsQuantizeTest.withoutProvenance(Storage.readAllBytes(out.child("model.onnx"))),
                 "the resumed run's model differs from the model of the run it continues");
