@@ -10,7 +10,6 @@ import dev.sparkptq.core.Tensor;
 import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.storage.Storage;
 
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -120,7 +119,7 @@ final class NpyFiles implements FileSamples {
                 raw = Npy.read(content, where);
             } else {
                 Location other = e.getValue().child(ref.locator());
-                raw = Npy.read(bytes(other), other.toString());
+                raw = Npy.read(SourceFiles.readAll(other, "NPY file"), other.toString());
             }
             TensorInfo in = inputs.get(e.getKey());
             tensors.put(in.name(), NpyDataSource.asInput(raw, in, ref.id()));
@@ -128,12 +127,4 @@ final class NpyFiles implements FileSamples {
         return new Sample(ref.id(), tensors, ref.label());
     }
 
-    private static byte[] bytes(Location file) {
-        try {
-            return Storage.readAllBytes(file);
-        } catch (IOException e) {
-            throw new DataException("cannot read NPY file " + file + ": " + e.getMessage() + "; check that it exists "
-                    + "and is readable", e);
-        }
-    }
 }

@@ -90,19 +90,10 @@ public final class TextDataSource implements DataSource {
                         + "integers; the text reader feeds INT64 or INT32 inputs only");
             }
         }
+        // a remote tokenizer.json is read here, once, and its bytes ship with the source
         return new TextDataSource(source.toAbsolutePath().toString(), tok.isLocal()
-                ? tok.path().toAbsolutePath().toString() : tok.toString(), tok.isLocal() ? null : fetch(tok), spec,
-                modelInputs);
-    }
-
-    /** The bytes of a tokenizer.json on another file system (the driver's one read). */
-    private static byte[] fetch(Location tokenizer) {
-        try {
-            return Storage.readAllBytes(tokenizer);
-        } catch (IOException e) {
-            throw new DataException("cannot read tokenizer file " + tokenizer + ": " + e.getMessage() + "; check "
-                    + "that it is readable", e);
-        }
+                ? tok.path().toAbsolutePath().toString() : tok.toString(), tok.isLocal() ? null
+                : SourceFiles.readAll(tok, "tokenizer file"), spec, modelInputs);
     }
 
     @Override
