@@ -9,8 +9,11 @@
 Deploy: copy this file and spark_ptq_job.py into the dags folder. The worker that runs `quantize` needs
 `spark-submit` (Spark 4.0.x, Scala 2.13, Java 17) and the app jar from `mvn package`. Config, model, data and output
 are local paths or file-system URIs (hdfs://namenode:8020/ptq/calib, s3a://bucket/…, with the connector on Spark's
-classpath): the driver reads the config and model, the executors the data, and the outputs are written atomically
-wherever output_root points. A local path must then be on a file system the driver and executors share.
+classpath): the driver reads the config, the model, a text reader's tokenizer and a label index file; the executors
+read the data (tables, and folders of images, NPY or JSON files through Spark's binaryFile source); the outputs are
+written atomically wherever output_root points. A local path must then be on a file system the driver and executors
+share. Batched NPY files (batch_axis true) are read from local paths only, and AccuracyAwareQuantization does not
+take the table reader (exit 2 before any job).
 
 Parameters (DAG params; "Trigger DAG w/ config" overrides them for one run). An empty value falls back to the
 Airflow Variable named `spark_ptq_<param>`, then to the default shown:
@@ -23,7 +26,9 @@ Airflow Variable named `spark_ptq_<param>`, then to the default shown:
     master         Spark master URL: spark://host:7077, yarn, k8s://https://host:port      local[*]
     spark_submit   spark-submit executable                                                  spark-submit (on PATH)
     driver_memory  driver heap (the driver merges statistics and rewrites the model)        4g
-    extra_args     more spark-ptq arguments, e.g. ["--threads", "2"] (a list; no Variable)  []
+    extra_args     more spark-ptq arguments, e.g. ["--threads", "2"], or ["--statistics",   []
+                   "hdfs://nn:8020/ptq/out/2026-01-01/statistics.json"] to reuse an earlier
+                   run's statistics (a list; no Variable)
     publish_dir    `publish` copies the run's files to <publish_dir>/<ds>/ (local outputs;  (none)
                    with a URI output_root, point output_root at the published place
                    instead); empty: it only checks and logs the output

@@ -85,6 +85,7 @@ final class QuantizeCommand {
         int threads = a.positiveInt("--threads", 1);
         MasterCheck.requireWellFormed(a.get("--master"));
         PtqConfig config = a.get("--quantize") != null ? QuickMode.config(a) : fromConfigFile(a);
+        refuseAccuracyAwareOnTable(config);
         Location outputDir = a.get("--resume") != null ? resumeDir(a, config) : outputDir(a, config);
         Location statistics = a.location("--statistics");
         RunLocations.checkInputs(config, statistics);
@@ -107,11 +108,6 @@ final class QuantizeCommand {
     private static int quantize(Args a, PtqConfig config, Location outputDir, LogLevel level, int threads,
                                 PrintStream out, PrintStream err) {
         if (config.compression().algorithms().get(0).accuracyAware() != null) {
-            if (config.engine().reader() instanceof dev.sparkptq.config.TableReaderSpec) {
-                throw new ConfigException("AccuracyAwareQuantization with the table reader is not supported: its "
-                        + "ranking tasks load single samples by id, which table rows cannot serve; calibrate with "
-                        + "DefaultQuantization, or store the samples as files");
-            }
             AccuracyAwareRun.Result r = Runs.accuracyAware(config, outputDir, threads, a.get("--master"),
                     a.get("--resume") != null, level.progress(err),
                     ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
@@ -123,6 +119,20 @@ final class QuantizeCommand {
                 level.progress(err), ProgressPrinter.mode(a.has("--progress-bar"), a.has("--stream-output")));
         Summary.print(result, out);
         return ExitCode.OK.code();
+    }
+
+    /**
+     * AccuracyAwareQuantization's ranking tasks load single samples by id on the executors, which table rows (only
+     * reachable by iterating their partitions) cannot serve: refused with the config, before the output folder is
+     * touched or any job runs.
+     */
+    private static void refuseAccuracyAwareOnTable(PtqConfig config) {
+        if (config.compression().algorithms().get(0).accuracyAware() != null
+                && config.engine().reader() instanceof dev.sparkptq.config.TableReaderSpec) {
+            throw new ConfigException("AccuracyAwareQuantization with the table reader is not supported: its "
+                    + "ranking tasks load single samples by id, which table rows cannot serve; calibrate with "
+                    + "DefaultQuantization, or store the samples as files (images, NPY or JSON, local or on HDFS)");
+        }
     }
 
     private static PtqConfig fromConfigFile(Args a) {

@@ -1,6 +1,12 @@
 package dev.sparkptq.cli;
 
 import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.ImageReaderSpec;
+import dev.sparkptq.config.JsonArrayReaderSpec;
+import dev.sparkptq.config.LabelSpec;
+import dev.sparkptq.config.NpyReaderSpec;
+import dev.sparkptq.config.ReaderSpec;
+import dev.sparkptq.config.TextReaderSpec;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.Location;
 import dev.sparkptq.storage.Folder;
@@ -24,6 +30,18 @@ final class RunLocations {
         input(config.engine().data(), "engine.data_source", false);
         input(config.engine().evalData(), "engine.eval_data_source", false);
         input(statistics, "--statistics", true);
+        input(readerFile(config.engine().reader()), "engine.reader." + (config.engine().reader()
+                instanceof TextReaderSpec ? "tokenizer" : "labels.index_file"), true);
+    }
+
+    /** The reader's own file the driver reads (tokenizer.json, label index), null when none. */
+    private static Location readerFile(ReaderSpec reader) {
+        if (reader instanceof TextReaderSpec t) {
+            return t.tokenizer();
+        }
+        LabelSpec labels = reader instanceof ImageReaderSpec i ? i.labels() : reader instanceof NpyReaderSpec n
+                ? n.labels() : reader instanceof JsonArrayReaderSpec j ? j.labels() : null;
+        return labels == null ? null : labels.indexFile();
     }
 
     private static void input(Location l, String what, boolean file) {

@@ -3,6 +3,7 @@ package dev.sparkptq.config;
 import dev.sparkptq.config.BindContext.FileKind;
 import dev.sparkptq.config.BindContext.Origin;
 import dev.sparkptq.config.LabelSpec.Source;
+import dev.sparkptq.core.Location;
 
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,8 +22,8 @@ final class LabelsBinder {
     static final ConfigKeys.Section DOCS = ConfigKeys.section("engine.reader.labels", KEYS)
             .key("from", SOURCES, "required", "`filename_prefix`: the file name up to `separator` names the class; "
                     + "`npy_file`: one label per row of a batched NPY array")
-            .key("index_file", "path", "classes numbered in sorted order", "(filename_prefix) class names, one "
-                    + "per line, line number = label")
+            .key("index_file", "path or URI", "classes numbered in sorted order", "(filename_prefix) class names, "
+                    + "one per line, line number = label; local or on a Hadoop file system (read once by the driver)")
             .key("separator", "string", "`_`", "(filename_prefix) ends the class prefix of a file name")
             .key("file", "path", "`labels.npy` next to each data file", "(npy_file) the labels array");
 
@@ -53,9 +54,9 @@ final class LabelsBinder {
         if (layout == Layout.NPY_BATCH) {
             l.problem("from", "filename_prefix needs one file per sample, but batch_axis is true, use npy_file");
         }
-        Path index = l.file("index_file", ctx.baseDir()).orElse(null);
+        Location index = l.location("index_file", ctx.baseDir()).orElse(null);
         if (index != null) {
-            ctx.requireFile(l.path("index_file"), dev.sparkptq.core.Location.of(index), FileKind.FILE, Origin.CONFIG);
+            ctx.requireFile(l.path("index_file"), index, FileKind.FILE, Origin.CONFIG);
         }
         String separator = l.string("separator").orElse("_");
         return new LabelSpec(Source.FILENAME_PREFIX, index, separator, null);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.sparkptq.config.BindContext.FileKind;
 import dev.sparkptq.config.BindContext.Origin;
 import dev.sparkptq.config.LabelsBinder.Layout;
+import dev.sparkptq.core.Location;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -101,7 +102,8 @@ final class ReaderBinder {
                             + "one sample")
                     .key("labels", "object", "none", "class labels (see `engine.reader.labels`)"),
             ConfigKeys.section("engine.reader", withoutType(Kind.TEXT), "text reader")
-                    .key("tokenizer", "path", "required", "HuggingFace `tokenizer.json`")
+                    .key("tokenizer", "path or URI", "required", "HuggingFace `tokenizer.json`, local or on a Hadoop file "
+                            + "system (read once by the driver, shipped to the executors)")
                     .key("max_length", "integer ≥ 1", "128", "truncate to this many tokens")
                     .key("skip_lines", "integer ≥ 0", "0", "lines skipped at the start (keeps calibration and "
                             + "evaluation text apart)")
@@ -186,9 +188,9 @@ final class ReaderBinder {
     }
 
     private static TextReaderSpec text(ObjectView r, BindContext ctx) {
-        Path tokenizer = r.require("tokenizer") ? r.file("tokenizer", ctx.baseDir()).orElse(null) : null;
+        Location tokenizer = r.require("tokenizer") ? r.location("tokenizer", ctx.baseDir()).orElse(null) : null;
         if (tokenizer != null) {
-            ctx.requireFile(r.path("tokenizer"), dev.sparkptq.core.Location.of(tokenizer), FileKind.FILE, Origin.CONFIG);
+            ctx.requireFile(r.path("tokenizer"), tokenizer, FileKind.FILE, Origin.CONFIG);
         }
         int maxLength = r.intValue("max_length", 1, Integer.MAX_VALUE).orElse(128);
         int skipLines = r.intValue("skip_lines", 0, Integer.MAX_VALUE).orElse(0);

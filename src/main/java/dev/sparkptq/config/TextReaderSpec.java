@@ -1,7 +1,8 @@
 package dev.sparkptq.config;
 
+import dev.sparkptq.core.Location;
+
 import java.io.Serializable;
-import java.nio.file.Path;
 
 /**
  * Text encoded with a HuggingFace {@code tokenizer.json} into the model's {@code input_ids}, {@code attention_mask}
@@ -10,14 +11,15 @@ import java.nio.file.Path;
  * holding two sentences and a gold score (format {@code pairs}, e.g. the STS Benchmark), and one sample is the pair
  * run as a batch of 2 with the score as its target.
  *
- * @param tokenizer  the {@code tokenizer.json} file, absolute
+ * @param tokenizer  the {@code tokenizer.json} file, absolute: a local path or a Hadoop file-system URI (the driver
+ *                   reads a remote one once and ships its bytes to the executors)
  * @param maxLength  truncate to this many tokens
  * @param skipLines  samples (lines or pairs) to skip at the start of the file (to keep calibration and evaluation
  *                   apart)
  * @param maxLines   samples to read at most, {@code null} for all
  * @param pairs      where a pair row keeps its sentences and score, {@code null} for one sentence per line
  */
-public record TextReaderSpec(Path tokenizer, int maxLength, int skipLines, Integer maxLines, PairColumns pairs)
+public record TextReaderSpec(Location tokenizer, int maxLength, int skipLines, Integer maxLines, PairColumns pairs)
         implements ReaderSpec {
 
     /** How lines become samples. */
@@ -43,7 +45,7 @@ public record TextReaderSpec(Path tokenizer, int maxLength, int skipLines, Integ
     }
 
     /** One sentence per line. */
-    public TextReaderSpec(Path tokenizer, int maxLength, int skipLines, Integer maxLines) {
+    public TextReaderSpec(Location tokenizer, int maxLength, int skipLines, Integer maxLines) {
         this(tokenizer, maxLength, skipLines, maxLines, null);
     }
 
@@ -51,15 +53,4 @@ public record TextReaderSpec(Path tokenizer, int maxLength, int skipLines, Integ
         return pairs == null ? Format.LINES : Format.PAIRS;
     }
 
-    /** {@link Path} is not serializable: ship paths as text (executors rebuild the record). */
-    private Object writeReplace() {
-        return new Proxy(SerialPaths.text(tokenizer), maxLength, skipLines, maxLines, pairs);
-    }
-
-    private record Proxy(String tokenizer, int maxLength, int skipLines, Integer maxLines, PairColumns pairs)
-            implements Serializable {
-        private Object readResolve() {
-            return new TextReaderSpec(SerialPaths.path(tokenizer), maxLength, skipLines, maxLines, pairs);
-        }
-    }
 }

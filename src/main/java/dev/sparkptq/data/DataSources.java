@@ -7,8 +7,10 @@ import dev.sparkptq.config.ReaderSpec;
 import dev.sparkptq.config.TableReaderSpec;
 import dev.sparkptq.config.TextReaderSpec;
 import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Location;
 import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.storage.Storage;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -37,6 +39,31 @@ public final class DataSources {
                     + "in-process");
         }
         return create(spec, source == null ? null : source.path(), modelInputs);
+    }
+
+    /**
+     * The sample files of {@code source} on another file system, for Spark's {@code binaryFile} source: images, NPY
+     * files (one per sample) and JSON arrays, with the sample ids and numerics of the same folder read locally.
+     *
+     * @throws ConfigException for a reader or layout whose samples cannot be read that way (text is read by the
+     *         driver, tables by Spark's table readers, batched NPY files only locally)
+     * @throws DataException when the source is missing or a model input cannot be fed
+     */
+    public static FileSamples files(ReaderSpec spec, Location source, List<TensorInfo> modelInputs) {
+        if (spec instanceof ImageReaderSpec s) {
+            if (!Storage.isDirectory(source)) {
+                throw new DataException("data source " + source + (Storage.exists(source) ? " is not a folder"
+                        : " does not exist") + "; point the data source at a folder of JPEG/PNG images");
+            }
+            return ImageDataSource.files(source, s, modelInputs);
+        }
+        if (spec instanceof NpyReaderSpec s) {
+            return NpyFiles.create(s, source, modelInputs);
+        }
+        if (spec instanceof JsonArrayReaderSpec s) {
+            return JsonArrayDataSource.files(s, source, modelInputs);
+        }
+        throw new IllegalArgumentException("no file reader for " + spec.getClass().getSimpleName());
     }
 
     /**

@@ -2,12 +2,13 @@ package dev.sparkptq.data;
 
 import dev.sparkptq.config.LabelSpec;
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.Location;
+import dev.sparkptq.storage.Storage;
 
 import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +36,18 @@ final class FilenameLabels implements Serializable {
     /** Reads the index file of {@code spec} (one class name per line, class index = 0-based line number). */
     static FilenameLabels of(LabelSpec spec) {
         String sep = spec.separator() == null || spec.separator().isEmpty() ? DEFAULT_SEPARATOR : spec.separator();
-        Path file = spec.indexFile();
+        Location file = spec.indexFile();
         if (file == null) {
             return new FilenameLabels(sep, null, null);
         }
-        if (!Files.isRegularFile(file)) {
+        if (!Storage.isFile(file)) {
             throw new DataException("label index file " + file + " does not exist; point 'labels.indexFile' at a "
                     + "text file with one class name per line");
         }
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            // strict UTF-8 (malformed bytes are an error, as Files.readAllLines makes them), wherever the file is
+            List<String> lines = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Storage.readAllBytes(
+                    file))).toString().lines().toList();
             Map<String, Integer> map = new HashMap<>();
             for (int i = 0; i < lines.size(); i++) {
                 String name = lines.get(i).trim();

@@ -7,6 +7,7 @@ import dev.sparkptq.config.LabelSpec;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.core.TensorInfo;
@@ -170,37 +171,53 @@ public final class ImageDataSource implements DataSource {
     }
 
     /**
-     * The images of a folder read elsewhere (by Spark's {@code binaryFile} source, on executors): the same
-     * preprocessing, labels and sample ids (the file name) as a local folder, from the file's bytes. Nothing is
-     * read here; {@link Files#decode} runs where the bytes are.
+     * The images of {@code folder} on another file system, read by Spark's {@code binaryFile} source: the same
+     * preprocessing, labels and sample ids (the file name) as a local folder, from the file's bytes. Nothing is read
+     * here; {@link Files#decode} runs where the bytes are.
      */
-    public static Files files(ImageReaderSpec spec, List<TensorInfo> modelInputs) {
-        return new Files(of(null, spec, modelInputs));
+    public static Files files(Location folder, ImageReaderSpec spec, List<TensorInfo> modelInputs) {
+        return new Files(folder, of(null, spec, modelInputs));
     }
 
     /** Image files by name and content: what a folder's listing and Spark's binaryFile rows give. */
-    public static final class Files implements java.io.Serializable {
+    public static final class Files implements FileSamples {
         private static final long serialVersionUID = 1L;
+        private final Location folder;
         private final ImageDataSource reader;
 
-        private Files(ImageDataSource reader) {
+        private Files(Location folder, ImageDataSource reader) {
+            this.folder = folder;
             this.reader = reader;
         }
 
+        @Override
+        public Location folder() {
+            return folder;
+        }
+
         /** Whether the file name is one the image reader reads (.jpg, .jpeg, .png, any case). */
+        @Override
         public boolean accepts(String name) {
             return EXTENSIONS.contains(SourceFiles.extension(name));
         }
 
-        /** The sample of the file {@code name}: its id is the name, its label from the name. */
-        public SampleRef ref(String name) {
-            return new SampleRef(new SampleId(name), name, 0, reader.labels == null ? null
-                    : reader.labels.labelOf(name));
+        @Override
+        public String expected() {
+            return "jpeg/jpg/png files";
+        }
+
+        /** One sample per file: its id is the name, its label from the name (resolved here, on the driver). */
+        @Override
+        public List<SampleRef> refs(List<String> names) {
+            return names.stream().map(n -> new SampleRef(new SampleId(n), n, 0, reader.labels == null ? null
+                    : reader.labels.labelOf(n))).toList();
         }
 
         /** Decodes and preprocesses the file's bytes. */
-        public Sample decode(SampleRef ref, byte[] content, String where) {
-            return reader.sample(ref, ImageDecoder.decode(content, where));
+        @Override
+        public List<Sample> decode(List<SampleRef> wanted, byte[] content, String where) {
+            RgbImage img = ImageDecoder.decode(content, where);
+            return wanted.stream().map(ref -> reader.sample(ref, img)).toList();
         }
     }
 }

@@ -31,7 +31,19 @@ final class JsonArrays {
 
     /** How many numbers the array under {@code key} holds, without keeping them. */
     static long count(Path file, String key) {
-        return scan(file, key, null);
+        return scan(() -> FACTORY.createParser(file.toFile()), file.toString(), key, null);
+    }
+
+    /** How many numbers the array under {@code key} of a file read elsewhere holds; closes {@code in}. */
+    static long count(java.io.InputStream in, String where, String key) {
+        return scan(() -> FACTORY.createParser(in), where, key, null);
+    }
+
+    /** The numbers under {@code key} of a file read elsewhere (Spark's {@code binaryFile} rows), as floats. */
+    static float[] floats(byte[] content, String where, String key) {
+        FloatList values = new FloatList();
+        scan(() -> FACTORY.createParser(content), where, key, values);
+        return values.toArray();
     }
 
     /** The numbers under {@code key} as floats, from the cache when this JVM parsed the same file version recently. */
@@ -44,7 +56,7 @@ final class JsonArrays {
             }
         }
         FloatList values = new FloatList();
-        scan(file, key, values);
+        scan(() -> FACTORY.createParser(file.toFile()), file.toString(), key, values);
         float[] parsed = values.toArray();
         synchronized (CACHE) {
             if (CACHE.put(cacheKey, parsed) == null) {
@@ -72,8 +84,13 @@ final class JsonArrays {
         }
     }
 
-    private static long scan(Path file, String key, FloatList sink) {
-        try (JsonParser p = FACTORY.createParser(file.toFile())) {
+    /** Opens a parser over a file's bytes. */
+    private interface Parsers {
+        JsonParser open() throws IOException;
+    }
+
+    private static long scan(Parsers parsers, String file, String key, FloatList sink) {
+        try (JsonParser p = parsers.open()) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw notFound(file, key);
             }
@@ -92,7 +109,7 @@ final class JsonArrays {
         }
     }
 
-    private static long readArray(JsonParser p, Path file, String key, FloatList sink) throws IOException {
+    private static long readArray(JsonParser p, String file, String key, FloatList sink) throws IOException {
         long n = 0;
         int depth = 1;
         while (depth > 0) {
@@ -117,7 +134,7 @@ final class JsonArrays {
         return n;
     }
 
-    private static BadSampleException notFound(Path file, String key) {
+    private static BadSampleException notFound(String file, String key) {
         return new BadSampleException("JSON file " + file + " has no top-level array '" + key + "'; expected {\"" + key
                 + "\": [numbers...]} or set 'key'");
     }

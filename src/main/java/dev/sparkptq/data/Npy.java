@@ -28,7 +28,7 @@ public final class Npy {
     /** The header of {@code file} (cheap: reads only the first bytes). */
     public static NpyHeader header(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return NpyHeader.read(ch, file);
+            return NpyHeader.read(ch::read, file.toString());
         } catch (IOException e) {
             throw new BadSampleException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
                     + "readable", e);
@@ -38,32 +38,50 @@ public final class Npy {
     /** The whole array in {@code file}. */
     public static Tensor read(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            NpyHeader h = NpyHeader.read(ch, file);
-            long n = h.numel();
-            requireSize(ch.size(), h, n, file);
-            if (n > Integer.MAX_VALUE - 8) {
-                throw new DataException("NPY file " + file + " holds " + n + " elements, too many for one tensor; "
-                        + "split it or use a batched layout");
-            }
-            Object data = newArray(h.dtype(), (int) n);
-            ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(h.order());
-            int size = h.dtype().bytes();
-            long pos = h.dataOffset();
-            int done = 0;
-            while (done < n) {
-                int count = (int) Math.min(n - done, CHUNK / size);
-                buf.clear().limit(count * size);
-                NpyHeader.readFully(ch, buf, pos, file);
-                buf.flip();
-                decode(buf, h.dtype(), data, done, count);
-                done += count;
-                pos += (long) count * size;
-            }
-            return Tensor.of(h.dtype(), h.shape(), data);
+            return read(ch::read, ch.size(), file.toString());
         } catch (IOException e) {
             throw new BadSampleException("cannot read NPY file " + file + ": " + e + "; check that it exists and is "
                     + "readable", e);
         }
+    }
+
+    /**
+     * The whole array of an NPY file read elsewhere (Spark's {@code binaryFile} rows): the same checks and decoding
+     * as {@link #read(Path)}.
+     *
+     * @param where the file, for messages
+     */
+    public static Tensor read(byte[] content, String where) {
+        try {
+            return read(NpyHeader.Positional.of(content), content.length, where);
+        } catch (IOException e) {
+            throw new BadSampleException("cannot read NPY file " + where + ": " + e + "; re-save it", e);
+        }
+    }
+
+    private static Tensor read(NpyHeader.Positional ch, long size, String file) throws IOException {
+        NpyHeader h = NpyHeader.read(ch, file);
+        long n = h.numel();
+        requireSize(size, h, n, file);
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new DataException("NPY file " + file + " holds " + n + " elements, too many for one tensor; "
+                    + "split it or use a batched layout");
+        }
+        Object data = newArray(h.dtype(), (int) n);
+        ByteBuffer buf = ByteBuffer.allocate(CHUNK).order(h.order());
+        int width = h.dtype().bytes();
+        long pos = h.dataOffset();
+        int done = 0;
+        while (done < n) {
+            int count = (int) Math.min(n - done, CHUNK / width);
+            buf.clear().limit(count * width);
+            NpyHeader.readFully(ch, buf, pos, file);
+            buf.flip();
+            decode(buf, h.dtype(), data, done, count);
+            done += count;
+            pos += (long) count * width;
+        }
+        return Tensor.of(h.dtype(), h.shape(), data);
     }
 
     /**
@@ -106,7 +124,7 @@ public final class Npy {
         }
     }
 
-    static void requireSize(long fileSize, NpyHeader h, long numel, Path file) {
+    static void requireSize(long fileSize, NpyHeader h, long numel, String file) {
         long need = h.dataOffset() + numel * h.dtype().bytes();
         if (fileSize < need) {
             throw new BadSampleException("NPY file " + file + " is truncated: shape " + Arrays.toString(h.shape())

@@ -51,6 +51,21 @@ public final class NpyDataSource implements DataSource {
         Layout layout = spec.batchAxis() ? Layout.BATCHED : Layout.FILE_PER_SAMPLE;
         Map<String, TensorInfo> byName = new HashMap<>();
         TreeMap<String, String> locations = new TreeMap<>();
+        mapInputs(spec, modelInputs, byName).forEach((input, rel) -> locations.put(input, checked(rel == null
+                ? source : source.resolve(rel), layout, rel == null ? null : input)));
+        return new NpyDataSource(layout, locations, Map.copyOf(byName), NpyLabels.of(spec.labels(), source, layout));
+    }
+
+    /**
+     * Which model input reads which location: input name → the location relative to the data source as the
+     * reader's {@code inputs} map gives it, or null for the data source itself (a model with one input and no map).
+     * Fills {@code byName} with the inputs read.
+     *
+     * @throws DataException when an input has no data or the map names no input of the model
+     */
+    static TreeMap<String, String> mapInputs(NpyReaderSpec spec, List<TensorInfo> modelInputs,
+                                             Map<String, TensorInfo> byName) {
+        TreeMap<String, String> out = new TreeMap<>();
         if (spec.inputs().isEmpty()) {
             if (modelInputs.size() != 1) {
                 throw new DataException("the model has " + modelInputs.size() + " inputs "
@@ -59,21 +74,28 @@ public final class NpyDataSource implements DataSource {
             }
             TensorInfo only = modelInputs.get(0);
             byName.put(only.name(), only);
-            locations.put(only.name(), checked(source, layout, null));
-        } else {
-            for (Map.Entry<String, String> e : spec.inputs().entrySet()) {
-                TensorInfo in = ModelInputs.resolve(e.getKey(), modelInputs, "NPY reader");
-                byName.put(in.name(), in);
-                locations.put(in.name(), checked(source.resolve(e.getValue()), layout, e.getKey()));
-            }
-            for (TensorInfo in : modelInputs) {
-                if (!byName.containsKey(in.name())) {
-                    throw new DataException("model input '" + in.name() + "' has no data: the NPY reader maps only "
-                            + byName.keySet() + "; add '" + in.name() + "' to 'inputs'");
-                }
+            out.put(only.name(), null);
+            return out;
+        }
+        for (Map.Entry<String, String> e : spec.inputs().entrySet()) {
+            TensorInfo in = ModelInputs.resolve(e.getKey(), modelInputs, "NPY reader");
+            byName.put(in.name(), in);
+            out.put(in.name(), e.getValue());
+        }
+        for (TensorInfo in : modelInputs) {
+            if (!byName.containsKey(in.name())) {
+                throw new DataException("model input '" + in.name() + "' has no data: the NPY reader maps only "
+                        + byName.keySet() + "; add '" + in.name() + "' to 'inputs'");
             }
         }
-        return new NpyDataSource(layout, locations, Map.copyOf(byName), NpyLabels.of(spec.labels(), source, layout));
+        return out;
+    }
+
+    /** An array read from a file as the model input {@code in} takes it: converted, batch axis added, checked. */
+    static Tensor asInput(Tensor t, TensorInfo in, SampleId id) {
+        Tensor out = ModelInputs.withBatchAxis(Tensors.convert(t, in.dtype(), "sample '" + id + "'"), in);
+        ModelInputs.checkShape(id, out, in);
+        return out;
     }
 
     private static String checked(Path p, Layout layout, String input) {
@@ -148,9 +170,7 @@ public final class NpyDataSource implements DataSource {
             Path where = Path.of(e.getValue());
             Tensor t = layout == Layout.BATCHED ? Npy.readRow(where, ref.index())
                     : Npy.read(where.resolve(ref.locator()));
-            DType want = in.dtype();
-            t = ModelInputs.withBatchAxis(Tensors.convert(t, want, "sample '" + ref.id() + "'"), in);
-            ModelInputs.checkShape(ref.id(), t, in);
+            t = asInput(t, in, ref.id());
             tensors.put(in.name(), t);
         }
         return new Sample(ref.id(), tensors, ref.label());

@@ -7,9 +7,7 @@ import dev.sparkptq.core.DataException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +18,27 @@ import java.util.regex.Pattern;
  * @param dataOffset byte offset of the first element
  */
 public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOffset) {
+    /**
+     * Bytes read at a position, as {@link java.nio.channels.FileChannel#read(ByteBuffer, long)} reads them: a local
+     * file, or the bytes of a file read elsewhere (Spark's {@code binaryFile} rows).
+     */
+    interface Positional {
+        /** Reads into {@code dst} from byte {@code position}; the count read, -1 at the end. */
+        int read(ByteBuffer dst, long position) throws IOException;
+
+        /** The bytes of a whole file held in memory. */
+        static Positional of(byte[] content) {
+            return (dst, position) -> {
+                if (position >= content.length) {
+                    return -1;
+                }
+                int n = (int) Math.min(dst.remaining(), content.length - position);
+                dst.put(content, (int) position, n);
+                return n;
+            };
+        }
+    }
+
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
@@ -43,7 +62,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
     }
 
     /** Reads and validates the header at the start of {@code ch}. */
-    static NpyHeader read(FileChannel ch, Path file) throws IOException {
+    static NpyHeader read(Positional ch, String file) throws IOException {
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         readFully(ch, pre, 0, file);
         for (int i = 0; i < MAGIC.length; i++) {
@@ -71,7 +90,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         return parse(dict, start + len, file);
     }
 
-    static NpyHeader parse(String dict, long dataOffset, Path file) {
+    static NpyHeader parse(String dict, long dataOffset, String file) {
         Matcher descr = DESCR.matcher(dict);
         Matcher fortran = FORTRAN.matcher(dict);
         Matcher shape = SHAPE.matcher(dict);
@@ -88,7 +107,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         return new NpyHeader(dtypeOf(d, file), orderOf(d, file), dims(shape.group(1), file), dataOffset);
     }
 
-    private static DType dtypeOf(String descr, Path file) {
+    private static DType dtypeOf(String descr, String file) {
         DType t = descr.length() < 2 ? null : switch (descr.substring(1)) {
             case "f4" -> DType.FLOAT;
             case "f8" -> DType.DOUBLE;
@@ -108,7 +127,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         return t;
     }
 
-    private static ByteOrder orderOf(String descr, Path file) {
+    private static ByteOrder orderOf(String descr, String file) {
         char c = descr.charAt(0);
         boolean oneByte = descr.endsWith("1");
         return switch (c) {
@@ -127,7 +146,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         };
     }
 
-    private static long[] dims(String tuple, Path file) {
+    private static long[] dims(String tuple, String file) {
         String[] parts = Arrays.stream(tuple.split(",")).map(String::trim).filter(p -> !p.isEmpty())
                 .toArray(String[]::new);
         long[] out = new long[parts.length];
@@ -143,7 +162,7 @@ public record NpyHeader(DType dtype, ByteOrder order, long[] shape, long dataOff
         return out;
     }
 
-    static void readFully(FileChannel ch, ByteBuffer buf, long position, Path file) throws IOException {
+    static void readFully(Positional ch, ByteBuffer buf, long position, String file) throws IOException {
         long pos = position;
         while (buf.hasRemaining()) {
             int n = ch.read(buf, pos);

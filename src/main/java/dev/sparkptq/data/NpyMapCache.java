@@ -85,7 +85,7 @@ final class NpyMapCache {
 
     private static Mapped map(Path file) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            NpyHeader h = NpyHeader.read(ch, file);
+            NpyHeader h = NpyHeader.read(ch::read, file.toString());
             long[] shape = h.shape();
             if (shape.length == 0) {
                 throw new DataException("NPY file " + file + " holds a scalar, not a batch of samples; save an "
@@ -93,7 +93,7 @@ final class NpyMapCache {
             }
             long[] rowShape = Arrays.copyOfRange(shape, 1, shape.length);
             int rowElements = Math.toIntExact(Tensor.numel(rowShape));
-            Npy.requireSize(ch.size(), h, h.numel(), file);
+            Npy.requireSize(ch.size(), h, h.numel(), file.toString());
             long rowBytes = (long) rowElements * h.dtype().bytes();
             long rowsPerSegment = Math.max(1, SEGMENT_BYTES / Math.max(rowBytes, 1));
             List<MappedByteBuffer> segments = new ArrayList<>();

@@ -52,6 +52,21 @@ final class SourceFiles {
         }
     }
 
+    /**
+     * The whole file {@code file}, wherever it is (a sample file on a task, a reader's file on the driver).
+     *
+     * @param what what the file is, for the message (e.g. "NPY file", "tokenizer file")
+     * @throws DataException when it cannot be read
+     */
+    static byte[] readAll(dev.sparkptq.core.Location file, String what) {
+        try {
+            return dev.sparkptq.storage.Storage.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DataException("cannot read " + what + " " + file + ": " + e.getMessage() + "; check that it "
+                    + "exists and is readable", e);
+        }
+    }
+
     static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);

@@ -4,9 +4,11 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import dev.sparkptq.config.TextReaderSpec;
 import dev.sparkptq.core.DType;
 import dev.sparkptq.core.DataException;
+import dev.sparkptq.core.Location;
 import dev.sparkptq.core.SampleId;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.storage.Storage;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -41,16 +43,21 @@ public final class TextDataSource implements DataSource {
     static final Set<String> FEEDS = Set.of("input_ids", "attention_mask", "token_type_ids");
 
     private final String file;
+    /** The tokenizer.json's local path, or its URI when it is on another file system. */
     private final String tokenizer;
+    /** A remote tokenizer.json's bytes, read once by the driver and shipped with the source; null for a local one. */
+    private final byte[] tokenizerJson;
     private final int maxLength;
     private final int skipLines;
     private final Integer maxLines;
     private final TextReaderSpec.PairColumns pairs;
     private final List<TensorInfo> inputs;
 
-    private TextDataSource(String file, String tokenizer, TextReaderSpec spec, List<TensorInfo> inputs) {
+    private TextDataSource(String file, String tokenizer, byte[] tokenizerJson, TextReaderSpec spec,
+                           List<TensorInfo> inputs) {
         this.file = file;
         this.tokenizer = tokenizer;
+        this.tokenizerJson = tokenizerJson;
         this.maxLength = spec.maxLength();
         this.skipLines = spec.skipLines();
         this.maxLines = spec.maxLines();
@@ -64,7 +71,8 @@ public final class TextDataSource implements DataSource {
             throw new DataException("data source " + source + " is not a file; the text reader needs a text file "
                     + "with one sample per line");
         }
-        if (spec.tokenizer() == null || !Files.isRegularFile(spec.tokenizer())) {
+        Location tok = spec.tokenizer();
+        if (tok == null || !Storage.isFile(tok)) {
             throw new DataException("tokenizer file " + spec.tokenizer() + " does not exist; point 'tokenizer' at "
                     + "the model's HuggingFace tokenizer.json");
         }
@@ -82,8 +90,10 @@ public final class TextDataSource implements DataSource {
                         + "integers; the text reader feeds INT64 or INT32 inputs only");
             }
         }
-        return new TextDataSource(source.toAbsolutePath().toString(), spec.tokenizer().toAbsolutePath().toString(),
-                spec, modelInputs);
+        // a remote tokenizer.json is read here, once, and its bytes ship with the source
+        return new TextDataSource(source.toAbsolutePath().toString(), tok.isLocal()
+                ? tok.path().toAbsolutePath().toString() : tok.toString(), tok.isLocal() ? null
+                : SourceFiles.readAll(tok, "tokenizer file"), spec, modelInputs);
     }
 
     @Override
@@ -135,7 +145,8 @@ public final class TextDataSource implements DataSource {
     }
 
     private Map<String, long[]> encode(String text) {
-        Encoding enc = Tokenizers.get(Path.of(tokenizer), maxLength).encode(text);
+        Encoding enc = (tokenizerJson == null ? Tokenizers.get(Path.of(tokenizer), maxLength)
+                : Tokenizers.get(tokenizerJson, tokenizer, maxLength)).encode(text);
         return Map.of("input_ids", enc.getIds(), "attention_mask", enc.getAttentionMask(),
                 "token_type_ids", enc.getTypeIds());
     }

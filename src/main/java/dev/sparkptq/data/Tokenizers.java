@@ -29,6 +29,26 @@ public final class Tokenizers {
         return CACHE.computeIfAbsent(key, k -> create(file, maxLength));
     }
 
+    /**
+     * The cached tokenizer of a {@code tokenizer.json} shipped as bytes (one on another file system, read once by the
+     * driver), truncating to {@code maxLength} tokens; keyed by the content's digest.
+     *
+     * @param origin where the file came from, for messages
+     */
+    public static HuggingFaceTokenizer get(byte[] json, String origin, int maxLength) {
+        String key = "sha256:" + java.util.HexFormat.of().formatHex(sha256(json)) + "|" + maxLength;
+        return CACHE.computeIfAbsent(key, k -> create(origin, maxLength, options -> HuggingFaceTokenizer.newInstance(
+                new java.io.ByteArrayInputStream(json), options)));
+    }
+
+    private static byte[] sha256(byte[] data) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(data);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
     static void configureOffline() {
         setIfAbsent("ai.djl.offline", "DJL_OFFLINE", "true");
         setIfAbsent("OPT_OUT_TRACKING", "OPT_OUT_TRACKING", "true");
@@ -41,6 +61,15 @@ public final class Tokenizers {
     }
 
     private static HuggingFaceTokenizer create(Path file, int maxLength) {
+        return create(file.toString(), maxLength, options -> HuggingFaceTokenizer.newInstance(file, options));
+    }
+
+    /** How a tokenizer is built from its options (from a file or from bytes). */
+    private interface Builder {
+        HuggingFaceTokenizer build(Map<String, String> options) throws IOException;
+    }
+
+    private static HuggingFaceTokenizer create(String origin, int maxLength, Builder builder) {
         configureOffline();
         Map<String, String> options = Map.of(
                 "truncation", "true",
@@ -48,9 +77,9 @@ public final class Tokenizers {
                 "padding", "false",
                 "addSpecialTokens", "true");
         try {
-            return HuggingFaceTokenizer.newInstance(file, options);
+            return builder.build(options);
         } catch (IOException | RuntimeException | UnsatisfiedLinkError e) {
-            throw new DataException("cannot load tokenizer " + file + " (" + e.getMessage() + "); point "
+            throw new DataException("cannot load tokenizer " + origin + " (" + e.getMessage() + "); point "
                     + "'tokenizer' at a HuggingFace tokenizer.json", e);
         }
     }

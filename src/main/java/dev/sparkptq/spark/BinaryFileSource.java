@@ -1,11 +1,9 @@
 package dev.sparkptq.spark;
 
-import dev.sparkptq.config.ImageReaderSpec;
 import dev.sparkptq.core.DataException;
 import dev.sparkptq.core.Location;
-import dev.sparkptq.core.TensorInfo;
 import dev.sparkptq.data.DataSource;
-import dev.sparkptq.data.ImageDataSource;
+import dev.sparkptq.data.FileSamples;
 import dev.sparkptq.data.Sample;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.storage.Storage;
@@ -17,6 +15,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -26,45 +25,39 @@ import java.util.NoSuchElementException;
 import java.util.UUID;
 
 /**
- * A folder of images on any Hadoop file system ({@code hdfs://}, {@code s3a://} …), read by the executors through
- * Spark's {@code binaryFile} source and decoded there by the image reader (same decoder, preprocessing, labels and
- * sample ids — the file names — as a local folder). The driver only lists the folder (names and sizes, no content).
+ * Sample files on any Hadoop file system ({@code hdfs://}, {@code s3a://} …) — images, NPY files, JSON arrays — read
+ * by the executors through Spark's {@code binaryFile} source and decoded there by the reader's {@link FileSamples}
+ * (same decoders, preprocessing, labels and sample ids as a local folder). The driver only lists the folder (names
+ * and sizes; a JSON reader also counts each file's numbers to list its samples, as it does locally).
  *
  * <p>The dataset's partitions are Spark's file splits, sized here so that there are about {@code engine.num_partitions}
- * of them ({@code spark.sql.files.maxPartitionBytes} on a session of its own); each task decodes the wanted files of
- * its partition as it takes them and hands them to {@link #load} on the same thread, as {@link DatasetSource} does
- * with table rows. Outside such a task (the driver's one-sample integer-kernel report, an accuracy-aware ranking task
- * on an executor) {@link #load} reads the one file directly through Hadoop.
+ * of them ({@code spark.sql.files.maxPartitionBytes} on a session of its own); each task decodes the wanted samples of
+ * its partition's files as it takes them and hands them to {@link #load} on the same thread, as {@link DatasetSource}
+ * does with table rows. Outside such a task (the driver's one-sample integer-kernel report, an accuracy-aware ranking
+ * task on an executor) {@link #load} reads the one file directly through Hadoop.
  */
 public final class BinaryFileSource implements DataSource, PartitionedSource {
     private static final long serialVersionUID = 1L;
 
     private final transient Dataset<Row> files;
-    private final Location folder;
-    private final List<String> names;
-    private final ImageDataSource.Files reader;
+    private final List<SampleRef> refs;
+    private final FileSamples reader;
     private final String token = UUID.randomUUID().toString();
 
-    private BinaryFileSource(Dataset<Row> files, Location folder, List<String> names, ImageDataSource.Files reader) {
+    private BinaryFileSource(Dataset<Row> files, List<SampleRef> refs, FileSamples reader) {
         this.files = files;
-        this.folder = folder;
-        this.names = List.copyOf(names);
+        this.refs = List.copyOf(refs);
         this.reader = reader;
     }
 
     /**
-     * The images directly in {@code folder} (.jpg, .jpeg, .png in any case, as a local folder), about
-     * {@code partitions} Spark partitions of them.
+     * The sample files directly in {@code reader}'s folder that it accepts, about {@code partitions} Spark partitions
+     * of them; every sample is listed (ids, labels) on the driver, before any job.
      *
-     * @throws DataException when the folder does not exist, is a file, or holds no image
+     * @throws DataException when the folder holds no such file
      */
-    public static BinaryFileSource images(SparkSession spark, Location folder, ImageReaderSpec spec,
-                                          List<TensorInfo> modelInputs, int partitions) {
-        ImageDataSource.Files reader = ImageDataSource.files(spec, modelInputs);
-        if (!Storage.isDirectory(folder)) {
-            throw new DataException("data source " + folder + (Storage.exists(folder) ? " is not a folder"
-                    : " does not exist") + "; point the data source at a folder of JPEG/PNG images");
-        }
+    public static BinaryFileSource of(SparkSession spark, FileSamples reader, int partitions) {
+        Location folder = reader.folder();
         List<String> names = new ArrayList<>();
         long bytes = 0;
         for (Storage.Entry e : Storage.listFileEntries(folder)) {
@@ -74,10 +67,10 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
             }
         }
         if (names.isEmpty()) {
-            throw new DataException("folder " + folder + " holds no jpeg/jpg/png files; point the data source at a "
-                    + "folder with data files");
+            throw new DataException("folder " + folder + " holds no " + reader.expected() + "; point the data source "
+                    + "at a folder with data files");
         }
-        names.forEach(reader::ref); // every label resolves on the driver, before any job
+        List<SampleRef> refs = reader.refs(names);
         SparkSession session = spark.newSession();
         // about `partitions` splits: Spark packs files into partitions of at most maxPartitionBytes, each file also
         // costing openCostInBytes; listing stays on the driver (a listing job's results are not Kryo-registered)
@@ -87,47 +80,48 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
         session.conf().set("spark.sql.sources.parallelPartitionDiscovery.threshold", Integer.toString(
                 Integer.MAX_VALUE));
         Dataset<Row> rows = session.read().format("binaryFile").option("recursiveFileLookup", "true")
-                .load(folder.toString()).select("path", "content");
-        return new BinaryFileSource(rows, folder, names, reader);
+                .load(names.size() == 1 ? folder.child(names.get(0)).toString() : folder.toString())
+                .select("path", "content");
+        return new BinaryFileSource(rows, refs, reader);
     }
 
     @Override
     public List<SampleRef> list() {
-        return names.stream().map(reader::ref).toList();
+        return refs;
     }
 
     @Override
     public Sample load(SampleRef ref) {
-        Sample s = SampleHandoff.take(token, ref.locator());
+        Sample s = SampleHandoff.take(token, ref.id().value());
         if (s != null) {
             return s;
         }
-        Location file = folder.child(ref.locator());
+        Location file = reader.folder().child(ref.locator());
         try {
-            return reader.decode(ref, Storage.readAllBytes(file), file.toString());
+            return reader.decode(List.of(ref), Storage.readAllBytes(file), file.toString()).get(0);
         } catch (IOException e) {
-            throw new DataException("cannot read image " + file + ": " + e.getMessage(), e);
+            throw new DataException("cannot read sample file " + file + ": " + e.getMessage(), e);
         }
     }
 
     @Override
     public JavaRDD<SampleRef> refs(List<SampleRef> wanted) {
-        Map<String, SampleRef> byName = new HashMap<>();
-        wanted.forEach(r -> byName.put(r.locator(), r));
-        String prefix = folder.uri().getPath();
+        Map<String, List<SampleRef>> byFile = new HashMap<>();
+        wanted.forEach(r -> byFile.computeIfAbsent(r.locator(), k -> new ArrayList<>()).add(r));
+        String prefix = reader.folder().uri().getPath();
         return files.queryExecution().toRdd().toJavaRDD().mapPartitionsWithIndex(
-                new DecodeFiles(reader, token, byName, prefix.endsWith("/") ? prefix : prefix + "/"), true);
+                new DecodeFiles(reader, token, byFile, prefix.endsWith("/") ? prefix : prefix + "/"), true);
     }
 
-    /** The task side of {@link #refs}: walks a partition's files, decoding and handing off the wanted ones. */
+    /** The task side of {@link #refs}: walks a partition's files, decoding and handing off the wanted samples. */
     static final class DecodeFiles implements Function2<Integer, Iterator<InternalRow>, Iterator<SampleRef>> {
         private static final long serialVersionUID = 1L;
-        private final ImageDataSource.Files reader;
+        private final FileSamples reader;
         private final String token;
-        private final Map<String, SampleRef> wanted;
+        private final Map<String, List<SampleRef>> wanted;
         private final String folderPath;
 
-        DecodeFiles(ImageDataSource.Files reader, String token, Map<String, SampleRef> wanted, String folderPath) {
+        DecodeFiles(FileSamples reader, String token, Map<String, List<SampleRef>> wanted, String folderPath) {
             this.reader = reader;
             this.token = token;
             this.wanted = wanted;
@@ -138,20 +132,23 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
         public Iterator<SampleRef> call(Integer partition, Iterator<InternalRow> rows) {
             SampleHandoff.forgetWhenTaskEnds(token);
             return new Iterator<>() {
-                private SampleRef next;
+                private final ArrayDeque<SampleRef> next = new ArrayDeque<>();
 
                 @Override
                 public boolean hasNext() {
-                    while (next == null && rows.hasNext()) {
+                    while (next.isEmpty() && rows.hasNext()) {
                         InternalRow r = rows.next();
                         String path = r.getUTF8String(0).toString();
-                        SampleRef ref = wantedRef(path);
-                        if (ref != null) {
-                            SampleHandoff.put(token, ref.locator(), reader.decode(ref, r.getBinary(1), path));
-                            next = ref;
+                        List<SampleRef> refs = wantedRefs(path);
+                        if (refs != null) {
+                            List<Sample> samples = reader.decode(refs, r.getBinary(1), path);
+                            for (int i = 0; i < refs.size(); i++) {
+                                SampleHandoff.put(token, refs.get(i).id().value(), samples.get(i));
+                            }
+                            next.addAll(refs);
                         }
                     }
-                    return next != null;
+                    return !next.isEmpty();
                 }
 
                 @Override
@@ -159,15 +156,13 @@ public final class BinaryFileSource implements DataSource, PartitionedSource {
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
-                    SampleRef out = next;
-                    next = null;
-                    return out;
+                    return next.poll();
                 }
             };
         }
 
-        /** The wanted sample of a file directly in the folder (files in sub-folders are not the folder's). */
-        private SampleRef wantedRef(String path) {
+        /** The wanted samples of a file directly in the folder (files in sub-folders are not the folder's). */
+        private List<SampleRef> wantedRefs(String path) {
             String p = new org.apache.hadoop.fs.Path(path).toUri().getPath();
             if (!p.startsWith(folderPath) || p.indexOf('/', folderPath.length()) >= 0) {
                 return null;

@@ -1,6 +1,5 @@
 package dev.sparkptq.spark;
 
-import dev.sparkptq.config.ImageReaderSpec;
 import dev.sparkptq.config.ReaderSpec;
 import dev.sparkptq.config.TableReaderSpec;
 import dev.sparkptq.config.TextReaderSpec;
@@ -22,9 +21,10 @@ import java.util.function.Supplier;
 
 /**
  * Where a Spark run reads samples from: local files as the in-process readers do; tables (Parquet, ORC, Delta or a
- * catalog table) as {@link DatasetSource}s, the rows staying on the executors; a folder of images on another file
- * system through Spark's {@code binaryFile} source ({@link BinaryFileSource}); a text file there is read by the
- * driver, which reads text lines anyway (each sample is a line it lists).
+ * catalog table) as {@link DatasetSource}s, the rows staying on the executors; a folder of images, NPY files (one
+ * per sample) or JSON arrays on another file system through Spark's {@code binaryFile} source
+ * ({@link BinaryFileSource}); a text file there is read by the driver, which reads text lines anyway (each sample is
+ * a line it lists).
  */
 public final class SparkSources implements SourceFactory {
     private final Supplier<SparkSession> spark;
@@ -51,9 +51,6 @@ public final class SparkSources implements SourceFactory {
             return DataSources.create(spec, source, modelInputs);
         }
         Storage.check(source, "data source");
-        if (spec instanceof ImageReaderSpec image) {
-            return BinaryFileSource.images(spark.get(), source, image, modelInputs, partitions);
-        }
         if (spec instanceof TextReaderSpec) {
             Path dir = workDir.get();
             dir.toFile().deleteOnExit();
@@ -62,10 +59,7 @@ public final class SparkSources implements SourceFactory {
             copy.toFile().deleteOnExit();
             return DataSources.create(spec, Location.of(copy), modelInputs);
         }
-        throw new ConfigException("data source " + source + ": the " + (spec instanceof dev.sparkptq.config
-                .NpyReaderSpec ? "npy" : "json") + " reader reads local files only; on " + source.scheme()
-                + ":// store the samples as a table (engine.reader.type \"table\", a column per model input) or "
-                + "as images");
+        return BinaryFileSource.of(spark.get(), DataSources.files(spec, source, modelInputs), partitions);
     }
 
     /** The table's rows, checked against the model inputs on the driver (schema only) before any job. */

@@ -267,6 +267,10 @@ class BadInputCatalogueTest {
                 "\"type\": \"table\""));
         expect("data-table-missing-column", 4, "no column 'x'", quantize(renamed, "--data-source",
                 table.toString()));
+        Path aaqTable = config(t, t.json(1, "performance").replace("\"type\": \"npy\"", "\"type\": \"table\"")
+                .replace("\"DefaultQuantization\"", "\"AccuracyAwareQuantization\""));
+        expect("config-aaq-table", 2, "AccuracyAwareQuantization with the table reader", quantize(aaqTable,
+                "--data-source", table.toString()));
     }
 
     /**

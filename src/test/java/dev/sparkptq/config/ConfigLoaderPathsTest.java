@@ -25,7 +25,7 @@ class ConfigLoaderPathsTest extends ConfigTestBase {
         assertEquals(tmp.resolve("model.onnx"), c.model().model());
         assertEquals(tmp.resolve("data"), c.engine().dataSource());
         assertEquals(tmp.resolve("eval"), c.engine().evalDataSource());
-        assertEquals(tmp.resolve("tokenizer.json"), ((TextReaderSpec) c.engine().reader()).tokenizer());
+        assertEquals(tmp.resolve("tokenizer.json"), ((TextReaderSpec) c.engine().reader()).tokenizer().path());
         assertTrue(c.model().model().isAbsolute());
     }
 

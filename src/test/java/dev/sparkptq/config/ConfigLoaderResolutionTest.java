@@ -179,7 +179,7 @@ class ConfigLoaderResolutionTest extends ConfigTestBase {
                             "index_file": "wnids.txt" } }"""));
         ImageReaderSpec r = (ImageReaderSpec) c.engine().reader();
         assertArrayEquals(new int[]{224, 200}, r.centerCrop());
-        assertEquals(new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, tmp.resolve("wnids.txt"), "_", null), r.labels());
+        assertEquals(new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, dev.sparkptq.core.Location.of(tmp.resolve("wnids.txt")), "_", null), r.labels());
         assertEquals(List.of(new MetricSpec("top1", MetricSpec.Type.ACCURACY, 1, null, Pooling.NONE),
                         new MetricSpec("top1_agreement", MetricSpec.Type.TOP1_AGREEMENT, 1, null, Pooling.NONE)),
                 c.engine().metrics());
@@ -189,7 +189,7 @@ class ConfigLoaderResolutionTest extends ConfigTestBase {
     void textReaderDefaultsToMeanPooledCosine() {
         PtqConfig c = fx.load(ConfigFixture.withEngine("\"reader\": {\"type\": \"text\", \"tokenizer\": "
                 + "\"tokenizer.json\", \"skip_lines\": 10}"));
-        assertEquals(new TextReaderSpec(tmp.resolve("tokenizer.json"), 128, 10, null), c.engine().reader());
+        assertEquals(new TextReaderSpec(dev.sparkptq.core.Location.of(tmp.resolve("tokenizer.json")), 128, 10, null), c.engine().reader());
         assertEquals(List.of(new MetricSpec("cosine_to_fp32", MetricSpec.Type.COSINE_TO_FP32, 1, null, Pooling.MEAN)),
                 c.engine().metrics());
     }

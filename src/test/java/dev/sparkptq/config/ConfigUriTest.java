@@ -49,14 +49,22 @@ class ConfigUriTest extends ConfigTestBase {
     }
 
     @Test
-    void aTokenizerUriIsAProblemNotALocalPath() {
-        String message = fx.problems("""
+    void aTokenizerUriStaysAUriButAnNpyLabelsFileUriIsAProblemNotALocalPath() {
+        PtqConfig c = ConfigLoader.fromJson("""
                 { "model": { "model": "m.onnx" },
                   "engine": { "data_source": "t.txt",
                               "reader": { "type": "text", "tokenizer": "hdfs://nn/tok/tokenizer.json" } } }""",
+                tmp, ConfigOverrides.none(), FileChecks.SKIP);
+        assertEquals(Location.parse("hdfs://nn/tok/tokenizer.json"),
+                ((TextReaderSpec) c.engine().reader()).tokenizer());
+        String message = fx.problems("""
+                { "model": { "model": "m.onnx" },
+                  "engine": { "data_source": "rows.npy",
+                              "reader": { "type": "npy", "batch_axis": true,
+                                          "labels": { "from": "npy_file", "file": "hdfs://nn/l.npy" } } } }""",
                 ConfigOverrides.none());
-        assertTrue(message.contains("engine.reader.tokenizer: hdfs://nn/tok/tokenizer.json is on a hdfs:// file "
-                + "system"), message);
+        assertTrue(message.contains("engine.reader.labels.file: hdfs://nn/l.npy is on a hdfs:// file system"),
+                message);
     }
 
     @Test

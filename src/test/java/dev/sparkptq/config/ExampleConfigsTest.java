@@ -42,8 +42,8 @@ class ExampleConfigsTest {
         assertEquals(255f, r.scale());
         assertArrayEquals(new float[]{0.485f, 0.456f, 0.406f}, r.mean());
         assertArrayEquals(new float[]{0.229f, 0.224f, 0.225f}, r.std());
-        assertEquals(SHARED.resolve("data/imagenet-wnids.txt"), r.labels().indexFile());
-        assertTrue(Files.isRegularFile(r.labels().indexFile()));
+        assertEquals(SHARED.resolve("data/imagenet-wnids.txt"), r.labels().indexFile().path());
+        assertTrue(Files.isRegularFile(r.labels().indexFile().path()));
         assertEquals(List.of("top1", "top5", "top1_agreement"), metricNames(c));
         assertEquals(5, c.engine().metrics().get(1).topK());
         QuantizationParams p = c.compression().algorithms().get(0).params();
@@ -102,7 +102,7 @@ class ExampleConfigsTest {
         assertEquals(demo.resolve("all-minilm-l6-v2.onnx"), c.model().model());
         assertEquals(demo.resolve("evaluation.txt"), c.engine().evalDataSource());
         TextReaderSpec r = assertInstanceOf(TextReaderSpec.class, c.engine().reader());
-        assertEquals(demo.resolve("tokenizer.json"), r.tokenizer());
+        assertEquals(demo.resolve("tokenizer.json"), r.tokenizer().path());
         assertEquals(128, r.maxLength());
         assertEquals(CompressionSection.ModelType.TRANSFORMER, c.compression().modelType());
         assertEquals(Preset.MIXED, c.compression().algorithms().get(0).params().preset());

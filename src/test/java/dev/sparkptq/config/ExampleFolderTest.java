@@ -112,7 +112,7 @@ class ExampleFolderTest {
         assertTrue(Files.isRegularFile(sts), sts.toString());
         assertEquals(DEMO.resolve("evaluation.txt"), c.engine().evalDataSource());
         assertEquals(DEMO.resolve("all-minilm-l6-v2.onnx"), c.model().model());
-        assertEquals(DEMO.resolve("tokenizer.json"), ((TextReaderSpec) c.engine().reader()).tokenizer());
+        assertEquals(DEMO.resolve("tokenizer.json"), ((TextReaderSpec) c.engine().reader()).tokenizer().path());
         assertEquals(CompressionSection.ModelType.TRANSFORMER, c.compression().modelType());
         assertFalse(c.compression().inplaceStatistics());
         assertTrue(load("demo-minilm.json").compression().inplaceStatistics());

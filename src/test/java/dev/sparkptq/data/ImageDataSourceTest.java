@@ -123,7 +123,8 @@ class ImageDataSourceTest {
         for (String n : List.of("emu_1.png", "cat_x.png", "dog_2.png")) {
             TestData.writeRgb(dir.resolve(n), "png", 2, 2, (x, y) -> 0, (x, y) -> 0, (x, y) -> 0);
         }
-        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, dir.resolve("classes.txt"), null, null);
+        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX,
+                dev.sparkptq.core.Location.of(dir.resolve("classes.txt")), null, null);
         List<SampleRef> refs = source(raw(null, labels), MODEL_2X2).list();
         assertEquals(List.of(0, 1, 2), refs.stream().map(SampleRef::label).toList());
     }
@@ -142,7 +143,8 @@ class ImageDataSourceTest {
     void unknownLabelPrefixFailsNamingPrefixAndIndexFile() throws IOException {
         Files.writeString(dir.resolve("classes.txt"), "cat\n");
         TestData.writeRgb(dir.resolve("yak_1.png"), "png", 2, 2, (x, y) -> 0, (x, y) -> 0, (x, y) -> 0);
-        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, dir.resolve("classes.txt"), null, null);
+        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX,
+                dev.sparkptq.core.Location.of(dir.resolve("classes.txt")), null, null);
         DataSource ds = source(raw(null, labels), MODEL_2X2);
         DataException e = assertThrows(DataException.class, ds::list);
         assertTrue(e.getMessage().contains("'yak'") && e.getMessage().contains("classes.txt"), e.getMessage());
@@ -208,7 +210,8 @@ class ImageDataSourceTest {
     @Test
     void nonFloatModelInputAndMissingIndexFileFailAtCreate() {
         assertThrows(DataException.class, () -> source(raw(null, null), input("x", DType.INT64, 1, 3, 2, 2)));
-        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, dir.resolve("nope.txt"), null, null);
+        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX,
+                dev.sparkptq.core.Location.of(dir.resolve("nope.txt")), null, null);
         DataException e = assertThrows(DataException.class, () -> source(raw(null, labels), MODEL_2X2));
         assertTrue(e.getMessage().contains("nope.txt"), e.getMessage());
     }
@@ -217,7 +220,8 @@ class ImageDataSourceTest {
     void survivesJavaSerializationWithLabels() throws IOException {
         Files.writeString(dir.resolve("classes.txt"), "cat\ndog\n");
         TestData.writeRgb(dir.resolve("dog_1.png"), "png", 2, 2, (x, y) -> 9, (x, y) -> 8, (x, y) -> 7);
-        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX, dir.resolve("classes.txt"), null, null);
+        LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX,
+                dev.sparkptq.core.Location.of(dir.resolve("classes.txt")), null, null);
         DataSource ds = TestData.roundTrip(source(raw(null, labels), MODEL_2X2));
         Sample s = ds.load(ds.list().get(0));
         assertEquals(1, s.label());
@@ -240,7 +244,7 @@ class ImageDataSourceTest {
             Files.copy(folder.resolve(f), dir.resolve(f));
         }
         LabelSpec labels = new LabelSpec(LabelSpec.Source.FILENAME_PREFIX,
-                TestData.sharedData().resolve("imagenet-wnids.txt"), "_", null);
+                dev.sparkptq.core.Location.of(TestData.sharedData().resolve("imagenet-wnids.txt")), "_", null);
         ImageReaderSpec spec = new ImageReaderSpec(null, 256, new int[] {224, 224}, null, null, 0, 1f, null, null,
                 ColorOrder.RGB, Layout.NCHW, labels);
         DataSource ds = source(spec, input("data", DType.FLOAT, 1, 3, 224, 224));

@@ -58,7 +58,7 @@ class TextDataSourceTest {
     }
 
     private static TextReaderSpec spec(int maxLength, int skip, Integer max) {
-        return new TextReaderSpec(tokenizer, maxLength, skip, max);
+        return new TextReaderSpec(dev.sparkptq.core.Location.of(tokenizer), maxLength, skip, max);
     }
 
     @Test
@@ -117,7 +117,7 @@ class TextDataSourceTest {
         Path f = text("t.txt", "x\n");
         Path missing = dir.resolve("nope/tokenizer.json");
         DataException e = assertThrows(DataException.class,
-                () -> DataSources.create(new TextReaderSpec(missing, 16, 0, null), f, BERT));
+                () -> DataSources.create(new TextReaderSpec(dev.sparkptq.core.Location.of(missing), 16, 0, null), f, BERT));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
     }
 

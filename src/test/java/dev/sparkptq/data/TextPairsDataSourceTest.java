@@ -53,7 +53,7 @@ class TextPairsDataSourceTest {
     }
 
     private static TextReaderSpec sts(int skip, Integer max) {
-        return new TextReaderSpec(tokenizer, 128, skip, max, PairColumns.STS);
+        return new TextReaderSpec(dev.sparkptq.core.Location.of(tokenizer), 128, skip, max, PairColumns.STS);
     }
 
     @Test
@@ -81,7 +81,7 @@ class TextPairsDataSourceTest {
     @Test
     void customColumnsAndDelimiter() throws IOException {
         Path f = text("hello;0.5;world\n");
-        Sample s = load(f, new TextReaderSpec(tokenizer, 16, 0, null, new PairColumns(2, 3, 1, ";")));
+        Sample s = load(f, new TextReaderSpec(dev.sparkptq.core.Location.of(tokenizer), 16, 0, null, new PairColumns(2, 3, 1, ";")));
         assertEquals(0.5, s.target());
         assertArrayEquals(new long[] {101, 2088, 102, 101, 7592, 102}, s.inputs().get("input_ids").longs());
     }

@@ -58,8 +58,8 @@ class KryoRegistrationTest {
                 java.awt.image.BufferedImage.TYPE_INT_RGB);
         javax.imageio.ImageIO.write(img, "png", images.resolve("n01_a.png").toFile());
         java.nio.file.Path index = java.nio.file.Files.writeString(tmp.resolve("index.txt"), "n00\nn01\n");
-        var labels = new dev.sparkptq.config.LabelSpec(dev.sparkptq.config.LabelSpec.Source.FILENAME_PREFIX, index,
-                "_", null);
+        var labels = new dev.sparkptq.config.LabelSpec(dev.sparkptq.config.LabelSpec.Source.FILENAME_PREFIX,
+                dev.sparkptq.core.Location.of(index), "_", null);
         var spec = new dev.sparkptq.config.ImageReaderSpec(null, 0, null, new int[]{2, 2}, null, 114f, 1f, null,
                 null, dev.sparkptq.config.ImageReaderSpec.ColorOrder.RGB,
                 dev.sparkptq.config.ImageReaderSpec.Layout.NCHW, labels);
