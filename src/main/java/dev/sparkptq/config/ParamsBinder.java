@@ -118,7 +118,7 @@ final class ParamsBinder {
                     + "reason")
             .key("embedding_tables", EMBEDDING_TABLES, "`int8`", "Gather on a constant float table of rank 2 "
                     + "(word/position/token-type embeddings) read by nothing else: `int8` stores it with one "
-                    + "symmetric scale per column and dequantizes only the gathered rows (a quarter of the FP32 "
+                    + "symmetric scale per row (token) and dequantizes only the gathered rows (a quarter of the FP32 "
                     + "size); `float` keeps it")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "

@@ -149,7 +149,7 @@ public final class KernelChoiceStep implements Step {
         List<RunReport.KernelOp> ops = kernels.rows().stream().map(r -> new RunReport.KernelOp(r.node(), r.input(),
                 name(r.kernel()), r.reason(), byName(r.groupMs()), byName(r.sqnrDb()))).toList();
         List<RunReport.EmbeddingTable> t = tables.tables().stream().map(c -> new RunReport.EmbeddingTable(c.node(),
-                c.table(), Arrays.stream(c.shape()).boxed().toList(), c.perColumn() ? "per_column" : "per_tensor",
+                c.table(), Arrays.stream(c.shape()).boxed().toList(), c.scales(),
                 c.floatBytes(), c.storedBytes())).toList();
         return new RunReport.KernelChoiceSummary(ops, t);
     }

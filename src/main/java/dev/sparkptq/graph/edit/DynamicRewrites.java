@@ -110,6 +110,10 @@ final class DynamicRewrites {
             throw new InternalException("CompressTable needs a Gather along axis 0 of an initializer; node '"
                     + edit.node() + "' is " + n.getOpType() + " on '" + table + "'");
         }
+        if (edit.scale().rank() == 2) {
+            compressRows(d, at, n, table, edit);
+            return;
+        }
         if (edit.scale().rank() == 1 && d.opset() < 13) {
             throw new InternalException("a per-column table scale needs opset 13 or later (model: " + d.opset() + ")");
         }
@@ -129,6 +133,31 @@ final class DynamicRewrites {
                 List.of(gathered, ts, tzp), y, attrs);
         d.nodes.set(at, gather);
         d.nodes.add(at + 1, dq);
+        InputScaling.dropIfUnused(d, table);
+    }
+
+    /**
+     * One scale per row ({@code [rows, 1]}): the ids gather the int8 rows and their scales, and
+     * {@code Cast(rows) · scales} restores them — standard ops at any opset, each token's vector with its own
+     * resolution.
+     */
+    private static void compressRows(Draft d, int at, OnnxMl.NodeProto n, String table, GraphEdit.CompressTable edit) {
+        String tq = d.fresh(table + "_quantized");
+        String ts = d.fresh(table + "_row_scale");
+        d.addInitializer(TensorProtos.fromTensor(tq, edit.table()));
+        d.addInitializer(TensorProtos.fromTensor(ts, edit.scale()));
+        String y = n.getOutput(0);
+        String rows = d.fresh(y + "_quantized");
+        String scales = d.fresh(y + "_scale");
+        String cast = d.fresh(y + "_float");
+        OnnxMl.NodeProto gather = n.toBuilder().setInput(0, tq).setOutput(0, rows).build();
+        OnnxMl.NodeProto gatherScales = n.toBuilder().setName(d.fresh(edit.node() + "_scales")).setInput(0, ts)
+                .setOutput(0, scales).build();
+        OnnxMl.NodeProto toFloat = Nodes.node(d.fresh(edit.node() + "_Cast"), "Cast", "", List.of(rows), cast,
+                Nodes.intAttr("to", OnnxMl.TensorProto.DataType.FLOAT_VALUE));
+        OnnxMl.NodeProto mul = Nodes.node(d.fresh(edit.node() + "_Mul"), "Mul", "", List.of(cast, scales), y);
+        d.nodes.set(at, gather);
+        d.nodes.addAll(at + 1, List.of(gatherScales, toFloat, mul));
         InputScaling.dropIfUnused(d, table);
     }
 }

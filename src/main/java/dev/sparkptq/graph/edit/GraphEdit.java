@@ -205,9 +205,11 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
             Objects.requireNonNull(node, "node");
             Objects.requireNonNull(table, "table");
             Objects.requireNonNull(scale, "scale");
-            if (scale.rank() > 1 || (scale.rank() == 1 && scale.dim(0) != table.dim(table.rank() - 1))) {
-                throw new IllegalArgumentException("CompressTable on '" + node + "' needs a scalar scale or one per "
-                        + "column of the table, got " + java.util.Arrays.toString(scale.shape()));
+            boolean perRow = scale.rank() == 2 && scale.dim(0) == table.dim(0) && scale.dim(1) == 1;
+            if (!perRow && (scale.rank() > 1 || (scale.rank() == 1 && scale.dim(0) != table.dim(table.rank() - 1)))) {
+                throw new IllegalArgumentException("CompressTable on '" + node + "' needs a scalar scale, one per "
+                        + "column of the table or one per row ([rows, 1]), got "
+                        + java.util.Arrays.toString(scale.shape()));
             }
         }
     }

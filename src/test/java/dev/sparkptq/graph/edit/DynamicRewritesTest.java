@@ -191,11 +191,11 @@ class DynamicRewritesTest {
     }
 
     @Test
-    void compressedTableGathersInt8RowsAndDequantizesPerColumn(@TempDir Path dir) {
+    void compressedTableGathersInt8RowsAndTheirScales(@TempDir Path dir) {
         OnnxMl.ModelProto m = gatherTable(13);
         EmbeddingTables.Plan plan = EmbeddingTables.plan(ModelGraph.of(m), Set.of());
         assertEquals(1, plan.tables().size());
-        assertTrue(plan.tables().get(0).perColumn());
+        assertEquals("per_row", plan.tables().get(0).scales());
         OnnxMl.ModelProto q = GraphRewriter.apply(m, plan.edits());
         Tensor ids = Tensor.ofLongs(new long[] {2, 3}, new long[] {0, 9, 3, 3, 7, 1});
         float[] got = run(q, Map.of("ids", ids), List.of("y")).get("y").floats();
@@ -203,14 +203,21 @@ class DynamicRewritesTest {
         Tensor qt = TensorProtos.toTensor(q.getGraph().getInitializerList().stream()
                 .filter(t -> t.getName().equals("table_quantized")).findFirst().orElseThrow());
         Tensor scale = TensorProtos.toTensor(q.getGraph().getInitializerList().stream()
-                .filter(t -> t.getName().equals("table_scale")).findFirst().orElseThrow());
+                .filter(t -> t.getName().equals("table_row_scale")).findFirst().orElseThrow());
         assertEquals(DType.INT8, qt.dtype());
+        assertArrayEquals(new long[] {10, 1}, scale.shape());
         long[] idv = ids.longs();
         for (int r = 0; r < idv.length; r++) {
+            int row = (int) idv[r];
+            float rowMax = 0;
             for (int c = 0; c < 4; c++) {
-                float exact = qt.bytes()[(int) idv[r] * 4 + c] * scale.floats()[c];
+                rowMax = Math.max(rowMax, Math.abs(table[row * 4 + c]));
+            }
+            assertEquals(rowMax / 127f, scale.floats()[row], 1e-7f, "the row's own scale");
+            for (int c = 0; c < 4; c++) {
+                float exact = qt.bytes()[row * 4 + c] * scale.floats()[row];
                 assertEquals(exact, got[r * 4 + c], 1e-6f);
-                assertEquals(table[(int) idv[r] * 4 + c], got[r * 4 + c], scale.floats()[c] / 2 + 1e-6f);
+                assertEquals(table[row * 4 + c], got[r * 4 + c], scale.floats()[row] / 2 + 1e-6f);
             }
         }
         assertTrue(q.getGraph().getInitializerList().stream().noneMatch(t -> t.getName().equals("table")));
@@ -223,9 +230,9 @@ class DynamicRewritesTest {
     }
 
     @Test
-    void tablesBelowOpset13GetOneScaleAndSharedTablesAreLeftAlone() {
+    void tablesBelowOpset13AreCompressedTooAndSharedTablesAreLeftAlone() {
         EmbeddingTables.Plan old = EmbeddingTables.plan(ModelGraph.of(gatherTable(11)), Set.of());
-        assertFalse(old.tables().get(0).perColumn());
+        assertEquals("per_row", old.tables().get(0).scales(), "Cast and Mul restore rows at any opset");
         OnnxMl.ModelProto q = GraphRewriter.apply(gatherTable(11), old.edits());
         Tensor ids = Tensor.ofLongs(new long[] {2, 3}, new long[] {0, 1, 2, 3, 4, 5});
         float[] fp32 = run(gatherTable(11), Map.of("ids", ids), List.of("y")).get("y").floats();
