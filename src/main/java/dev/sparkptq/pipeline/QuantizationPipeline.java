@@ -102,7 +102,9 @@ public final class QuantizationPipeline {
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
                 options.statistics());
         return new BaseQuantization(new ReportInputs(run, done, floatPasses.calibration()),
-                () -> new CandidateRecipe(done, params, config.sha256(), fp32Sha), clock);
+                () -> new CandidateRecipe(done, params, config.sha256(), fp32Sha), clock,
+                (plan, model, build) -> SpeedStep.run(backend, log, config, options, given, done.reference(), plan,
+                        model, build, samples, context.provenance()));
     }
 
     /**
