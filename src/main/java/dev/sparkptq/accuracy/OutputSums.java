@@ -81,8 +81,8 @@ final class OutputSums implements Serializable {
                 elementSum[i] += ref[i];
                 elementSquares[i] += ref[i] * ref[i];
             }
-            int a = Vectors.argmax(ref);
-            if (a != Vectors.NO_ARGMAX && a == Vectors.argmax(q)) {
+            int a = Vectors.argmax(toFloats(ref));
+            if (a != Vectors.NO_ARGMAX && a == Vectors.argmax(toFloats(q))) {
                 argmaxAgree++;
             }
         }
@@ -143,5 +143,14 @@ final class OutputSums implements Serializable {
             between += (m - grand) * (m - grand) / length;
         }
         return within == 0 ? 1 : between / (between + within);
+    }
+
+    /** The values as the model computed them (float ties decide the argmax as they do in the other metrics). */
+    private static float[] toFloats(double[] v) {
+        float[] f = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            f[i] = (float) v[i];
+        }
+        return f;
     }
 }

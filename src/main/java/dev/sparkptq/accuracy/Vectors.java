@@ -41,20 +41,6 @@ final class Vectors {
         return best;
     }
 
-    /** {@link #argmax(float[])} of double values. */
-    static int argmax(double[] v) {
-        int best = NO_ARGMAX;
-        for (int i = 0; i < v.length; i++) {
-            if (Double.isNaN(v[i])) {
-                return NO_ARGMAX;
-            }
-            if (best == NO_ARGMAX || v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     /**
      * Cosine similarity: 1 when both vectors are zero (identical), 0 when only one is, 0 when the result is not
      * finite (NaN/Inf outputs); clamped to [-1, 1] against rounding.
