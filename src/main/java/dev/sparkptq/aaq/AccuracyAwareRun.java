@@ -33,6 +33,8 @@ import java.util.stream.Collectors;
  * target's, or the best found — saved with the full report. Never empty-handed: a missed target still writes both.
  */
 public final class AccuracyAwareRun {
+    /** The speed guard's outcome when it wrote the float model ({@code speed.outcome} in report.json). */
+    static final String FP32_FALLBACK = "fp32_fallback";
     private final StatisticsBackend backend;
     private final Consumer<String> log;
 
@@ -82,15 +84,15 @@ public final class AccuracyAwareRun {
         base.lap("aaq_search");
         boolean met = targets.met(state.current);
         List<Integer> chosen = met ? state.reverted : state.best;
-        Map<String, Double> values = met ? state.current : state.bestValues;
+        Map<String, Double> searched = met ? state.current : state.bestValues;
         if (!met) {
             log.accept("could not reach the allowed drop " + spec.maximalDrop() + "; saving the best model found ("
-                    + chosen.size() + " groups reverted, drop " + targets.drops(values) + ")");
+                    + chosen.size() + " groups reverted, drop " + targets.drops(searched) + ")");
         }
-        var model = Candidates.build(base.recipe(), groups, spec,
-                chosen.stream().mapToInt(Integer::intValue).sorted().toArray());
-        // Speed-guard hook (issue 13): a guard that returns slow regions to float acts on `model` here, before it is
-        // timed and written, so that the search's result keeps the promise of never being slower than FP32.
+        BaseQuantization.Guarded guarded = guarded(base, groups, spec, chosen);
+        var model = guarded.model();
+        // the float model's values are FP32's own; ops returned to float keep the search's (measured before)
+        Map<String, Double> values = FP32_FALLBACK.equals(guarded.speed().outcome()) ? state.fp32 : searched;
         RunReport.AaqLatency latency = FinalLatency.measure(backend.engines(), base.recipe().fp32(), model,
                 validation.source(), validation.refs());
         log.accept(String.format(java.util.Locale.ROOT, "accuracy-aware result: %d of %d groups reverted; FP32 %.2f "
@@ -102,8 +104,20 @@ public final class AccuracyAwareRun {
         RunReport.AccuracyAwareSummary summary = AaqReport.summary(spec, state, targets, groups, chosen, values, met,
                 latency);
         RunResult written = base.write(options.output(), model, metricsSummary, null,
-                r -> r.withAccuracyAware(summary));
+                r -> r.withAccuracyAware(summary).withSpeed(guarded.speed()));
         return new Result(written, met);
+    }
+
+    /**
+     * The search's result through the run's speed guard: its reverted groups are float islands with Q/DQ at their
+     * borders and may make it slower than FP32, which the tool promises never to write. The guard only returns more
+     * ops to float, or falls back to the float model, so the drop stays within what the search measured.
+     */
+    private BaseQuantization.Guarded guarded(BaseQuantization base, List<RevertGroup> groups, AccuracyAwareSpec spec,
+                                             List<Integer> chosen) {
+        Candidates.Variant v = Candidates.variant(base.recipe(), groups, spec,
+                chosen.stream().mapToInt(Integer::intValue).sorted().toArray());
+        return base.speedGuard(v.plan(), base.recipe().build(v.plan(), v.int16()), v.int16());
     }
 
     /** The FP32 and base evaluation (one job), baselines, and the ranking subset. */

@@ -19,12 +19,21 @@ final class Candidates {
 
     static OnnxMl.ModelProto build(CandidateRecipe recipe, List<RevertGroup> groups, AccuracyAwareSpec spec,
                                    int[] reverted) {
+        Variant v = variant(recipe, groups, spec, reverted);
+        return recipe.build(v.plan(), v.int16());
+    }
+
+    /** The plan a candidate is built from and the points it holds in 16 bits (revert_to int16). */
+    record Variant(QuantizationPlan plan, Set<String> int16) {
+    }
+
+    static Variant variant(CandidateRecipe recipe, List<RevertGroup> groups, AccuracyAwareSpec spec, int[] reverted) {
         QuantizationPlan base = recipe.plan();
         Set<String> points = RevertGroups.revertedPoints(base, groups,
                 Arrays.stream(reverted).boxed().toList(), spec.restoreMode());
         if (spec.revertTo() == RevertTo.INT16) {
-            return recipe.build(base, points);
+            return new Variant(base, points);
         }
-        return recipe.build(RevertGroups.without(base, points), Set.of());
+        return new Variant(RevertGroups.without(base, points), Set.of());
     }
 }

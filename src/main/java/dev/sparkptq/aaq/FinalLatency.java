@@ -9,6 +9,8 @@ import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
 import dev.sparkptq.runtime.InferenceEngine;
+import dev.sparkptq.runtime.Latency;
+import dev.sparkptq.runtime.LatencyClock;
 import dev.sparkptq.runtime.LatencyComparison;
 import dev.sparkptq.runtime.ModelBlob;
 
@@ -18,13 +20,13 @@ import java.util.Map;
 
 /**
  * Times FP32 against the accuracy-aware search's final model in the driver, as {@code benchmark inference} does (one
- * ONNX Runtime thread, interleaved rounds, median): every reverted group adds a float island with Q/DQ at its borders,
+ * ONNX Runtime thread, interleaved rounds, medians and the median of the rounds' paired ratios, on the calling
+ * thread's CPU time when the JVM measures it, as the speed guard does): every reverted group adds a float island with Q/DQ at its borders,
  * and the user is promised a model that is not slower than FP32, so the report says what the result costs.
  */
 final class FinalLatency {
     static final int SAMPLES = 8;
     static final int ROUNDS = 5;
-    static final int WARMUP = 2;
 
     private FinalLatency() {
     }
@@ -41,8 +43,10 @@ final class FinalLatency {
         InferenceEngine f = engines.open(fp32, one);
         InferenceEngine q = engines.open(quantized, one);
         try {
-            List<Double> ms = LatencyComparison.compare(List.of(f, q), inputs, WARMUP, ROUNDS);
-            return new RunReport.AaqLatency(ms.get(0), ms.get(1), ms.get(0) / ms.get(1), inputs.size(), ROUNDS);
+            // thread CPU time, as the speed guard reads it: wall time on a shared machine measures the other load
+            double[][] ms = LatencyComparison.rounds(List.of(f, q), inputs, ROUNDS, 1, LatencyClock.forThreads(1));
+            return new RunReport.AaqLatency(Latency.median(ms[0]), Latency.median(ms[1]),
+                    LatencyComparison.medianRatio(ms[0], ms[1]), inputs.size(), ROUNDS);
         } finally {
             engines.evict(quantized.digest());
         }

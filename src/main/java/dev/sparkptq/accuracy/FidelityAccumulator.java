@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Per-output fidelity of a model to its FP32 reference, summed over samples: for every output the mean per-sample
- * cosine, the pooled signal and error energies (SQNR {@code 10·log10(Σx² / Σ(x−x̂)²)} over all samples) and, for an
- * output that is one score vector per sample (exactly one axis longer than 1, e.g. [1, 1000] logits), the share of
- * samples whose argmax agrees. Sums only, so merge is exact, associative and commutative, and the empty accumulator
+ * cosine (pooled across samples for an output of one value per sample), the pooled signal and error energies (SQNR
+ * {@code 10·log10(Σx² / Σ(x−x̂)²)} over all samples) and, for an output that is class scores (a score vector per
+ * sample whose FP32 values are probabilities or exchangeable logits, see {@link OutputSums}), the share of samples
+ * whose argmax agrees. Sums only, so merge is exact, associative and commutative, and the empty accumulator
  * is its identity; outputs are kept in the order first seen and merged by name.
  *
  * <p>{@link #value()} is the worst output's figure in the {@link Fidelity} measure: the lowest mean cosine, or the
@@ -30,13 +31,17 @@ public final class FidelityAccumulator implements MetricAccumulator {
         SQNR
     }
 
-    /** One output's figures. {@code argmaxAgreement} is null when the output is not one score vector. */
+    /**
+     * One output's figures. {@code argmaxAgreement} is null when the output is not class scores; {@code pooled} when
+     * the output is one value per sample and its cosine is that of the vector of its values across samples
+     * ({@link OutputSums}).
+     */
     public record OutputScore(String output, double cosine, double sqnrDb, double noiseToSignal,
-                              Double argmaxAgreement, long samples) {
+                              Double argmaxAgreement, long samples, boolean pooled) {
     }
 
     private final Fidelity fidelity;
-    private final Map<String, Sums> sums = new LinkedHashMap<>();
+    private final Map<String, OutputSums> sums = new LinkedHashMap<>();
     private long count;
 
     public FidelityAccumulator(Fidelity fidelity) {
@@ -61,8 +66,8 @@ public final class FidelityAccumulator implements MetricAccumulator {
                 throw new InternalException("output '" + e.getKey() + "' is " + (q == null ? "missing" : "of "
                         + q.numel() + " elements instead of " + e.getValue().numel()) + " in the evaluated model");
             }
-            sums.computeIfAbsent(e.getKey(), k -> new Sums()).add(Vectors.flatten(e.getValue()),
-                    Vectors.flatten(q), scoreVector(e.getValue().shape()));
+            sums.computeIfAbsent(e.getKey(), k -> new OutputSums((int) e.getValue().numel(),
+                    scoreVector(e.getValue().shape()))).add(Vectors.flatten(e.getValue()), Vectors.flatten(q));
         }
         count++;
     }
@@ -84,7 +89,7 @@ public final class FidelityAccumulator implements MetricAccumulator {
                     + fidelity + " FidelityAccumulator; accumulators of one metric must come from the same "
                     + "newAccumulator()");
         }
-        f.sums.forEach((k, v) -> sums.computeIfAbsent(k, x -> new Sums()).merge(v));
+        f.sums.forEach((k, v) -> sums.computeIfAbsent(k, x -> v.empty()).merge(v));
         count += f.count;
     }
 
@@ -122,7 +127,7 @@ public final class FidelityAccumulator implements MetricAccumulator {
         return worst;
     }
 
-    /** One score vector per sample: exactly one axis longer than 1 (class logits, a [1, C] score vector). */
+    /** Shaped as one score vector per sample: exactly one axis longer than 1 (a [1, C] vector; values decide more). */
     static boolean scoreVector(long[] shape) {
         int longer = 0;
         for (long d : shape) {
@@ -131,58 +136,5 @@ public final class FidelityAccumulator implements MetricAccumulator {
             }
         }
         return longer == 1;
-    }
-
-    /** The running sums of one output. */
-    private static final class Sums implements java.io.Serializable {
-        private static final long serialVersionUID = 1L;
-        private double cosines;
-        private double signal;
-        private double noise;
-        private long argmaxSamples;
-        private long argmaxAgree;
-        private long samples;
-
-        void add(double[] ref, double[] q, boolean vector) {
-            cosines += Vectors.cosine(q, ref);
-            for (int i = 0; i < ref.length; i++) {
-                double d = ref[i] - q[i];
-                signal += ref[i] * ref[i];
-                noise += d * d;
-            }
-            if (vector) {
-                argmaxSamples++;
-                int a = Vectors.argmax(toFloats(ref));
-                if (a != Vectors.NO_ARGMAX && a == Vectors.argmax(toFloats(q))) {
-                    argmaxAgree++;
-                }
-            }
-            samples++;
-        }
-
-        void merge(Sums o) {
-            cosines += o.cosines;
-            signal += o.signal;
-            noise += o.noise;
-            argmaxSamples += o.argmaxSamples;
-            argmaxAgree += o.argmaxAgree;
-            samples += o.samples;
-        }
-
-        OutputScore score(String output) {
-            double nsr = noise == 0 ? 0 : signal == 0 || !Double.isFinite(noise) ? Double.POSITIVE_INFINITY
-                    : noise / signal;
-            double db = nsr == 0 ? Double.POSITIVE_INFINITY : -10 * Math.log10(nsr);
-            return new OutputScore(output, cosines / samples, db, nsr,
-                    argmaxSamples == 0 ? null : (double) argmaxAgree / argmaxSamples, samples);
-        }
-
-        private static float[] toFloats(double[] v) {
-            float[] f = new float[v.length];
-            for (int i = 0; i < v.length; i++) {
-                f[i] = (float) v[i];
-            }
-            return f;
-        }
     }
 }

@@ -54,6 +54,11 @@ final class Vectors {
             na += a[i] * a[i];
             nb += b[i] * b[i];
         }
+        return cosine(dot, na, nb);
+    }
+
+    /** {@link #cosine(double[], double[])} from the sums {@code Σab}, {@code Σa²}, {@code Σb²} (same conventions). */
+    static double cosine(double dot, double na, double nb) {
         if (na == 0 && nb == 0) {
             return 1;
         }

@@ -172,6 +172,9 @@ final class BenchmarkCommand {
 
     private static void outputScore(ObjectNode o, FidelityAccumulator.OutputScore s) {
         o.put("cosine", s.cosine());
+        if (s.pooled()) {
+            o.put("cosine_across_samples", true);
+        }
         o.put("sqnr_db", BenchmarkJson.finiteOrNull(s.sqnrDb()));
         if (s.argmaxAgreement() != null) {
             o.put("argmax_agreement", s.argmaxAgreement());

@@ -41,7 +41,8 @@ final class MetricsBinder {
                     + "compare with the FP32 model; `spearman`: rank correlation of each pair's mean-pooled "
                     + "embedding cosine with the gold score (needs the text reader's `format: pairs`); `mean_iou`: "
                     + "[N,C,H,W] argmax vs label masks, else vs the FP32 argmax; `custom`: the class named by "
-                    + "`class`; `fidelity_cosine`: the lowest mean cosine to FP32 over every output (the worst "
+                    + "`class`; `fidelity_cosine`: the lowest mean cosine to FP32 over every output (an output of one "
+                    + "value per sample: the cosine of its values across samples; the worst "
                     + "output decides; drop = 1 − cosine; the default of AccuracyAwareQuantization on image, NPY "
                     + "or JSON data without labels); `fidelity_sqnr`: the highest noise-to-signal energy ratio "
                     + "Σ(x−x̂)²/Σx² to FP32 over every output (drop = that ratio = 10^(−SQNR/10): 0.01 ⇔ 20 dB)")

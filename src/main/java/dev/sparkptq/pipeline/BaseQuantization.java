@@ -23,11 +23,39 @@ public final class BaseQuantization {
     private CandidateRecipe recipe;
     private final Stopwatch clock;
 
+    private final Guard guard;
+
+    /** The speed guard of the run (its config, samples and FP32 model) applied to another model of the recipe. */
+    @FunctionalInterface
+    interface Guard {
+        SpeedStep.Result run(QuantizationPlan plan, OnnxMl.ModelProto model,
+                             java.util.function.Function<QuantizationPlan, OnnxMl.ModelProto> build);
+    }
+
+    /** A model after the speed guard, and what the guard did (report.json's {@code speed}). */
+    public record Guarded(OnnxMl.ModelProto model, RunReport.SpeedSummary speed) {
+    }
+
     BaseQuantization(QuantizationPipeline.ReportInputs inputs, java.util.function.Supplier<CandidateRecipe> recipe,
-                     Stopwatch clock) {
+                     Stopwatch clock, Guard guard) {
         this.inputs = inputs;
         this.recipeMaker = recipe;
         this.clock = clock;
+        this.guard = guard;
+    }
+
+    /**
+     * The speed guard ({@code engine.speed_guard}) on a model the recipe builds from a sub-plan of {@link #plan()}
+     * — an accuracy-aware search's result, whose reverted groups add float islands with Q/DQ at their borders and can
+     * make it slower than FP32: ops whose integer kernel is slower return to float (only more float, so no less
+     * faithful), and a model still not faster than FP32 is replaced by the float model.
+     *
+     * @param plan  the sub-plan {@code model} was built from
+     * @param int16 points of {@code plan} the model holds in 16 bits (revert_to int16), kept so in every variant
+     */
+    public Guarded speedGuard(QuantizationPlan plan, OnnxMl.ModelProto model, Set<String> int16) {
+        SpeedStep.Result r = guard.run(plan, model, p -> recipe().build(p, int16));
+        return new Guarded(r.quantized(), r.summary());
     }
 
     /** The model state the algorithm's steps ended with. */

@@ -96,14 +96,16 @@ public final class QuantizationPipeline {
         for (String w : List.copyOf(samples.warnings().subList(warned, samples.warnings().size()))) {
             stepped = stepped.withWarning(w); // found during the passes (engine.skip_bad_samples: the files left out)
         }
-        ModelState done = speedGuard(config, options, baseline(given, stepped), stepped, params, fp32Sha, samples,
-                passes, context);
+        OnnxMl.ModelProto fp32 = baseline(given, stepped);
+        ModelState done = speedGuard(config, options, fp32, stepped, params, fp32Sha, samples, passes, context);
         clock.lap("speed_guard");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
                 options.statistics());
         return new BaseQuantization(new ReportInputs(run, done, floatPasses.calibration()),
-                () -> new CandidateRecipe(done, params, config.sha256(), fp32Sha), clock);
+                () -> new CandidateRecipe(done, params, config.sha256(), fp32Sha), clock,
+                (plan, model, build) -> SpeedStep.run(backend, log, config, options, fp32, done.reference(), plan,
+                        model, build, samples, context.provenance()));
     }
 
     /**

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,23 @@ final class SpeedStep {
                       OnnxMl.ModelProto original, OnnxMl.ModelProto reference, QuantizationPlan plan,
                       OnnxMl.ModelProto quantized, Supplier<CandidateRecipe> recipe,
                       QuantizationPipeline.Samples samples, List<GraphEdit> metadata) {
+        CandidateRecipe[] made = new CandidateRecipe[1];
+        return run(backend, log, config, options, original, reference, plan, quantized, p -> {
+            if (made[0] == null) {
+                made[0] = recipe.get();
+            }
+            return made[0].build(p, java.util.Set.of());
+        }, samples, metadata);
+    }
+
+    /**
+     * The guard on any model of a sub-plan of the recipe's (an accuracy-aware search's result): {@code build} makes the
+     * model of a further-reduced plan, as the search would.
+     */
+    static Result run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
+                      OnnxMl.ModelProto original, OnnxMl.ModelProto reference, QuantizationPlan plan,
+                      OnnxMl.ModelProto quantized, Function<QuantizationPlan, OnnxMl.ModelProto> build,
+                      QuantizationPipeline.Samples samples, List<GraphEdit> metadata) {
         if (original == null || ModelIo.initializerBytes(quantized) >= Blobs.INLINE_LIMIT) {
             log.accept("placement and speed guard skipped: the model is too large for ONNX Runtime to save its "
                     + "optimized graph");
@@ -46,7 +64,6 @@ final class SpeedStep {
                             + "guard skipped: models over " + Blobs.INLINE_LIMIT / 1_000_000 + " MB of weights are "
                             + "not timed" : null));
         }
-        CandidateRecipe[] made = new CandidateRecipe[1];
         List<Map<String, Tensor>> inputs = new ArrayList<>();
         if (config.engine().speedGuard()) { // loading reads the data source (a Dataset pulls rows): only when timed
             for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
@@ -54,13 +71,7 @@ final class SpeedStep {
             }
         }
         OnnxMl.ModelProto fallback = GraphRewriter.apply(original, metadata);
-        var request = new SpeedAwarePlacement.Request(original, reference, plan, quantized,
-                p -> {
-                    if (made[0] == null) {
-                        made[0] = recipe.get();
-                    }
-                    return made[0].build(p, java.util.Set.of());
-                }, fallback, GraphRewriter.apply(reference, metadata), inputs, options.threadsPerTask(),
+        var request = new SpeedAwarePlacement.Request(original, reference, plan, quantized, build, fallback, GraphRewriter.apply(reference, metadata), inputs, options.threadsPerTask(),
                 config.engine().speedGuard());
         var outcome = new SpeedAwarePlacement(backend.engines(),
                 (model, name) -> Blobs.of(model, options.workDir().resolve(name)), options.workDir(), log)
