@@ -39,8 +39,18 @@ class YoloxE2eTest {
     void mixedPresetQuantizesEveryConvAndRunsInOnnxRuntime(@TempDir Path tmp) throws Exception {
         E2e.shared();
         Path out = tmp.resolve("out");
-        E2e.cliOk("quantize", "-c", "conf/examples/yolox-nano-coco.json", "--evaluate", "--output-dir",
-                out.toString(), "--master", "local[2]");
+        // the speed guard off: on CPUs where int8 SiLU costs more than the convs gain (BENCHMARKS.md) it writes the
+        // FP32 model; this test checks the quantized structure
+        Path config = java.nio.file.Files.writeString(Path.of("conf/examples").toAbsolutePath()
+                .resolve("yolox-nano-coco.e2e.json"), java.nio.file.Files.readString(
+                        Path.of("conf/examples/yolox-nano-coco.json")).replace("\"engine\": {",
+                        "\"engine\": { \"speed_guard\": false,"));
+        try {
+            E2e.cliOk("quantize", "-c", config.toString(), "--evaluate", "--output-dir", out.toString(),
+                    "--master", "local[2]");
+        } finally {
+            java.nio.file.Files.deleteIfExists(config);
+        }
         JsonNode report = E2e.report(out);
         JsonNode q = report.get("quantization");
         // ignored.first_layers 3: the stem's Conv_41, depthwise Conv_44 and pointwise Conv_47 (and their SiLUs) stay
