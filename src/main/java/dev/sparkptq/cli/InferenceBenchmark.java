@@ -1,5 +1,7 @@
 package dev.sparkptq.cli;
 
+import ai.onnx.proto.OnnxMl;
+
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.ConfigException;
 import dev.sparkptq.core.DType;
@@ -111,7 +113,28 @@ final class InferenceBenchmark {
         if (!Files.isRegularFile(model)) {
             throw new ConfigException("model " + model + " does not exist");
         }
+        if (legacy(model)) {
+            // ONNX Runtime cannot load a model that predates opset_import (IR version 1-2): compare its prepared
+            // form, which quantize reads it as (legacy forms converted; exact in FP32)
+            byte[] prepared = ModelIo.toBytes(dev.sparkptq.algorithms.Registry.prepared(ModelIo.load(model), s -> { })
+                    .model());
+            return ModelBlob.ofBytes(ModelIo.sha256(prepared), prepared);
+        }
         // by path: ONNX Runtime then also finds external data next to the model
         return ModelBlob.ofPath(ModelIo.sha256(model) + "@" + model.toAbsolutePath(), model);
+    }
+
+    /** A model without a default-domain opset import, which ONNX Runtime refuses ("Missing opset"). */
+    private static boolean legacy(Path model) {
+        try {
+            if (Files.size(model) > 200_000_000L) {
+                return false; // IR 1-2 models are from 2017 and small; do not parse a large model twice
+            }
+        } catch (java.io.IOException e) {
+            return false;
+        }
+        OnnxMl.ModelProto m = ModelIo.load(model);
+        return m.getIrVersion() < 3 && m.getOpsetImportList().stream().noneMatch(o -> o.getDomain().isEmpty()
+                || o.getDomain().equals("ai.onnx"));
     }
 }

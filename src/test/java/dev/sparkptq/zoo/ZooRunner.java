@@ -115,8 +115,7 @@ public final class ZooRunner {
         JsonNode worst = int8 == null ? null : int8.path("worst_output");
         return new ZooRow(m.name(), via, options.mode(), quantize.code(), quantize.error(), quantize.stackTrace(),
                 seconds, preparation(report), report == null ? null : number(report.path("integer_kernels")
-                .path("integer_share")), sizeRatio, fp32 == null ? null : number(fp32.path("ms_per_sample")),
-                int8 == null ? null : number(int8.path("ms_per_sample")),
+                .path("integer_share")), sizeRatio, fp32 == null ? null : ms(fp32), int8 == null ? null : ms(int8),
                 worst == null ? null : worst.path("output").asText(null),
                 worst == null ? null : number(worst.path("cosine")),
                 worst == null ? null : number(worst.path("min_sqnr_db")), minArgmax,
@@ -240,5 +239,11 @@ public final class ZooRunner {
 
     private static Double number(JsonNode n) {
         return n == null || !n.isNumber() ? null : n.asDouble();
+    }
+
+    /** One thread's CPU time per sample when measured (immune to other load on the machine), else wall time. */
+    private static Double ms(JsonNode model) {
+        JsonNode cpu = model.path("thread_cpu_ms_per_sample");
+        return cpu.isNumber() ? Double.valueOf(cpu.asDouble()) : number(model.path("ms_per_sample"));
     }
 }
