@@ -121,8 +121,11 @@ class ZooPreparationE2eTest {
         // float (it writes a model at least as fast as FP32)
         assertTrue(r.get("speed").get("integer_share_before").asDouble() >= 0.90, "was 0.04: " + r);
         assertTrue(r.get("speed").get("speedup").asDouble() >= 1.0, r.get("speed").toString());
-        // ≤ 0.40 as placed; ops the speed guard returns to float keep FP32 weights
-        assertTrue(r.get("output").get("size_ratio").asDouble() <= 0.50, r.toString());
+        // the guard's verdict is a timing: INT8 (≤ 0.40 as placed; ops it returns to float keep FP32 weights) or, where
+        // ORT runs the prepared FP32 graph faster than INT8, that graph
+        if (!r.get("speed").get("outcome").asText().equals("fp32_fallback")) {
+            assertTrue(r.get("output").get("size_ratio").asDouble() <= 0.50, r.toString());
+        }
     }
 
     @Test
