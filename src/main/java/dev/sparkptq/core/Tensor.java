@@ -127,6 +127,24 @@ public final class Tensor implements Serializable {
         return as(double[].class);
     }
 
+    /** Values widened to long (every dtype; UINT8/UINT16 read unsigned, FLOAT/DOUBLE truncated toward zero). */
+    public long[] toLongs() {
+        int n = (int) numel();
+        long[] out = new long[n];
+        switch (dtype) {
+            case INT64 -> System.arraycopy(longs(), 0, out, 0, n);
+            case INT32 -> { int[] d = ints(); for (int i = 0; i < n; i++) out[i] = d[i]; }
+            case INT16 -> { short[] d = shorts(); for (int i = 0; i < n; i++) out[i] = d[i]; }
+            case UINT16 -> { short[] d = shorts(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFFFF; }
+            case INT8, BOOL -> { byte[] d = bytes(); for (int i = 0; i < n; i++) out[i] = d[i]; }
+            case UINT8 -> { byte[] d = bytes(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFF; }
+            case FLOAT -> { float[] d = floats(); for (int i = 0; i < n; i++) out[i] = (long) d[i]; }
+            case DOUBLE -> { double[] d = doubles(); for (int i = 0; i < n; i++) out[i] = (long) d[i]; }
+            default -> throw new IllegalStateException("unhandled dtype " + dtype);
+        }
+        return out;
+    }
+
     /** Values converted to float (works for every dtype; UINT8/UINT16 read unsigned). */
     public float[] toFloats() {
         int n = (int) numel();

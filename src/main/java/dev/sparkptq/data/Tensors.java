@@ -55,18 +55,10 @@ public final class Tensors {
 
     /** Integer tensor values as longs (unsigned types read unsigned). */
     static long[] toLongs(Tensor t) {
-        int n = (int) t.numel();
-        long[] out = new long[n];
-        switch (t.dtype()) {
-            case INT64 -> System.arraycopy(t.longs(), 0, out, 0, n);
-            case INT32 -> { int[] d = t.ints(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case INT16 -> { short[] d = t.shorts(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case UINT16 -> { short[] d = t.shorts(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFFFF; }
-            case INT8, BOOL -> { byte[] d = t.bytes(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case UINT8 -> { byte[] d = t.bytes(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFF; }
-            default -> throw new IllegalArgumentException("not an integer tensor: " + t.dtype());
+        if (t.dtype() == DType.FLOAT || t.dtype() == DType.DOUBLE) {
+            throw new IllegalArgumentException("not an integer tensor: " + t.dtype());
         }
-        return out;
+        return t.toLongs();
     }
 
     private static Tensor fromLongs(long[] v, DType to, long[] shape, String what) {

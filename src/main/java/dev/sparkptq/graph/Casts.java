@@ -17,20 +17,7 @@ final class Casts {
 
     /** The values widened to long (floats truncated toward zero, UINT8/UINT16 unsigned). */
     static long[] longs(Tensor t) {
-        int n = (int) t.numel();
-        long[] out = new long[n];
-        switch (t.dtype()) {
-            case INT64 -> System.arraycopy(t.longs(), 0, out, 0, n);
-            case INT32 -> { int[] d = t.ints(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case INT16 -> { short[] d = t.shorts(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case UINT16 -> { short[] d = t.shorts(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFFFF; }
-            case INT8, BOOL -> { byte[] d = t.bytes(); for (int i = 0; i < n; i++) out[i] = d[i]; }
-            case UINT8 -> { byte[] d = t.bytes(); for (int i = 0; i < n; i++) out[i] = d[i] & 0xFF; }
-            case FLOAT -> { float[] d = t.floats(); for (int i = 0; i < n; i++) out[i] = (long) d[i]; }
-            case DOUBLE -> { double[] d = t.doubles(); for (int i = 0; i < n; i++) out[i] = (long) d[i]; }
-            default -> throw new IllegalStateException("unhandled " + t.dtype());
-        }
-        return out;
+        return t.toLongs();
     }
 
     /** The values as doubles (exact for every type but INT64 beyond 2^53). */
