@@ -81,6 +81,15 @@ public final class Registry {
         return ModelState.of(p.model()).withSection(p.report());
     }
 
+    /**
+     * Whether {@link #prepared} had to repair the model as given for ONNX Runtime to load it (see
+     * {@code ModelPreparation.Prepared#repaired}); false for a state without a preparation section.
+     */
+    public static boolean repaired(ModelState state) {
+        return state.section(dev.sparkptq.report.RunReport.PreparationSummary.class)
+                .map(ModelPreparation.Prepared::repaired).orElse(false);
+    }
+
     /** The steps of the context's algorithm (the base algorithm of an accuracy-aware run), built for this run. */
     public static List<Step> steps(StepContext context) {
         List<Function<StepContext, Step>> steps = ALGORITHMS.get(context.algorithm());

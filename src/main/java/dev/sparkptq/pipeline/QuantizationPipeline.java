@@ -150,12 +150,6 @@ public final class QuantizationPipeline {
     }
 
     /**
-     * Preparation steps that repair a model ONNX Runtime may not load as given (a pre-opset_import IR, FP16 weights
-     * upcast): the speed guard then times the prepared FP32 model, which the preflight ran, never the given file.
-     */
-    private static final List<String> REPAIRS = List.of("legacy_model", "float16_upcast");
-
-    /**
      * The FP32 model the speed guard times INT8 against and falls back to: the model as given, or the prepared model
      * when preparation had to repair it; null (no guard) when it is too large to time in the driver.
      */
@@ -163,9 +157,9 @@ public final class QuantizationPipeline {
         if (ModelIo.initializerBytes(given) >= Blobs.INLINE_LIMIT) {
             return null;
         }
-        boolean repaired = state.section(RunReport.PreparationSummary.class)
-                .map(p -> REPAIRS.stream().anyMatch(p::changed)).orElse(false);
-        return repaired ? state.reference() : given;
+        // a file preparation had to repair (IR 1-2, FP16 upcast) may not load in ONNX Runtime, or crash it: time
+        // the prepared FP32 model the preflight ran instead
+        return Registry.repaired(state) ? state.reference() : given;
     }
 
     /**

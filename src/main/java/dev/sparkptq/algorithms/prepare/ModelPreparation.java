@@ -32,6 +32,14 @@ public final class ModelPreparation {
             return steps.stream().filter(s -> s.changes() > 0).toList();
         }
 
+        /**
+         * Whether preparation had to repair the model for ONNX Runtime to load it (a pre-opset_import IR read as
+         * legacy, FP16/BF16 weights upcast): the file as given may not load, or may even crash the runtime.
+         */
+        public static boolean repaired(dev.sparkptq.report.RunReport.PreparationSummary summary) {
+            return summary.changed(LegacyModel.NAME) || summary.changed(FloatUpcast.NAME);
+        }
+
         /** report.json's {@code preparation} section: the opsets and every step, in order. */
         public dev.sparkptq.report.RunReport.PreparationSummary report() {
             return new dev.sparkptq.report.RunReport.PreparationSummary(opsetBefore, opsetAfter, steps.stream()
