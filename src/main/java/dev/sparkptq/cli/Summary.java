@@ -69,7 +69,7 @@ final class Summary {
             case "fp32_fallback" -> "the FP32 model was written (quantized " + fmt(s.int8MsBefore()) + " ms)";
             case "ops_returned_to_float" -> s.returnedToFloat().size() + " ops returned to float";
             default -> "kept";
-        };
+        } + (s.speedupLow() == null ? "" : String.format(Locale.ROOT, " (lower bound %.2fx)", s.speedupLow()));
         int removed = s.removedQuantizers().values().stream().mapToInt(Integer::intValue).sum();
         out.printf(Locale.ROOT, "speed (ONNX Runtime, %d thread%s, %s time): FP32 %s ms, written %s ms per sample, "
                         + "%.2fx; %s; %d quantizers removed by placement; speed guard %.1f s%n", s.threads(),

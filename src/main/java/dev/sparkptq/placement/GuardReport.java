@@ -14,19 +14,19 @@ final class GuardReport {
 
     /** Placement only: the guard was off or had no samples. */
     static RunReport.SpeedSummary untimed(boolean guard, int threads, List<Placement.Removal> removed, long ms) {
-        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, null, "not_timed",
+        return new RunReport.SpeedSummary(guard, threads, null, 0, 0, null, null, null, null, null, null, "not_timed",
                 counts(removed), listed(removed), List.of(), null, null, ms, null);
     }
 
     static RunReport.SpeedSummary of(GuardTiming timing, GuardTiming.Comparison first, double finalMs,
-                                     double speedup, String outcome, List<Placement.Removal> removed,
+                                     double speedup, Double speedupLow, String outcome, List<Placement.Removal> removed,
                                      List<SlowIntegerOps.SlowOp> returned, long ms, String warning) {
         List<RunReport.ReturnedOp> ops = new ArrayList<>();
         returned.forEach(s -> ops.add(new RunReport.ReturnedOp(s.node(), round(s.integerMicros()),
                 round(s.floatMicros()))));
         return new RunReport.SpeedSummary(true, timing.threads(), timing.clock().label(), timing.samples(),
                 timing.rounds(), round(first.fp32Ms()), round(first.ms(1)), round(first.ms(0)), round(finalMs),
-                round(speedup), outcome,
+                round(speedup), speedupLow == null ? null : round(speedupLow), outcome,
                 counts(removed), listed(removed), ops, null, null, ms, warning);
     }
 

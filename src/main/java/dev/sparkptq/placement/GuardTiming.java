@@ -62,8 +62,13 @@ final class GuardTiming implements AutoCloseable {
         return SpeedAwarePlacement.ROUNDS;
     }
 
-    /** Per-round ms/sample of FP32 and of each variant, interleaved. */
+    /** Per-round ms/sample of FP32 and of each variant, interleaved, over {@link #rounds()} rounds. */
     Comparison compare(OnnxMl.ModelProto fp32, List<OnnxMl.ModelProto> variants) {
+        return compare(fp32, variants, SpeedAwarePlacement.ROUNDS);
+    }
+
+    /** As {@link #compare(OnnxMl.ModelProto, List)} over {@code rounds} rounds (a confirmation runs longer). */
+    Comparison compare(OnnxMl.ModelProto fp32, List<OnnxMl.ModelProto> variants, int rounds) {
         List<InferenceEngine> list = new ArrayList<>();
         list.add(open(fp32, "guard-fp32"));
         for (int i = 0; i < variants.size(); i++) {
@@ -74,7 +79,7 @@ final class GuardTiming implements AutoCloseable {
             fp32PassMs = Math.max(1e-3, one[0][0] * inputs.size());
             passes = (int) Math.max(1, Math.min(200, Math.ceil(SpeedAwarePlacement.ROUND_TARGET_MS / fp32PassMs)));
         }
-        return new Comparison(LatencyComparison.rounds(list, inputs, SpeedAwarePlacement.ROUNDS, passes, clock));
+        return new Comparison(LatencyComparison.rounds(list, inputs, rounds, passes, clock));
     }
 
     /** The runtime's per-node profile of {@code model} over about {@link SpeedAwarePlacement#PROFILE_TARGET_MS}. */
@@ -108,11 +113,40 @@ final class GuardTiming implements AutoCloseable {
 
         /** Median over rounds of FP32 time / variant time (paired: drift between rounds cancels). */
         double speedup(int variant) {
+            return median(ratios(variant));
+        }
+
+        /**
+         * A distribution-free lower bound of the median speed-up at about 95 % confidence: the k-th smallest paired
+         * ratio with k = ⌊(n − 1.96·√n) / 2⌋ (the sign-test interval of a median), so one slow or fast round moves
+         * it little and more rounds tighten it. With the guard's 5 rounds it is the slowest round's ratio.
+         */
+        double lowerBound(int variant) {
+            return lowerBound(variant, -1);
+        }
+
+        /** {@link #lowerBound(int)} of variant {@code variant} against variant {@code baseline} (-1: FP32). */
+        double lowerBound(int variant, int baseline) {
+            double[] r = ratios(variant, baseline);
+            Arrays.sort(r);
+            int k = (int) Math.floor((r.length - 1.96 * Math.sqrt(r.length)) / 2);
+            return r[Math.max(0, Math.min(r.length - 1, k))];
+        }
+
+        int rounds() {
+            return perRound[0].length;
+        }
+
+        private double[] ratios(int variant) {
+            return ratios(variant, -1);
+        }
+
+        private double[] ratios(int variant, int baseline) {
             double[] r = new double[perRound[0].length];
             for (int i = 0; i < r.length; i++) {
-                r[i] = perRound[0][i] / perRound[variant + 1][i];
+                r[i] = perRound[baseline + 1][i] / perRound[variant + 1][i];
             }
-            return median(r);
+            return r;
         }
 
         private static double median(double[] v) {

@@ -423,6 +423,9 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param int8MsBefore       the quantized model after placement, before the guard changed anything
      * @param int8Ms             the model written (the FP32 model on a fallback)
      * @param speedup            median over rounds of FP32 time / time of the model written
+     * @param speedupLow         for a quantized model written: the lower bound (about 95 %, sign-test interval of the
+     *                           median) of its speed-up over the guard's confirmation rounds; the model is written
+     *                           only when it is at least 1.0; null when not confirmed (fallback, off, not timed)
      * @param outcome            {@code kept}, {@code ops_returned_to_float}, {@code fp32_fallback}; {@code not_timed}
      *                           (no samples), {@code off} ({@code speed_guard: false}: no placement, no timing),
      *                           {@code emulated} (quantization ONNX Runtime can only emulate in float: left as
@@ -436,7 +439,8 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param warning            null, or what the user must know (e.g. the output is the FP32 model)
      */
     public record SpeedSummary(boolean guard, int threads, String clock, int samples, int rounds, Double fp32Ms,
-                               Double fp32PreparedMs, Double int8MsBefore, Double int8Ms, Double speedup, String outcome,
+                               Double fp32PreparedMs, Double int8MsBefore, Double int8Ms, Double speedup,
+                               Double speedupLow, String outcome,
                                Map<String, Integer> removedQuantizers, List<RemovedQuantizer> removed,
                                List<ReturnedOp> returnedToFloat, Double integerShareBefore, Double integerShareAfter,
                                long guardMs, String warning) {
@@ -446,8 +450,8 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
         /** The summary with the integer-kernel shares filled in. */
         public SpeedSummary withIntegerShares(Double before, Double after) {
             return new SpeedSummary(guard, threads, clock, samples, rounds, fp32Ms, fp32PreparedMs, int8MsBefore, int8Ms,
-                    speedup,
-                    outcome, removedQuantizers, removed, returnedToFloat, before, after, guardMs, warning);
+                    speedup, speedupLow, outcome, removedQuantizers, removed, returnedToFloat, before, after, guardMs,
+                    warning);
         }
     }
 

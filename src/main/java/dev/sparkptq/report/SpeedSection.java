@@ -34,7 +34,9 @@ final class SpeedSection {
                             + threads + ", " + s.clock().replace('_', ' ') + " time",
                     "FP32", ms(s.fp32Ms()), "FP32 as prepared (exact rewrites)", ms(s.fp32PreparedMs()),
                     "quantized, as placed", ms(s.int8MsBefore()), "written", ms(s.int8Ms()),
-                    "speed-up", String.format(Locale.ROOT, "%.2f×", s.speedup())));
+                    "speed-up", String.format(Locale.ROOT, "%.2f×", s.speedup()) + (s.speedupLow() == null ? ""
+                            : String.format(Locale.ROOT, " (lower bound %.2f× over the confirmation rounds)",
+                            s.speedupLow()))));
         }
         kv.addAll(List.of("integer-kernel MACs", share(s.integerShareBefore()) + " → " + share(s.integerShareAfter()),
                 "quantizers removed by placement", removed(s.removedQuantizers()),

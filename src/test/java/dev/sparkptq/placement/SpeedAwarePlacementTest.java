@@ -102,6 +102,8 @@ class SpeedAwarePlacementTest {
         private final ToDoubleFunction<OnnxMl.ModelProto> msPerSample;
         private final Map<String, Double> fp32Profile;
         private final Map<String, Double> int8Profile;
+        /** Round-to-round factors on a quantized model's time (cycled): timing noise. */
+        double[] jitter = {1.0};
         int profiles;
 
         FakeRuntime(ToDoubleFunction<OnnxMl.ModelProto> msPerSample, Map<String, Double> fp32Profile,
@@ -121,7 +123,11 @@ class SpeedAwarePlacementTest {
 
         @Override
         public InferenceEngine open(ModelBlob blob, EngineOptions options) {
-            double ms = msPerSample.applyAsDouble(model(blob));
+            OnnxMl.ModelProto model = model(blob);
+            double ms = msPerSample.applyAsDouble(model);
+            boolean quantized = model.getGraph().getNodeList().stream()
+                    .anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
+            int[] calls = {0};
             return new InferenceEngine() {
                 @Override
                 public List<TensorInfo> inputs() {
@@ -140,7 +146,8 @@ class SpeedAwarePlacementTest {
 
                 @Override
                 public LatencyClock.Reading timePasses(List<Map<String, Tensor>> inputs, int passes) {
-                    return new LatencyClock.Reading(ms, ms);
+                    double t = quantized ? ms * jitter[calls[0]++ % jitter.length] : ms;
+                    return new LatencyClock.Reading(t, t);
                 }
 
                 @Override
@@ -233,6 +240,55 @@ class SpeedAwarePlacementTest {
         assertTrue(weightQuantized(o.model(), "W1") && weightQuantized(o.model(), "W2"));
         assertNull(o.summary().warning());
         assertEquals(2, rt.profiles, "one FP32 and one INT8 profile");
+    }
+
+    /**
+     * The quantized model's median is 1.05× FP32, but one round in three runs it at 0.8×: inside the spread, the
+     * confirmation's lower bound is below 1.0, so the float model is written and the warning says why.
+     */
+    @Test
+    void aMedianSpeedUpInsideTheRoundsSpreadIsNotEnoughToWriteTheQuantizedModel(@TempDir Path tmp) {
+        FakeRuntime rt = new FakeRuntime(m -> weightQuantized(m, "W1") ? 1 / 1.05 : 1.0,
+                Map.of("c1", 10.0, "c2", 10.0), Map.of("c1", 10.0, "c2", 10.0));
+        rt.jitter = new double[]{1.0, 1.0, 1.05 / 0.8, 1.0, 1.05 / 0.8, 1.0 / 1.01};
+        SpeedAwarePlacement.Request r = request(true);
+        SpeedAwarePlacement.Outcome o = guard(rt, tmp).run(r);
+        assertTrue(o.fp32Fallback());
+        assertSame(r.fallback(), o.model());
+        assertTrue(o.summary().warning().contains("not clearly faster"), o.summary().warning());
+        assertTrue(o.summary().warning().contains("lower bound 0.80x"), o.summary().warning());
+    }
+
+    /** The same median with a narrow spread: the lower bound clears 1.0 and the quantized model is written. */
+    @Test
+    void aSpeedUpWhoseLowerBoundClearsFp32IsWrittenWithTheBoundInTheReport(@TempDir Path tmp) {
+        FakeRuntime rt = new FakeRuntime(m -> weightQuantized(m, "W1") ? 1 / 1.05 : 1.0,
+                Map.of("c1", 10.0, "c2", 10.0), Map.of("c1", 10.0, "c2", 10.0));
+        rt.jitter = new double[]{1.0, 1.02, 0.99, 1.01, 1.0};
+        SpeedAwarePlacement.Outcome o = guard(rt, tmp).run(request(true));
+        assertFalse(o.fp32Fallback());
+        assertEquals("kept", o.summary().outcome());
+        assertEquals(1.05, o.summary().speedup(), 1e-9);
+        double low = o.summary().speedupLow();
+        assertTrue(low >= 1.05 / 1.02 - 1e-4 && low < 1.05, "a bound below the median, above the slowest round: "
+                + low);
+    }
+
+    @Test
+    void theLowerBoundIsTheSignTestOrderStatisticOfThePairedRatios() {
+        double[] fp32 = new double[15];
+        double[] q = new double[15];
+        for (int i = 0; i < 15; i++) {
+            fp32[i] = 1.0;
+            q[i] = 1.0 / (0.90 + 0.01 * i); // ratios 0.90 .. 1.04
+        }
+        GuardTiming.Comparison c = new GuardTiming.Comparison(new double[][]{fp32, q});
+        assertEquals(0.97, c.speedup(0), 1e-9);
+        assertEquals(0.93, c.lowerBound(0), 1e-9, "k = floor((15 - 1.96 sqrt 15) / 2) = 3: the 4th smallest");
+        GuardTiming.Comparison five = new GuardTiming.Comparison(new double[][]{
+                {1, 1, 1, 1, 1}, {1 / 1.1, 1 / 1.2, 1 / 0.9, 1 / 1.0, 1 / 1.3}});
+        assertEquals(0.9, five.lowerBound(0), 1e-9, "five rounds: the slowest round's ratio");
+        assertEquals(15, c.rounds());
     }
 
     /**
