@@ -12,13 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.algorithms.kernelchoice.DynamicWeights;
-import dev.sparkptq.core.DType;
-import dev.sparkptq.core.QuantParams;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.TinyModels;
+import dev.sparkptq.graph.edit.DynamicRewritesTest;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.runtime.EngineOptions;
@@ -131,13 +130,7 @@ class HalfVectorsTest {
         OnnxMl.ModelProto m = vectors();
         ModelGraph g = ModelGraph.of(m);
         Tensor w = g.constantValue("W").orElseThrow();
-        float[] s = new float[16];
-        float[] v = w.floats();
-        for (int i = 0; i < v.length; i++) {
-            s[i % 16] = Math.max(s[i % 16], Math.abs(v[i]) / 127f);
-        }
-        DynamicWeights.Quantized q = DynamicWeights.of(w, new QuantParams(s, new int[16], 1, DType.INT8, -127, 127),
-                false);
+        DynamicWeights.Quantized q = DynamicWeights.of(w, DynamicRewritesTest.perColumn(w), false);
         OnnxMl.ModelProto dynamic = GraphRewriter.apply(m, List.of(
                 new GraphEdit.QuantizeDynamically("mm", q.weight(), q.scale())));
         HalfVectors.Result r = HalfVectors.apply(dynamic);
