@@ -3,6 +3,7 @@ package dev.sparkptq.algorithms;
 import dev.sparkptq.algorithms.alignment.ActivationChannelAlignment;
 import dev.sparkptq.algorithms.biascorrection.BiasCorrection;
 import dev.sparkptq.algorithms.equalization.EqualizationStep;
+import dev.sparkptq.algorithms.halfvectors.HalfVectorsStep;
 import dev.sparkptq.algorithms.kernelchoice.KernelChoiceStep;
 import dev.sparkptq.algorithms.kernelchoice.KernelRewriteStep;
 import dev.sparkptq.algorithms.kernels.IntegerKernels;
@@ -45,7 +46,8 @@ public final class Registry {
                     QdqStep::new,
                     c -> new KernelRewriteStep(),
                     BiasCorrection::new,
-                    IntegerKernels::new),
+                    IntegerKernels::new,
+                    HalfVectorsStep::new),
             AlgorithmSpec.Name.MinMaxQuantization, List.of(
                     SmoothQuant::new,
                     PlanStep::new,
@@ -55,7 +57,8 @@ public final class Registry {
                     KernelChoiceStep::new,
                     QdqStep::new,
                     c -> new KernelRewriteStep(),
-                    IntegerKernels::new));
+                    IntegerKernels::new,
+                    HalfVectorsStep::new));
 
     /** The classes steps ship through Spark (jobs and task results), for the Kryo registrator, in a fixed order. */
     public static final List<Class<?>> SHIPPED = List.of(LayerwiseTuningTasks.JOB, LayerwiseTuningTasks.RESULT);

@@ -8,17 +8,30 @@ import java.util.Objects;
  *
  * @param matmulKernels   {@code matmul_kernels}
  * @param embeddingTables {@code embedding_tables}
+ * @param parameterVectors {@code parameter_vectors}
  */
-public record KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingTables) implements Serializable {
-    /** Outside transformers: the static plan as is; embedding tables int8. */
-    public static final KernelSpec DEFAULT = new KernelSpec(MatMulKernels.STATIC, EmbeddingTables.INT8);
+public record KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingTables,
+                         ParameterVectors parameterVectors) implements Serializable {
+    /** Outside transformers: the static plan as is; embedding tables int8; parameter vectors FP32. */
+    public static final KernelSpec DEFAULT = new KernelSpec(MatMulKernels.STATIC, EmbeddingTables.INT8,
+            ParameterVectors.FLOAT32);
 
-    /** Transformers: each MatMul/Gemm's kernel chosen by measurement; embedding tables int8. */
-    public static final KernelSpec TRANSFORMER = new KernelSpec(MatMulKernels.AUTO, EmbeddingTables.INT8);
+    /**
+     * Transformers: each MatMul/Gemm's kernel chosen by measurement; embedding tables int8; parameter vectors
+     * float16.
+     */
+    public static final KernelSpec TRANSFORMER = new KernelSpec(MatMulKernels.AUTO, EmbeddingTables.INT8,
+            ParameterVectors.FLOAT16);
 
     public KernelSpec {
         Objects.requireNonNull(matmulKernels, "matmulKernels");
         Objects.requireNonNull(embeddingTables, "embeddingTables");
+        Objects.requireNonNull(parameterVectors, "parameterVectors");
+    }
+
+    /** Parameter vectors stored as FP32 (the setting before {@code parameter_vectors} existed). */
+    public KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingTables) {
+        this(matmulKernels, embeddingTables, ParameterVectors.FLOAT32);
     }
 
     /**
@@ -32,4 +45,11 @@ public record KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingT
 
     /** Gather on a constant float table (word/position/token-type embeddings): int8 per column, or left FP32. */
     public enum EmbeddingTables { INT8, FLOAT }
+
+    /**
+     * Float initializers read only by elementwise Mul/Add/Sub/Div or as a Gather table (scales of dynamic kernels,
+     * SmoothQuant factors, biases, LayerNorm parameters): stored as FLOAT16 behind a Cast that ONNX Runtime folds at
+     * load, or left FP32.
+     */
+    public enum ParameterVectors { FLOAT16, FLOAT32 }
 }

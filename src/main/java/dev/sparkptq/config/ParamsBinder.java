@@ -21,7 +21,7 @@ final class ParamsBinder {
                     "ignored", "compress_weights", "weights", "activations", "use_fast_bias", "threshold",
                     "apply_for_all_nodes", "saturation_fix", "overflow_fix", "activation_channel_alignment",
                     "activation_gates", SmoothQuantBinder.KEY, "activation_matmuls", "matmul_kernels", "cross_layer_equalization",
-                    "embedding_tables"))
+                    "embedding_tables", "parameter_vectors"))
             .explain("AccuracyAwareQuantization parameter (name the algorithm AccuracyAwareQuantization to use it)", "maximal_drop",
                     "drop_type", "ranking_subset_size", "max_iter_num", "use_prev_if_drop_increase",
                     "base_algorithm", "metric_subset_ratio", "metrics", "annotation_free",
@@ -62,6 +62,10 @@ final class ParamsBinder {
     private static final Choices<KernelSpec.EmbeddingTables> EMBEDDING_TABLES =
             Choices.<KernelSpec.EmbeddingTables>builder().value("int8", KernelSpec.EmbeddingTables.INT8)
                     .value("float", KernelSpec.EmbeddingTables.FLOAT).build();
+
+    private static final Choices<KernelSpec.ParameterVectors> PARAMETER_VECTORS =
+            Choices.<KernelSpec.ParameterVectors>builder().value("float16", KernelSpec.ParameterVectors.FLOAT16)
+                    .value("float32", KernelSpec.ParameterVectors.FLOAT32).build();
 
     static final ConfigKeys.Section DOCS = ConfigKeys.section("compression.algorithms[].params", KEYS)
             .key("preset", PRESETS, "`performance` (`mixed` for transformers)", "`performance`: symmetric weights "
@@ -120,6 +124,13 @@ final class ParamsBinder {
                     + "(word/position/token-type embeddings) read by nothing else: `int8` stores it with one "
                     + "symmetric scale per row (token) and dequantizes only the gathered rows (a quarter of the FP32 "
                     + "size); `float` keeps it")
+            .key("parameter_vectors", PARAMETER_VECTORS, "`float16` with `model_type: transformer`, else `float32`",
+                    "float initializers of at least 16 values read only by elementwise Mul/Add/Sub/Div or as a "
+                    + "Gather table (weight scales of dynamic kernels, SmoothQuant factors, biases, LayerNorm "
+                    + "parameters, per-row table scales), finite and at most 65504 in magnitude: `float16` "
+                    + "stores them as FLOAT16 behind a Cast, which ONNX Runtime folds when it loads the model (same "
+                    + "graph and speed; rounding at most 2^-11 relative, ~1/20 of an int8 step); `float32` keeps "
+                    + "them")
             .key("activation_channel_alignment", "boolean", "true", "(DefaultQuantization) POT's "
                     + "ActivationChannelAlignment before MinMax: Conv→Conv pairs with no padding, stride/dilation 1 "
                     + "get per-channel activation ranges shifted/scaled into the next layer (exact in FP32)")
@@ -185,11 +196,15 @@ final class ParamsBinder {
                 LayerwiseTuningBinder.bind(p), kernels(p, modelType));
     }
 
-    /** {@code matmul_kernels} (default auto for transformers, else static) and {@code embedding_tables}. */
+    /**
+     * {@code matmul_kernels} (default auto for transformers, else static), {@code embedding_tables} and
+     * {@code parameter_vectors} (default float16 for transformers, else float32).
+     */
     private static KernelSpec kernels(ObjectView p, ModelType modelType) {
         KernelSpec dflt = modelType == ModelType.TRANSFORMER ? KernelSpec.TRANSFORMER : KernelSpec.DEFAULT;
         return new KernelSpec(p.choice("matmul_kernels", MATMUL_KERNELS).orElse(dflt.matmulKernels()),
-                p.choice("embedding_tables", EMBEDDING_TABLES).orElse(dflt.embeddingTables()));
+                p.choice("embedding_tables", EMBEDDING_TABLES).orElse(dflt.embeddingTables()),
+                p.choice("parameter_vectors", PARAMETER_VECTORS).orElse(dflt.parameterVectors()));
     }
 
     /**

@@ -145,7 +145,10 @@ final class DynamicRewrites {
         String tq = d.fresh(table + "_quantized");
         String ts = d.fresh(table + "_row_scale");
         d.addInitializer(TensorProtos.fromTensor(tq, edit.table()));
-        d.addInitializer(TensorProtos.fromTensor(ts, edit.scale()));
+        List<OnnxMl.NodeProto> decode = edit.codedScales() ? codedScales(d, edit, ts) : List.of();
+        if (decode.isEmpty()) {
+            d.addInitializer(TensorProtos.fromTensor(ts, edit.scale()));
+        }
         String y = n.getOutput(0);
         String rows = d.fresh(y + "_quantized");
         String scales = d.fresh(y + "_scale");
@@ -158,6 +161,29 @@ final class DynamicRewrites {
         OnnxMl.NodeProto mul = Nodes.node(d.fresh(edit.node() + "_Mul"), "Mul", "", List.of(cast, scales), y);
         d.nodes.set(at, gather);
         d.nodes.addAll(at + 1, List.of(gatherScales, toFloat, mul));
+        d.nodes.addAll(0, decode);
         InputScaling.dropIfUnused(d, table);
+    }
+
+    /**
+     * Per-row scales of at most 256 distinct values as a byte per row: {@code scales = Gather(levels,
+     * Cast(codes))}, a constant subgraph (Gather needs int32/int64 indices) that ONNX Runtime folds into the
+     * {@code [rows, 1]} float table when it loads the model. Exact.
+     */
+    private static List<OnnxMl.NodeProto> codedScales(Draft d, GraphEdit.CompressTable edit, String scales) {
+        float[] levels = edit.distinctScales();
+        float[] s = edit.scale().floats();
+        byte[] codes = new byte[s.length];
+        for (int r = 0; r < s.length; r++) {
+            codes[r] = (byte) java.util.Arrays.binarySearch(levels, s[r]);
+        }
+        String lv = d.fresh(scales + "_levels");
+        String cd = d.fresh(scales + "_codes");
+        String index = d.fresh(scales + "_index");
+        d.addInitializer(TensorProtos.fromTensor(lv, Tensor.ofFloats(new long[] {levels.length}, levels)));
+        d.addInitializer(TensorProtos.fromTensor(cd, Tensor.ofBytes(DType.UINT8, edit.scale().shape(), codes)));
+        return List.of(Nodes.node(d.fresh(edit.node() + "_scale_codes_Cast"), "Cast", "", List.of(cd), index,
+                        Nodes.intAttr("to", OnnxMl.TensorProto.DataType.INT32_VALUE)),
+                Nodes.node(d.fresh(edit.node() + "_scale_levels"), "Gather", "", List.of(lv, index), scales));
     }
 }

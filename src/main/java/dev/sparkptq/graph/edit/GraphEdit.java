@@ -212,5 +212,29 @@ public sealed interface GraphEdit permits GraphEdit.InsertQdq, GraphEdit.AddOutp
                         + java.util.Arrays.toString(scale.shape()));
             }
         }
+
+        /** Rows above which per-row scales of at most 256 distinct values are stored as one byte per row. */
+        public static final int CODED_MIN_ROWS = 1024;
+
+        /**
+         * Whether the rewrite stores per-row scales as one byte per row indexing a table of their distinct values
+         * (exact): a per-row scale of a table of more than {@link #CODED_MIN_ROWS} rows taking at most 256 values.
+         */
+        public boolean codedScales() {
+            return scale.rank() == 2 && scale.dim(0) > CODED_MIN_ROWS && distinctScales().length <= 256;
+        }
+
+        /** The scale's distinct values, ascending. */
+        public float[] distinctScales() {
+            float[] v = scale.floats().clone();
+            java.util.Arrays.sort(v);
+            int n = 0;
+            for (int i = 0; i < v.length; i++) {
+                if (i == 0 || Float.compare(v[i], v[n - 1]) != 0) {
+                    v[n++] = v[i];
+                }
+            }
+            return java.util.Arrays.copyOf(v, n);
+        }
     }
 }

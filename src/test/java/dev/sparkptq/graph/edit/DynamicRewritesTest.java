@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * DynamicQuantizeLinear + MatMulInteger (checked against a Java reference), and ONNX Runtime's optimized graph
  * runs them as its fused dynamic kernels with the bias inside.
  */
-class DynamicRewritesTest {
+public class DynamicRewritesTest {
     private static final Tensor X = TinyModels.randomTensor(7, 3, 16);
 
     /**
@@ -60,7 +60,7 @@ class DynamicRewritesTest {
     }
 
     /** Symmetric int8 per-column parameters of a [K, N] weight (axis 1), levels −127..127. */
-    static QuantParams perColumn(Tensor w) {
+    public static QuantParams perColumn(Tensor w) {
         int k = (int) w.dim(0);
         int n = (int) w.dim(1);
         float[] s = new float[n];
