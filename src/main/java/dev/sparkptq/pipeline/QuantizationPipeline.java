@@ -97,8 +97,13 @@ public final class QuantizationPipeline {
             stepped = stepped.withWarning(w); // found during the passes (engine.skip_bad_samples: the files left out)
         }
         OnnxMl.ModelProto fp32 = baseline(given, stepped);
-        ModelState done = speedGuard(config, options, fp32, stepped, params, fp32Sha, samples, passes, context);
+        ModelState guarded = speedGuard(config, options, fp32, stepped, params, fp32Sha, samples, passes, context);
         clock.lap("speed_guard");
+        // an accuracy-aware search measures its own result on the validation data; the base is not what it writes
+        boolean searched = config.compression().algorithms().get(0).accuracyAware() != null;
+        ModelState done = searched ? guarded
+                : FidelityCheck.run(backend.engines(), log, guarded, samples, options.workDir());
+        clock.lap("fidelity_check");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
                 passes.partitions(samples.selected().size()), fp32Sha, modelPath, backend.describe(),
                 options.statistics());

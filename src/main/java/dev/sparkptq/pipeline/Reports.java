@@ -45,7 +45,8 @@ final class Reports {
                 .withLayerwiseTuning(state.section(RunReport.LayerwiseTuningSummary.class).orElse(null))
                 .withPreparation(state.section(RunReport.PreparationSummary.class).orElse(null))
                 .withKernelChoice(state.section(RunReport.KernelChoiceSummary.class).orElse(null))
-                .withSpeed(state.section(RunReport.SpeedSummary.class).orElse(null));
+                .withSpeed(state.section(RunReport.SpeedSummary.class).orElse(null))
+                .withFidelity(state.section(RunReport.FidelitySummary.class).orElse(null));
     }
 
     private static RunReport.CalibrationSummary calibration(QuantizationPipeline.ReportInputs in) {

@@ -105,6 +105,10 @@ public final class HtmlReport {
                 MetricsSection.render(m, r.metrics());
             }
         }));
+        if (r.fidelity() != null) {
+            s.add(new Section("fidelity", "Fidelity to FP32 (calibration samples, no labels)",
+                    m -> fidelity(m, r.fidelity())));
+        }
         if (r.speed() != null) {
             s.add(new Section("speed", "Speed: FP32 vs quantized", m -> SpeedSection.render(m, r.speed())));
         }
@@ -178,5 +182,22 @@ public final class HtmlReport {
     static void key(Markup m, String fill, String text) {
         m.open("span", "class", "key").element("span", "", "class", "swatch", "style", "background:" + fill)
                 .text(text).close("span");
+    }
+
+    /** Per output: cosine and SQNR of the model written against FP32 on the check's calibration samples. */
+    private static void fidelity(Markup m, RunReport.FidelitySummary f) {
+        if (f.warning() != null) {
+            m.open("div", "class", "warn").element("p", f.warning()).close("div").line();
+        }
+        m.element("p", f.samples() + " calibration samples; held-out figures: --evaluate.", "class", "muted");
+        m.open("table").open("tr").element("th", "output").element("th", "cosine").element("th", "SQNR dB")
+                .close("tr");
+        for (RunReport.OutputFidelity o : f.outputs()) {
+            m.open("tr").element("td", o.output())
+                    .element("td", String.format(java.util.Locale.ROOT, "%.4f", o.cosine()))
+                    .element("td", o.sqnrDb() == null ? "∞" : String.format(java.util.Locale.ROOT, "%.1f",
+                            o.sqnrDb())).close("tr");
+        }
+        m.close("table").line();
     }
 }

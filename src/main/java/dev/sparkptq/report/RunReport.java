@@ -28,7 +28,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                         AdjustmentSummary adjustments, IntegerKernelSummary integerKernels,
                         AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning,
                         PreparationSummary preparation, KernelChoiceSummary kernelChoice,
-                        SpeedSummary speed) {
+                        SpeedSummary speed, FidelitySummary fidelity) {
 
     /** A report without the preparation and kernel-choice sections. */
     public RunReport(int formatVersion, String tool, String toolVersion, Provenance provenance, Object config,
@@ -39,28 +39,35 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                      AccuracyAwareSummary accuracyAware, LayerwiseTuningSummary layerwiseTuning) {
         this(formatVersion, tool, toolVersion, provenance, config, model, output, calibration, quantization, metrics,
                 timingsMs, biasCorrection, quantizationError, adjustments, integerKernels, accuracyAware,
-                layerwiseTuning, null, null, null);
+                layerwiseTuning, null, null, null, null);
     }
 
     /** This report with the preparation section set. */
     public RunReport withPreparation(PreparationSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, summary, kernelChoice, speed);
+                accuracyAware, layerwiseTuning, summary, kernelChoice, speed, fidelity);
     }
 
     /** This report with the kernel-choice section set. */
     public RunReport withKernelChoice(KernelChoiceSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, preparation, summary, speed);
+                accuracyAware, layerwiseTuning, preparation, summary, speed, fidelity);
     }
 
     /** This report with the speed section set. */
     public RunReport withSpeed(SpeedSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, layerwiseTuning, preparation, kernelChoice, summary);
+                accuracyAware, layerwiseTuning, preparation, kernelChoice, summary, fidelity);
+    }
+
+    /** This report with the fidelity section set. */
+    public RunReport withFidelity(FidelitySummary summary) {
+        return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
+                quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
+                accuracyAware, layerwiseTuning, preparation, kernelChoice, speed, summary);
     }
 
     /** A report without the layer-wise tuning section. */
@@ -78,7 +85,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withLayerwiseTuning(LayerwiseTuningSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                accuracyAware, summary, preparation, kernelChoice, speed);
+                accuracyAware, summary, preparation, kernelChoice, speed, fidelity);
     }
 
     /** A report without the adjustments, integer-kernel and accuracy-aware sections. */
@@ -104,7 +111,7 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
     public RunReport withAccuracyAware(AccuracyAwareSummary summary) {
         return new RunReport(formatVersion, tool, toolVersion, provenance, config, model, output, calibration,
                 quantization, metrics, timingsMs, biasCorrection, quantizationError, adjustments, integerKernels,
-                summary, layerwiseTuning, preparation, kernelChoice, speed);
+                summary, layerwiseTuning, preparation, kernelChoice, speed, fidelity);
     }
 
     /** A report without bias-correction and quantization-error sections. */
@@ -453,6 +460,29 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
                     speedup, speedupLow, outcome, removedQuantizers, removed, returnedToFloat, before, after, guardMs,
                     warning);
         }
+    }
+
+    /**
+     * How close the model written is to the FP32 model, output by output, on a few calibration samples in the driver
+     * (every run that writes a quantized model; no labels needed). Calibration samples flatter the model a little:
+     * {@code --evaluate} with held-out data measures it properly.
+     *
+     * @param samples     calibration samples compared
+     * @param outputs     per output: mean cosine to FP32 and pooled SQNR in dB
+     * @param worstOutput the output with the lowest cosine
+     * @param minSqnrDb   the lowest SQNR over outputs; null when every output is identical to FP32
+     * @param warning     null, or why the figures call for a check (an output below the thresholds)
+     */
+    public record FidelitySummary(int samples, List<OutputFidelity> outputs, String worstOutput, double worstCosine,
+                                  Double minSqnrDb, String warning) {
+        /** An output below this cosine to FP32 is flagged. */
+        public static final double COSINE_FLOOR = 0.99;
+        /** An output below this SQNR (dB) to FP32 is flagged. */
+        public static final double SQNR_FLOOR_DB = 20;
+    }
+
+    /** One output's fidelity to FP32 (SQNR null when identical). */
+    public record OutputFidelity(String output, double cosine, Double sqnrDb) {
     }
 
     /** One removed quantizer: its point, why, and the consumers that read the float tensor instead. */
