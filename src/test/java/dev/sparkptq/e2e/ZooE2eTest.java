@@ -65,6 +65,31 @@ class ZooE2eTest {
         }
         assertAtLeast(rows, "squeezenet", 0.99);
         assertAtLeast(rows, "mnist", 0.99);
+        for (ZooRow r : rows) {
+            assertNoSilentlyBrokenOutput(root.resolve("out").resolve(r.model()).resolve("default/quantized"), r);
+        }
+    }
+
+    /**
+     * A quantized model whose worst output is far from FP32 on held-out data must not be written without a word: its
+     * report has the fidelity check's section, and below 0.95 held-out cosine the run warned (the check sees
+     * calibration samples, which flatter the model a little, hence the margin under its 0.99 floor).
+     */
+    private static void assertNoSilentlyBrokenOutput(Path out, ZooRow r) throws java.io.IOException {
+        Path report = out.resolve("report.json");
+        if (r.exitCode() != 0 || !Files.isRegularFile(report)) {
+            return;
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+        boolean quantized = json.get("quantization").get("quantized_ops").asInt() > 0;
+        if (!quantized) {
+            return;
+        }
+        assertTrue(json.hasNonNull("fidelity"), r.model() + ": a written INT8 model is checked against FP32");
+        if (r.worstCosine() != null && r.worstCosine() < 0.95) {
+            assertTrue(json.get("fidelity").hasNonNull("warning"), r.model() + " held-out worst cosine "
+                    + r.worstCosine() + " but no fidelity warning: " + json.get("fidelity"));
+        }
     }
 
     private static void assertAtLeast(List<ZooRow> rows, String model, double cosine) {
