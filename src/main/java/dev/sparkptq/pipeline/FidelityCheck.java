@@ -34,7 +34,10 @@ final class FidelityCheck {
     private FidelityCheck() {
     }
 
-    /** {@code state} with its fidelity section (and warning), or unchanged when it holds no quantized model. */
+    /**
+     * {@code state} with its fidelity section (and warning), or unchanged when it holds no quantized model or no
+     * sample gave finite FP32 outputs.
+     */
     static ModelState run(EngineFactory engines, Consumer<String> log, ModelState state,
                           QuantizationPipeline.Samples samples, Path workDir) {
         if (!state.isQuantized() || !state.hasPlan() || state.plan().points().isEmpty()
@@ -42,11 +45,22 @@ final class FidelityCheck {
             return state;
         }
         List<Map<String, Tensor>> inputs = new ArrayList<>();
-        for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
-            inputs.add(samples.source().load(ref).inputs());
+        for (SampleRef ref : samples.selected()) {
+            if (inputs.size() == SAMPLES) {
+                break;
+            }
+            try {
+                inputs.add(samples.source().load(ref).inputs());
+            } catch (dev.sparkptq.core.BadSampleException e) {
+                // a bad sample (engine.skip_bad_samples left it out of calibration, or its error is reported by
+                // the passes): the check compares the next one
+            }
         }
         FidelityAccumulator acc = compare(engines, state.reference(), state.quantized(), inputs, workDir);
-        RunReport.FidelitySummary summary = summary(acc, inputs.size());
+        if (acc.count() == 0) {
+            return state;
+        }
+        RunReport.FidelitySummary summary = summary(acc, (int) acc.count());
         log.accept(line(summary));
         ModelState out = state.withSection(summary);
         return summary.warning() == null ? out : out.withWarning(summary.warning());
@@ -62,13 +76,27 @@ final class FidelityCheck {
             InferenceEngine q = engines.open(b, EngineOptions.forInference(1));
             List<String> names = f.outputs().stream().map(TensorInfo::name).toList();
             for (Map<String, Tensor> in : inputs) {
-                acc.add(q.run(in, names), f.run(in, names));
+                Map<String, Tensor> reference = f.run(in, names);
+                if (finite(reference)) { // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
+                    acc.add(q.run(in, names), reference);
+                }
             }
         } finally {
             engines.evict(a.digest());
             engines.evict(b.digest());
         }
         return acc;
+    }
+
+    private static boolean finite(Map<String, Tensor> outputs) {
+        for (Tensor t : outputs.values()) {
+            for (float v : t.toFloats()) {
+                if (!Float.isFinite(v)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     static RunReport.FidelitySummary summary(FidelityAccumulator acc, int samples) {

@@ -99,9 +99,10 @@ public final class QuantizationPipeline {
         OnnxMl.ModelProto fp32 = baseline(given, stepped);
         ModelState guarded = speedGuard(config, options, fp32, stepped, params, fp32Sha, samples, passes, context);
         clock.lap("speed_guard");
-        // an accuracy-aware search measures its own result on the validation data; the base is not what it writes
+        // an accuracy-aware search measures its own result on the validation data; the base is not what it writes.
+        // A Java-API Dataset pulls rows to load a sample: its caller evaluates with its own metrics
         boolean searched = config.compression().algorithms().get(0).accuracyAware() != null;
-        ModelState done = searched ? guarded
+        ModelState done = searched || data != null ? guarded
                 : FidelityCheck.run(backend.engines(), log, guarded, samples, options.workDir());
         clock.lap("fidelity_check");
         RunFacts run = new RunFacts(config, params, samples.available(), samples.selected(),
