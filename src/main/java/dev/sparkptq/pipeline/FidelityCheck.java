@@ -40,8 +40,7 @@ final class FidelityCheck {
      */
     static ModelState run(EngineFactory engines, Consumer<String> log, ModelState state,
                           QuantizationPipeline.Samples samples, Path workDir) {
-        if (!state.isQuantized() || !state.hasPlan() || state.plan().points().isEmpty()
-                || samples.selected().isEmpty()) {
+        if (!state.isQuantized() || !hasQuantizedOps(state.quantized()) || samples.selected().isEmpty()) {
             return state;
         }
         List<Map<String, Tensor>> inputs = new ArrayList<>();
@@ -86,6 +85,17 @@ final class FidelityCheck {
             engines.evict(b.digest());
         }
         return acc;
+    }
+
+    /**
+     * Whether the model holds quantized arithmetic: static Q/DQ or dynamic int8 kernels (a plan with no static point
+     * may still have every MatMul dynamic); the speed guard's FP32 fallback holds none.
+     */
+    static boolean hasQuantizedOps(OnnxMl.ModelProto model) {
+        return model.getGraph().getNodeList().stream().anyMatch(n -> switch (n.getOpType()) {
+            case "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger" -> true;
+            default -> false;
+        });
     }
 
     private static boolean finite(Map<String, Tensor> outputs) {

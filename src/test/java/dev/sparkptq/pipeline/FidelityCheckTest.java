@@ -71,4 +71,15 @@ class FidelityCheckTest {
                 java.nio.charset.StandardCharsets.UTF_8);
         assertTrue(html.contains("Fidelity to FP32") && html.contains(f.outputs().get(0).output()), "html section");
     }
+
+    @Test
+    void dynamicKernelsCountAsQuantizedAndTheFp32FallbackDoesNot() {
+        var g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear"));
+        var dynamic = ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setGraph(g).build();
+        var fp32 = ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setGraph(ai.onnx.proto.OnnxMl.GraphProto.newBuilder()
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("MatMul"))).build();
+        assertTrue(FidelityCheck.hasQuantizedOps(dynamic), "every MatMul dynamic: no static point, still quantized");
+        assertFalse(FidelityCheck.hasQuantizedOps(fp32));
+    }
 }
