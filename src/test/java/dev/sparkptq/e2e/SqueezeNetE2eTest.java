@@ -45,8 +45,17 @@ class SqueezeNetE2eTest {
         JsonNode k = report.get("integer_kernels");
         System.out.printf("SqueezeNet integer-kernel MACs %.4f of %d (%s)%n", k.get("integer_share").asDouble(),
                 k.get("total_macs").asLong(), k.get("kernel_ops"));
-        assertEquals(26, k.get("integer_mac_ops").asInt(), "every Conv fuses into QLinearConv: " + k);
-        assertEquals(k.get("total_macs").asLong(), k.get("integer_macs").asLong(), "100 % of Conv MACs");
+        // as placed every Conv fuses into QLinearConv; the speed guard may then return ops to float by timing (the
+        // 3-channel stem on some runs), and the written model's share is what is left
+        JsonNode speed = report.get("speed");
+        int returned = speed.get("returned_to_float").size();
+        assertEquals(1.0, speed.get("integer_share_before").asDouble(), 1e-9, "as placed, 100 % of Conv MACs: "
+                + speed);
+        assertEquals(26 - returned, k.get("integer_mac_ops").asInt(), "every Conv the guard kept fuses into "
+                + "QLinearConv (" + returned + " returned to float): " + k);
+        if (returned == 0) {
+            assertEquals(k.get("total_macs").asLong(), k.get("integer_macs").asLong(), "100 % of Conv MACs");
+        }
         assertTrue(k.get("total_macs").asLong() > 300_000_000L, "SqueezeNet 1.1 has ~0.35 GMACs: " + k);
         assertEquals(split.calibrationImages(), report.get("calibration").get("samples_used").asInt());
         assertTrue(Files.exists(out.resolve("model.onnx")));
