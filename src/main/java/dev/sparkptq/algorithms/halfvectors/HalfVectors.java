@@ -2,6 +2,7 @@ package dev.sparkptq.algorithms.halfvectors;
 
 import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
+import dev.sparkptq.core.HalfFloat;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.TensorProtos;
@@ -23,10 +24,8 @@ public final class HalfVectors {
     public static final int MIN_ELEMENTS = 16;
 
     private static final Set<String> ELEMENTWISE = Set.of("Mul", "Add", "Sub", "Div");
-    private static final float MIN_NORMAL = 0x1p-14f;
     /** A tensor whose largest magnitude is below this is left alone (its values would be mostly subnormal). */
     private static final float MIN_LARGEST = 0x1p-10f;
-    private static final float MAX_HALF = 65504f;
 
     private HalfVectors() {
     }
@@ -104,7 +103,7 @@ public final class HalfVectors {
         float largest = 0;
         for (float x : values) {
             float a = Math.abs(x);
-            if (!(a <= MAX_HALF)) { // also NaN
+            if (!(a <= HalfFloat.MAX)) { // also NaN
                 return null;
             }
             largest = Math.max(largest, a);
@@ -115,44 +114,11 @@ public final class HalfVectors {
     private static OnnxMl.TensorProto halfTensor(OnnxMl.TensorProto t, String name, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(2 * values.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float x : values) {
-            b.putShort(toHalf(x));
+            b.putShort(HalfFloat.toHalf(x));
         }
         return OnnxMl.TensorProto.newBuilder().setName(name).addAllDims(t.getDimsList())
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT16_VALUE).setRawData(ByteString.copyFrom(b.array()))
                 .build();
-    }
-
-    /**
-     * The nearest half float (ties to even) of a finite value of magnitude at most 65504 (callers check; the result
-     * of any other value is unspecified). Below 2<sup>−14</sup> halves are subnormal: steps of 2<sup>−24</sup>.
-     */
-    static short toHalf(float f) {
-        int bits = Float.floatToRawIntBits(f);
-        int sign = (bits >>> 16) & 0x8000;
-        int magnitude = bits & 0x7fffffff;
-        if (Float.intBitsToFloat(magnitude) < MIN_NORMAL) {
-            // exact: scaling by a power of two; rint rounds ties to even; 1024 steps is the smallest normal
-            return (short) (sign | (int) Math.rint(Float.intBitsToFloat(magnitude) * 0x1p24));
-        }
-        int exponent = (magnitude >>> 23) - 127 + 15;
-        int mantissa = magnitude & 0x7fffff;
-        int half = (exponent << 10) | (mantissa >>> 13);
-        int rest = mantissa & 0x1fff;
-        if (rest > 0x1000 || rest == 0x1000 && (half & 1) == 1) {
-            half++; // a carry out of the mantissa correctly bumps the exponent
-        }
-        return (short) (sign | half);
-    }
-
-    /** The float value of a finite half (the inverse of {@link #toHalf} on its results). */
-    static float toFloat(short h) {
-        int sign = (h & 0x8000) << 16;
-        int exponent = (h >>> 10) & 0x1f;
-        int mantissa = h & 0x3ff;
-        if (exponent == 0) {
-            return Float.intBitsToFloat(sign | Float.floatToRawIntBits(mantissa * 0x1p-24f));
-        }
-        return Float.intBitsToFloat(sign | (exponent - 15 + 127) << 23 | mantissa << 13);
     }
 
     private static String fresh(Set<String> taken, String base) {

@@ -38,28 +38,9 @@ final class HalfFloats {
         }
         ByteBuffer out = ByteBuffer.allocate(4 * n).order(ByteOrder.LITTLE_ENDIAN);
         for (short s : bits) {
-            out.putFloat(bf16 ? Float.intBitsToFloat((s & 0xFFFF) << 16) : halfToFloat(s));
+            out.putFloat(bf16 ? Float.intBitsToFloat((s & 0xFFFF) << 16) : dev.sparkptq.core.HalfFloat.toFloat(s));
         }
         return t.toBuilder().setDataType(OnnxMl.TensorProto.DataType.FLOAT_VALUE).clearInt32Data()
                 .setRawData(UnsafeByteOperations.unsafeWrap(out.array())).build();
-    }
-
-    /** IEEE 754 binary16 → binary32 (exact; subnormals, infinities and NaN payloads kept). */
-    static float halfToFloat(short h) {
-        int bits = h & 0xFFFF;
-        int sign = (bits & 0x8000) << 16;
-        int exponent = (bits >>> 10) & 0x1F;
-        int mantissa = bits & 0x3FF;
-        if (exponent == 0x1F) {
-            return Float.intBitsToFloat(sign | 0x7F800000 | mantissa << 13);
-        }
-        if (exponent == 0) {
-            if (mantissa == 0) {
-                return Float.intBitsToFloat(sign);
-            }
-            float value = mantissa * 0x1p-24f; // subnormal: mantissa · 2^-24, exact in float
-            return sign == 0 ? value : -value;
-        }
-        return Float.intBitsToFloat(sign | (exponent + 112) << 23 | mantissa << 13);
     }
 }

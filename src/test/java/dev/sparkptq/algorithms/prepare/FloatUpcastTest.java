@@ -54,12 +54,12 @@ class FloatUpcastTest {
         for (float f : new float[] {0f, -0f, 1f, -2.5f, 65504f, 0x1p-24f, 0x1p-14f, 0.1f, Float.POSITIVE_INFINITY,
                 Float.NEGATIVE_INFINITY}) {
             short bits = Fp16Models.bits(f, Fp16Models.FLOAT16);
-            assertEquals(Fp16Models.back(bits, Fp16Models.FLOAT16), HalfFloats.halfToFloat(bits), "value " + f);
+            assertEquals(Fp16Models.back(bits, Fp16Models.FLOAT16), dev.sparkptq.core.HalfFloat.toFloat(bits), "value " + f);
         }
-        assertTrue(Float.isNaN(HalfFloats.halfToFloat((short) 0x7E00)));
+        assertTrue(Float.isNaN(dev.sparkptq.core.HalfFloat.toFloat((short) 0x7E00)));
         for (int bits = 0; bits < 0x10000; bits++) { // every half, against an independent decoder
             float want = Fp16Models.back((short) bits, Fp16Models.FLOAT16);
-            float got = HalfFloats.halfToFloat((short) bits);
+            float got = dev.sparkptq.core.HalfFloat.toFloat((short) bits);
             assertTrue(Float.isNaN(want) ? Float.isNaN(got) : want == got && Math.copySign(1f, want)
                     == Math.copySign(1f, got), "bits " + Integer.toHexString(bits));
         }
