@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl;
 import com.google.protobuf.ByteString;
 import dev.sparkptq.core.HalfFloat;
 import dev.sparkptq.core.Tensor;
+import dev.sparkptq.graph.FreshNames;
 import dev.sparkptq.graph.ModelGraph;
 import dev.sparkptq.graph.TensorProtos;
 import dev.sparkptq.graph.Use;
@@ -51,10 +52,7 @@ public final class HalfVectors {
         List<String> converted = new ArrayList<>();
         long before = 0;
         long after = 0;
-        Set<String> names = new HashSet<>(graph.nodeNames());
-        model.getGraph().getInitializerList().forEach(t -> names.add(t.getName()));
-        model.getGraph().getNodeList().forEach(n -> names.addAll(n.getOutputList()));
-        names.addAll(graphInputs);
+        FreshNames names = FreshNames.of(model.getGraph());
         for (OnnxMl.TensorProto t : model.getGraph().getInitializerList()) {
             String name = t.getName();
             float[] values = eligible(graph, graphInputs, t);
@@ -62,9 +60,9 @@ public final class HalfVectors {
                 g.addInitializer(t);
                 continue;
             }
-            String half = fresh(names, name + "_float16");
+            String half = names.fresh(name + "_float16");
             g.addInitializer(halfTensor(t, half, values));
-            casts.add(OnnxMl.NodeProto.newBuilder().setName(fresh(names, name + "_Cast")).setOpType("Cast")
+            casts.add(OnnxMl.NodeProto.newBuilder().setName(names.fresh(name + "_Cast")).setOpType("Cast")
                     .addInput(half).addOutput(name).addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to")
                             .setType(OnnxMl.AttributeProto.AttributeType.INT)
                             .setI(OnnxMl.TensorProto.DataType.FLOAT_VALUE)).build());
@@ -119,13 +117,5 @@ public final class HalfVectors {
         return OnnxMl.TensorProto.newBuilder().setName(name).addAllDims(t.getDimsList())
                 .setDataType(OnnxMl.TensorProto.DataType.FLOAT16_VALUE).setRawData(ByteString.copyFrom(b.array()))
                 .build();
-    }
-
-    private static String fresh(Set<String> taken, String base) {
-        String n = base;
-        for (int i = 1; !taken.add(n); i++) {
-            n = base + "_" + i;
-        }
-        return n;
     }
 }
