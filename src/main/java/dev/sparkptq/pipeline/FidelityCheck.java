@@ -4,7 +4,6 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.accuracy.FidelityAccumulator;
 import dev.sparkptq.core.Tensor;
 import dev.sparkptq.core.TensorInfo;
-import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.EngineFactory;
 import dev.sparkptq.runtime.EngineOptions;
@@ -43,18 +42,7 @@ final class FidelityCheck {
         if (!state.isQuantized() || !hasQuantizedOps(state.quantized()) || samples.selected().isEmpty()) {
             return state;
         }
-        List<Map<String, Tensor>> inputs = new ArrayList<>();
-        for (SampleRef ref : samples.selected()) {
-            if (inputs.size() == SAMPLES) {
-                break;
-            }
-            try {
-                inputs.add(samples.source().load(ref).inputs());
-            } catch (dev.sparkptq.core.BadSampleException e) {
-                // a bad sample (engine.skip_bad_samples left it out of calibration, or its error is reported by
-                // the passes): the check compares the next one
-            }
-        }
+        List<Map<String, Tensor>> inputs = samples.inputs(SAMPLES);
         FidelityAccumulator acc = compare(engines, state.reference(), state.quantized(), inputs, workDir);
         if (acc.count() == 0) {
             return state;
@@ -76,7 +64,7 @@ final class FidelityCheck {
             List<String> names = f.outputs().stream().map(TensorInfo::name).toList();
             for (Map<String, Tensor> in : inputs) {
                 Map<String, Tensor> reference = f.run(in, names);
-                if (finite(reference)) { // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
+                if (allFinite(reference)) { // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
                     acc.add(q.run(in, names), reference);
                 }
             }
@@ -98,7 +86,7 @@ final class FidelityCheck {
         });
     }
 
-    private static boolean finite(Map<String, Tensor> outputs) {
+    private static boolean allFinite(Map<String, Tensor> outputs) {
         for (Tensor t : outputs.values()) {
             for (float v : t.toFloats()) {
                 if (!Float.isFinite(v)) {

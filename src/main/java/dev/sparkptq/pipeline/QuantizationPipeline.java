@@ -5,6 +5,7 @@ import dev.sparkptq.config.AlgorithmSpec;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.config.QuantizationParams;
 import dev.sparkptq.core.ConfigException;
+import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.DataSource;
 import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.data.Subsets;
@@ -21,6 +22,7 @@ import ai.onnx.proto.OnnxMl;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -231,6 +233,26 @@ public final class QuantizationPipeline {
                         + all.size() + " samples; all of them were used");
             }
             return new Samples(source, all.size(), selected, warnings);
+        }
+
+        /**
+         * The inputs of the first {@code n} selected samples that load, read in the driver (the speed guard times
+         * them, the fidelity check compares on them). A file that cannot be decoded is passed over: with {@code
+         * engine.skip_bad_samples} the passes left it out, without it they failed before this is called.
+         */
+        List<Map<String, Tensor>> inputs(int n) {
+            List<Map<String, Tensor>> out = new ArrayList<>();
+            for (SampleRef ref : selected) {
+                if (out.size() == n) {
+                    break;
+                }
+                try {
+                    out.add(source.load(ref).inputs());
+                } catch (dev.sparkptq.core.BadSampleException e) {
+                    // the next sample stands in for it
+                }
+            }
+            return out;
         }
     }
 

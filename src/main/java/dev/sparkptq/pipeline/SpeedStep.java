@@ -4,14 +4,12 @@ import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.placement.SpeedAwarePlacement;
 import dev.sparkptq.config.PtqConfig;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.data.SampleRef;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.edit.GraphEdit;
 import dev.sparkptq.graph.edit.GraphRewriter;
 import dev.sparkptq.plan.QuantizationPlan;
 import dev.sparkptq.report.RunReport;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -64,12 +62,8 @@ final class SpeedStep {
                             + "guard skipped: models over " + Blobs.INLINE_LIMIT / 1_000_000 + " MB of weights are "
                             + "not timed" : null));
         }
-        List<Map<String, Tensor>> inputs = new ArrayList<>();
-        if (config.engine().speedGuard()) { // loading reads the data source (a Dataset pulls rows): only when timed
-            for (SampleRef ref : samples.selected().subList(0, Math.min(SAMPLES, samples.selected().size()))) {
-                inputs.add(samples.source().load(ref).inputs());
-            }
-        }
+        // loading reads the data source (a Dataset pulls rows): only when timed
+        List<Map<String, Tensor>> inputs = config.engine().speedGuard() ? samples.inputs(SAMPLES) : List.of();
         OnnxMl.ModelProto fallback = GraphRewriter.apply(original, metadata);
         var request = new SpeedAwarePlacement.Request(original, reference, plan, quantized, build, fallback, GraphRewriter.apply(reference, metadata), inputs, options.threadsPerTask(),
                 config.engine().speedGuard());

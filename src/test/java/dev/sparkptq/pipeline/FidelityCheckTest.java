@@ -82,4 +82,34 @@ class FidelityCheckTest {
         assertTrue(FidelityCheck.hasQuantizedOps(dynamic), "every MatMul dynamic: no static point, still quantized");
         assertFalse(FidelityCheck.hasQuantizedOps(fp32));
     }
+
+    /**
+     * The driver-side samples the guard times and the check compares on: a file that cannot be decoded (left out of
+     * calibration by engine.skip_bad_samples) is passed over, the next sample stands in.
+     */
+    @Test
+    void driverSamplesPassOverAFileThatCannotBeDecoded() {
+        List<dev.sparkptq.data.SampleRef> refs = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            refs.add(new dev.sparkptq.data.SampleRef(new dev.sparkptq.core.SampleId("s" + i), "f" + i, i, null));
+        }
+        dev.sparkptq.data.DataSource source = new dev.sparkptq.data.DataSource() {
+            @Override
+            public List<dev.sparkptq.data.SampleRef> list() {
+                return refs;
+            }
+
+            @Override
+            public dev.sparkptq.data.Sample load(dev.sparkptq.data.SampleRef ref) {
+                if (ref.index() == 1) {
+                    throw new dev.sparkptq.core.BadSampleException("f1 is truncated");
+                }
+                return new dev.sparkptq.data.Sample(ref.id(), Map.of("x", t(ref.index())), null, null);
+            }
+        };
+        var samples = new QuantizationPipeline.Samples(source, 4, refs, List.of());
+        List<Map<String, Tensor>> three = samples.inputs(3);
+        assertEquals(List.of(0f, 2f, 3f), three.stream().map(m -> m.get("x").floats()[0]).toList());
+        assertEquals(2, samples.inputs(2).size());
+    }
 }
