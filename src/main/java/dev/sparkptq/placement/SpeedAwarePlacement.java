@@ -131,64 +131,84 @@ public final class SpeedAwarePlacement {
         log.accept(String.format(java.util.Locale.ROOT, "speed guard: FP32 %.3f ms, INT8 %.3f ms per sample "
                 + "(%.2fx, %s, %d thread%s; the prepared FP32 graph %.2fx)", first.fp32Ms(), first.ms(0),
                 first.speedup(0), timing.clock().label(), r.threads(), r.threads() == 1 ? "" : "s", prepared));
+        Chosen best = best(r, placed, timing, first);
+        removed.addAll(best.candidate().removals());
+        if (best.ratio() < Math.max(1.0, prepared) * REQUIRED_SPEEDUP) {
+            return fallback(r, timing, first, first, best.ratio(), null, removed, start);
+        }
+        return confirmed(r, best.candidate(), timing, first, removed, start);
+    }
+
+    /** The variant timing picked and its median speed-up over FP32. */
+    private record Chosen(Candidate candidate, double ratio) {
+    }
+
+    /**
+     * The model as placed, or the variant the per-node profiles suggest when timing them side by side says it beats
+     * the placed model by {@link #CONFIRM}.
+     */
+    private Chosen best(Request r, Variant placed, GuardTiming timing, GuardTiming.Comparison first) {
         List<Candidate> candidates = candidates(r, placed, timing);
         Candidate best = new Candidate("as placed", placed, List.of(), List.of());
-        double bestRatio = first.speedup(0);
-        double bestMs = first.ms(0);
-        if (!candidates.isEmpty()) {
-            List<OnnxMl.ModelProto> models = new ArrayList<>(List.of(placed.model()));
-            candidates.forEach(c -> models.add(c.variant().model()));
-            GuardTiming.Comparison again = timing.compare(r.fp32(), models);
-            bestRatio = again.speedup(0);
-            bestMs = again.ms(0);
-            StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
-                    "speed guard: as placed %.2fx", again.speedup(0)));
-            for (int i = 0; i < candidates.size(); i++) {
-                double ratio = again.speedup(i + 1);
-                line.append(String.format(java.util.Locale.ROOT, ", %s %.2fx", candidates.get(i).label(), ratio));
-                if (ratio > bestRatio * CONFIRM) {
-                    best = candidates.get(i);
-                    bestRatio = ratio;
-                    bestMs = again.ms(i + 1);
-                }
+        if (candidates.isEmpty()) {
+            return new Chosen(best, first.speedup(0));
+        }
+        List<OnnxMl.ModelProto> models = new ArrayList<>(List.of(placed.model()));
+        candidates.forEach(c -> models.add(c.variant().model()));
+        GuardTiming.Comparison again = timing.compare(r.fp32(), models);
+        double bestRatio = again.speedup(0);
+        StringBuilder line = new StringBuilder(String.format(java.util.Locale.ROOT,
+                "speed guard: as placed %.2fx", again.speedup(0)));
+        for (int i = 0; i < candidates.size(); i++) {
+            double ratio = again.speedup(i + 1);
+            line.append(String.format(java.util.Locale.ROOT, ", %s %.2fx", candidates.get(i).label(), ratio));
+            if (ratio > bestRatio * CONFIRM) {
+                best = candidates.get(i);
+                bestRatio = ratio;
             }
-            log.accept(line.toString());
         }
-        removed.addAll(best.removals());
-        double floatBest = Math.max(1.0, prepared);
-        if (bestRatio < floatBest * REQUIRED_SPEEDUP) {
-            return fallback(r, timing, first, bestRatio, prepared, null, removed, start);
-        }
-        // faster by the median, but is it clearly so? A margin inside the rounds' spread is confirmed on longer
-        // timing, and the quantized model is written only when its speed-up's lower bound clears the float model
+        log.accept(line.toString());
+        return new Chosen(best, bestRatio);
+    }
+
+    /**
+     * Faster by the median, but is it clearly so? The chosen model is timed again over {@link #CONFIRM_ROUNDS}
+     * rounds against FP32 and the prepared FP32 graph, and written only when its median speed-up still passes
+     * {@link #REQUIRED_SPEEDUP} and its lower bound ({@link GuardTiming.Comparison#lowerBound}) is at least 1.0
+     * against the faster float model: a margin inside the rounds' spread is not a speed-up.
+     */
+    private Outcome confirmed(Request r, Candidate best, GuardTiming timing, GuardTiming.Comparison first,
+                              List<Placement.Removal> removed, long start) {
         GuardTiming.Comparison confirm = timing.compare(r.fp32(), List.of(best.variant().model(), r.reference()),
                 CONFIRM_ROUNDS);
-        bestRatio = confirm.speedup(0);
-        bestMs = confirm.ms(0);
+        double ratio = confirm.speedup(0);
+        double prepared = confirm.speedup(1);
         double low = confirm.lowerBound(0);
-        boolean preparedFaster = confirm.speedup(1) > CONFIRM;
-        double lowVsFloat = preparedFaster ? Math.min(low, confirm.lowerBound(0, 1)) : low;
-        floatBest = Math.max(1.0, confirm.speedup(1));
+        double lowVsFloat = prepared > CONFIRM ? Math.min(low, confirm.lowerBound(0, 1)) : low;
         log.accept(String.format(java.util.Locale.ROOT, "speed guard: confirmed over %d rounds: %.2fx (lower bound "
-                + "%.2fx), the prepared FP32 graph %.2fx", confirm.rounds(), bestRatio, low, confirm.speedup(1)));
-        if (bestRatio < floatBest * REQUIRED_SPEEDUP || lowVsFloat < 1.0) {
-            return fallback(r, timing, first, bestRatio, confirm.speedup(1), low, removed, start);
+                + "%.2fx), the prepared FP32 graph %.2fx", confirm.rounds(), ratio, low, prepared));
+        if (ratio < Math.max(1.0, prepared) * REQUIRED_SPEEDUP || lowVsFloat < 1.0) {
+            return fallback(r, timing, first, confirm, ratio, low, removed, start);
         }
         String outcome = best.returned().isEmpty() ? "kept" : "ops_returned_to_float";
         return new Outcome(best.variant().model(), best.variant().plan(), false, GuardReport.of(timing, first,
-                bestMs, bestRatio, low, outcome, removed, best.returned(), elapsedMs(start), null));
+                confirm.ms(0), ratio, low, outcome, removed, best.returned(), elapsedMs(start), null));
     }
 
     /**
      * The float model to write when quantizing does not pay: the FP32 model as given, or the prepared FP32 graph
-     * (an exact rewrite: opset upgrade, constant folding) when ONNX Runtime runs that one clearly faster.
+     * (an exact rewrite: opset upgrade, constant folding) when ONNX Runtime runs that one clearly faster according to
+     * {@code decided}, the comparison that made the verdict ({@code low}: its lower bound, null before a
+     * confirmation).
      */
-    private Outcome fallback(Request r, GuardTiming timing, GuardTiming.Comparison first, double bestRatio,
-                             double prepared, Double low, List<Placement.Removal> removed, long start) {
+    private Outcome fallback(Request r, GuardTiming timing, GuardTiming.Comparison first,
+                             GuardTiming.Comparison decided, double bestRatio, Double low,
+                             List<Placement.Removal> removed, long start) {
+        double prepared = decided.speedup(1);
         boolean usePrepared = prepared > CONFIRM;
         String measured = low == null ? String.format(java.util.Locale.ROOT, "%.2fx", bestRatio)
                 : String.format(java.util.Locale.ROOT, "%.2fx, lower bound %.2fx over %d rounds", bestRatio, low,
-                CONFIRM_ROUNDS);
+                decided.rounds());
         String warning = String.format(java.util.Locale.ROOT, "the quantized model was not %sfaster than FP32 "
                 + "(%s on %s time, %d thread%s): the output is the %s; set engine.speed_guard false to write the "
                 + "quantized model anyway", low == null ? "" : "clearly ", measured, timing.clock().label(),
@@ -198,7 +218,7 @@ public final class SpeedAwarePlacement {
         log.accept("speed guard: " + warning);
         return new Outcome(usePrepared ? r.preparedFallback() : r.fallback(),
                 new QuantizationPlan(List.of(), java.util.Set.of(), r.plan().notes()), true,
-                GuardReport.of(timing, first, usePrepared ? first.ms(1) : first.fp32Ms(), usePrepared ? prepared : 1.0,
+                GuardReport.of(timing, first, usePrepared ? decided.ms(1) : first.fp32Ms(), usePrepared ? prepared : 1.0,
                         null, "fp32_fallback", removed, List.of(), elapsedMs(start), warning));
     }
 
