@@ -52,7 +52,7 @@ class LoopbackClusterTest {
                 "no target/spark-ptq-*-spark-app.jar; run the cluster tests with 'mvn -B verify -Pcluster'");
         MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
         Path config = tmp.resolve("mnist-npy.json");
-        Files.writeString(config, noGuard(MnistE2eTest.config(shared, 4)));
+        Files.writeString(config, MnistE2eTest.withoutSpeedGuard(MnistE2eTest.config(shared, 4)));
 
         String master = "spark://127.0.0.1:" + freePort();
         Path state = tmp.resolve("cluster-state");
@@ -116,7 +116,7 @@ class LoopbackClusterTest {
         MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
         // 9,000 calibration digits (the eval split) in 8 partitions: each statistics task runs about a second, so the
         // kill lands inside one (300 digits made tasks of tens of milliseconds that ended before the kill, in CI)
-        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), noGuard(MnistE2eTest.config(shared, 8))
+        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.withoutSpeedGuard(MnistE2eTest.config(shared, 8))
                 .replace("\"data_source\": \"calib/images.npy\"", "\"data_source\": \"eval/images.npy\"")
                 .replace("\"stat_subset_size\": 300", "\"stat_subset_size\": 9000"));
         String master = "spark://127.0.0.1:" + freePort();
@@ -324,13 +324,5 @@ class LoopbackClusterTest {
             running = false;
             thread.join();
         }
-    }
-
-    /**
-     * The config with the speed guard off: these tests compare model bytes between runs, and the guard decides by
-     * timing (on MNIST-8's 50 µs it may write the FP32 model in one run and INT8 in another).
-     */
-    private static String noGuard(String config) {
-        return config.replace("\"engine\": {", "\"engine\": { \"speed_guard\": false,");
     }
 }

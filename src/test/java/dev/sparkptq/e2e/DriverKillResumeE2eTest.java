@@ -114,13 +114,12 @@ public class DriverKillResumeE2eTest {
      * {@code local[2]}). Public: the cluster fault test runs the same search.
      */
     public static String aaqConfig(Path shared) {
-        return MnistE2eTest.config(shared, 2)
+        // model bytes are compared between runs: the speed guard decides by timing
+        return MnistE2eTest.withoutSpeedGuard(MnistE2eTest.config(shared, 2))
                 .replace("\"name\": \"DefaultQuantization\"", "\"name\": \"AccuracyAwareQuantization\"")
                 .replace("\"seed\": 7 }", "\"seed\": 7, \"weights\": { \"bits\": 3 }, \"activations\": { \"bits\": 3 },"
                         + " \"maximal_drop\": 0.0, \"ranking_subset_size\": 1000 }")
-                .replace("\"num_partitions\": 2", "\"num_partitions\": 2, \"eval_subset_size\": 2000")
-                // model bytes are compared between runs: the speed guard decides by timing
-                .replace("\"engine\": {", "\"engine\": { \"speed_guard\": false,");
+                .replace("\"num_partitions\": 2", "\"num_partitions\": 2, \"eval_subset_size\": 2000");
     }
 
     /**

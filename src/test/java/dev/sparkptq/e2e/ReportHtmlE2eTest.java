@@ -50,8 +50,8 @@ public class ReportHtmlE2eTest {
         MnistE2eTest.writeNpySplit(shared.resolve("data/mnist"), tmp);
         // the speed guard off: MNIST-8 runs in ~30 µs, where INT8 is not faster and the guard would write the FP32 model
         // (a report without the range charts this test renders)
-        Path config = Files.writeString(tmp.resolve("mnist-npy.json"), MnistE2eTest.config(shared, 2)
-                .replace("\"engine\": {", "\"engine\": { \"speed_guard\": false,"));
+        Path config = Files.writeString(tmp.resolve("mnist-npy.json"),
+                MnistE2eTest.withoutSpeedGuard(MnistE2eTest.config(shared, 2)));
         Path out = tmp.resolve("out");
         E2e.cliOk("quantize", "-c", config.toString(), "--evaluate", "--output-dir", out.toString(),
                 "--master", "local[2]");

@@ -42,9 +42,8 @@ class YoloxE2eTest {
         // the speed guard off: on CPUs where int8 SiLU costs more than the convs gain (BENCHMARKS.md) it writes the
         // FP32 model; this test checks the quantized structure
         Path config = java.nio.file.Files.writeString(Path.of("conf/examples").toAbsolutePath()
-                .resolve("yolox-nano-coco.e2e.json"), java.nio.file.Files.readString(
-                        Path.of("conf/examples/yolox-nano-coco.json")).replace("\"engine\": {",
-                        "\"engine\": { \"speed_guard\": false,"));
+                .resolve("yolox-nano-coco.e2e.json"), MnistE2eTest.withoutSpeedGuard(java.nio.file.Files.readString(
+                        Path.of("conf/examples/yolox-nano-coco.json"))));
         try {
             E2e.cliOk("quantize", "-c", config.toString(), "--evaluate", "--output-dir", out.toString(),
                     "--master", "local[2]");
