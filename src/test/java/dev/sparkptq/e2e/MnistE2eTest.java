@@ -101,9 +101,9 @@ public class MnistE2eTest {
     }
 
     /**
-     * {@code config} (any config whose JSON opens its engine object as <code>"engine": &#123;</code>) with {@code engine.speed_guard: false}: for tests
-     * that compare model bytes between runs or need the INT8 model itself — the guard decides by timing, and on
-     * MNIST-8's ~30 µs INT8 is not faster.
+     * {@code config} (any config whose JSON opens its engine object as <code>"engine": &#123;</code>) with
+     * {@code engine.speed_guard: false}: for tests that compare model bytes between runs or need the INT8 model
+     * itself — the guard decides by timing, and on MNIST-8's ~30 µs INT8 is not faster.
      */
     public static String withoutSpeedGuard(String config) {
         return config.replace("\"engine\": {", "\"engine\": { \"speed_guard\": false,");
