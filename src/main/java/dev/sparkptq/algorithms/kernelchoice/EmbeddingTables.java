@@ -120,8 +120,8 @@ public final class EmbeddingTables {
      * Each scale rounded up to the next of {@link #SCALE_LEVELS} geometric levels from the smallest scale to the
      * largest (never down: no row value is clipped), so the table's scales take at most 256 distinct values and the
      * rewrite stores a byte per row and a 256-entry table instead of a float per row (all-MiniLM-L6-v2: 122 KB →
-     * 31 KB). Left exact when the scales span too wide a range for fine enough levels, or when they already take few
-     * values.
+     * 31 KB). Left exact when the table has at most 256 rows (its scales already take at most 256 values) or when
+     * the scales span too wide a range for levels at most {@link #MAX_LEVEL_RATIO} apart.
      */
     static float[] scaleGrid(float[] scale) {
         float lo = Float.MAX_VALUE;
