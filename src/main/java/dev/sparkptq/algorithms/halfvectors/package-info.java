@@ -13,7 +13,7 @@
  * data of a {@code Gather}, with at least {@link dev.sparkptq.algorithms.halfvectors.HalfVectors#MIN_ELEMENTS}
  * elements, every value finite and at most 65504 in magnitude, the largest at least 2<sup>−10</sup> (values below
  * 2<sup>−14</sup>, e.g. a bias's near-zero entries, become subnormal halves with an absolute error of at most
- * 2<sup>−25</sup>), and not a graph input or output; weights, quantizer scales of Q/DQ pairs and scalars are never touched. Pure (no runtime): same model → same
- * bytes.
+ * 2<sup>−25</sup>), and not a graph input or output; weights, quantizer scales of Q/DQ pairs and scalars are never
+ * touched. Pure (no runtime): same model → same bytes.
  */
 package dev.sparkptq.algorithms.halfvectors;

@@ -78,8 +78,9 @@ public final class EmbeddingTables {
     }
 
     /**
-     * {int8 table, scale [rows, 1]}: {@code s_v ≥ max_h |T[v, h]| / 127} (an all-zero row takes the smallest), on a grid of at most
-     * {@link #SCALE_LEVELS} geometric levels (see {@link #scaleGrid}) so that the rewrite stores one byte per row.
+     * {int8 table, scale [rows, 1]}: {@code s_v ≥ max_h |T[v, h]| / 127} (an all-zero row takes the smallest), on
+     * a grid of at most {@link #SCALE_LEVELS} geometric levels (see {@link #scaleGrid}) so that the rewrite stores
+     * one byte per row.
      */
     static Tensor[] quantize(Tensor table) {
         float[] v = table.toFloats();
