@@ -47,7 +47,8 @@ final class FidelityCheck {
         if (acc.count() == 0) {
             return state;
         }
-        RunReport.FidelitySummary summary = summary(acc, (int) acc.count());
+        RunReport.FidelitySummary summary = summary(acc, (int) acc.count())
+                .withBlocks(state.section(RunReport.BlockPlacement.class).orElse(null));
         log.accept(line(summary));
         ModelState out = state.withSection(summary);
         return summary.warning() == null ? out : out.withWarning(summary.warning());

@@ -58,7 +58,7 @@ final class ProducerFusion {
     }
 
     /** The MAC op writing {@code tensor}, directly or through one folded Relu/Clip that alone reads its output. */
-    private static Node macBehind(ModelGraph graph, String tensor) {
+    static Node macBehind(ModelGraph graph, String tensor) {
         if (graph.isGraphOutput(tensor)) {
             return null;
         }
