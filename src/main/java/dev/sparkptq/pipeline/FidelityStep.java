@@ -75,9 +75,16 @@ final class FidelityStep {
         if (outcome.plan() == placed.plan()) {
             return out;
         }
-        out = out.withPlan(outcome.plan()).withQuantized(outcome.model());
+        // the reverted points leave the plan as the steps made it: the guard then places (and reports) as always
+        Set<String> kept = new java.util.HashSet<>();
+        outcome.plan().points().forEach(p -> kept.add(p.id()));
+        Set<String> reverted = new java.util.TreeSet<>();
+        placed.plan().points().stream().filter(p -> !kept.contains(p.id())).forEach(p -> reverted.add(p.id()));
+        QuantizationPlan plan = dev.sparkptq.plan.RevertGroups.without(state.plan(), reverted);
+        OnnxMl.ModelProto model = build.apply(plan);
+        out = out.withPlan(plan).withQuantized(model);
         try {
-            return out.withSection(IntegerKernelShare.measure(outcome.model(),
+            return out.withSection(IntegerKernelShare.measure(model,
                     samples.source().load(samples.selected().get(0)), passes));
         } catch (RuntimeException e) {
             return out.withWarning("the integer-kernel share was not measured: " + e.getMessage());

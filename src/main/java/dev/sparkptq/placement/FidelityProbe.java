@@ -67,7 +67,8 @@ public final class FidelityProbe implements FidelityPlacement.Measure {
         return FidelityPlacement.Score.of(acc.scores());
     }
 
-    private static boolean finite(Map<String, Tensor> outputs) {
+    /** True when every value of every output is finite (a reference with NaN/Inf gives no fidelity figure). */
+    public static boolean finite(Map<String, Tensor> outputs) {
         for (Tensor t : outputs.values()) {
             for (float v : t.toFloats()) {
                 if (!Float.isFinite(v)) {
