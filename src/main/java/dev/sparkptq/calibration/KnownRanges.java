@@ -28,4 +28,20 @@ public final class KnownRanges {
         double m = Math.max(Math.abs(lo), Math.abs(hi));
         return Range.of(-m, m);
     }
+
+    /**
+     * {@code r} without what lies below {@code floor}, a value at or below which every reader gives the same result
+     * (plan.ConsumerFunctions#floor: HardSwish's −3): each channel's minimum is raised to it, a maximum below it
+     * lifted to it. In asymmetric mode the levels below the floor go to the rest of the range; a symmetric range
+     * {@code [-m, m]} stays as it is unless its maximum lies below {@code |floor|}.
+     */
+    public static Range floored(Range r, double floor) {
+        double[] min = r.min();
+        double[] max = r.max();
+        for (int i = 0; i < min.length; i++) {
+            min[i] = Math.max(min[i], floor);
+            max[i] = Math.max(max[i], min[i]);
+        }
+        return new Range(min, max);
+    }
 }

@@ -23,11 +23,25 @@ import java.util.List;
  *                       report them, instead of failing the run (exit 4) on the first one
  * @param speedGuard     time FP32 against the quantized model after quantizing and never write a slower model
  *                       ({@code engine.speed_guard}, default true)
+ * @param fidelityPlacement return the fused MAC ops that cost the worst output most to float until every output
+ *                       meets the fidelity floors, before the speed guard ({@code engine.fidelity_placement},
+ *                       default {@code strict})
  */
 public record EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
-                            int sqnrSamples, boolean skipBadSamples, boolean speedGuard)
+                            int sqnrSamples, boolean skipBadSamples, boolean speedGuard,
+                            FidelityMode fidelityPlacement)
         implements Serializable {
+    /** {@code engine.fidelity_placement}: what the fused MAC ops kept in int8 must give (see EngineBinder's docs). */
+    public enum FidelityMode {
+        /** no placement by fidelity */
+        OFF,
+        /** every output at the floors, and no worse than with every fused MAC op in float */
+        STRICT,
+        /** every output at the floors (or, when out of reach, what every fused MAC op in float gives) */
+        FLOORS
+    }
+
     /** Enough samples for stable per-layer SQNR at a small fraction of the evaluation's cost. */
     public static final int DEFAULT_SQNR_SAMPLES = 32;
 
@@ -41,10 +55,18 @@ public record EngineSection(String type, Location data, Location evalData, Reade
         this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false, true);
     }
 
+    /** A section with the fidelity placement's default ({@code strict}). */
+    public EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
+                         List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize, int sqnrSamples,
+                         boolean skipBadSamples, boolean speedGuard) {
+        this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, skipBadSamples,
+                speedGuard, FidelityMode.STRICT);
+    }
+
     /** This section with the speed guard on or off. */
     public EngineSection withSpeedGuard(boolean on) {
         return new EngineSection(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples,
-                skipBadSamples, on);
+                skipBadSamples, on, fidelityPlacement);
     }
 
     /**

@@ -116,7 +116,7 @@ final class MetricsBinder {
         return new EngineSection(engine.type(), engine.data(), engine.evalData(), engine.reader(),
                 List.of(new MetricSpec("fidelity_cosine", Type.FIDELITY_COSINE, 1, null, Pooling.NONE)),
                 engine.numPartitions(), engine.evalSubsetSize(), engine.sqnrSamples(), engine.skipBadSamples(),
-                engine.speedGuard());
+                engine.speedGuard(), engine.fidelityPlacement());
     }
 
     static List<MetricSpec> defaults(ReaderSpec reader, boolean hasLabels) {

@@ -47,7 +47,8 @@ final class FidelityCheck {
         if (acc.count() == 0) {
             return state;
         }
-        RunReport.FidelitySummary summary = summary(acc, (int) acc.count());
+        RunReport.FidelitySummary summary = summary(acc, (int) acc.count())
+                .withBlocks(state.section(RunReport.BlockPlacement.class).orElse(null));
         log.accept(line(summary));
         ModelState out = state.withSection(summary);
         return summary.warning() == null ? out : out.withWarning(summary.warning());
@@ -64,7 +65,8 @@ final class FidelityCheck {
             List<String> names = f.outputs().stream().map(TensorInfo::name).toList();
             for (Map<String, Tensor> in : inputs) {
                 Map<String, Tensor> reference = f.run(in, names);
-                if (allFinite(reference)) { // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
+                // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
+                if (dev.sparkptq.placement.FidelityProbe.finite(reference)) {
                     acc.add(q.run(in, names), reference);
                 }
             }
@@ -84,17 +86,6 @@ final class FidelityCheck {
             case "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger" -> true;
             default -> false;
         });
-    }
-
-    private static boolean allFinite(Map<String, Tensor> outputs) {
-        for (Tensor t : outputs.values()) {
-            for (float v : t.toFloats()) {
-                if (!Float.isFinite(v)) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 
     static RunReport.FidelitySummary summary(FidelityAccumulator acc, int samples) {

@@ -323,6 +323,20 @@ public final class SpeedAwarePlacement {
         return v;
     }
 
+    /**
+     * Placement alone (no timing): {@code plan} without the quantizers that feed no integer kernel in the runtime's
+     * optimized graph, and its model. What a fidelity measurement must see: those quantizers are never written.
+     */
+    public Placed placed(QuantizationPlan plan, OnnxMl.ModelProto quantized,
+                         Function<QuantizationPlan, OnnxMl.ModelProto> build) {
+        Variant v = place(new Variant(plan, quantized), build, new ArrayList<>());
+        return new Placed(v.plan(), v.model());
+    }
+
+    /** A plan after placement and its model. */
+    public record Placed(QuantizationPlan plan, OnnxMl.ModelProto model) {
+    }
+
     /** The graph the runtime executes for {@code model} (its optimized model, read back). */
     RuntimeGraph runtimeGraph(OnnxMl.ModelProto model) {
         ModelBlob blob = blobs.apply(model, "placement");

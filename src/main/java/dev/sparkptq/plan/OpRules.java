@@ -57,7 +57,7 @@ final class OpRules {
             case "MatMul" -> inputs(graph, in, new int[]{0, 1}, lastAxis(graph, in.size() > 1 ? in.get(1) : ""));
             case "AveragePool", "GlobalAveragePool" -> inputs(graph, in, new int[]{0}, -1);
             case "Add", "Mul" -> elementwise(graph, in, modelType, node.opType(), gates);
-            case "Sigmoid" -> siluGate(graph, node)
+            case "Sigmoid", "HardSigmoid" -> siluGate(graph, node)
                     ? (gates != ActivationGates.FLOAT && modelType != ModelType.TRANSFORMER
                     ? List.of(new QuantInput(0, PointKind.ACTIVATION, -1)) : List.of())
                     : afterIntegerProducer(graph, node, modelType);
@@ -127,7 +127,13 @@ final class OpRules {
         return false;
     }
 
-    /** True when the Sigmoid is the gate of a SiLU: a Mul reads both its input and its output. */
+    /**
+     * Gates of the x·gate(x) activations: SiLU/Swish {@code x·σ(x)} and HardSwish {@code x·HardSigmoid(x)} (what
+     * ONNX defines HardSwish as, and what ONNX Runtime runs for it).
+     */
+    private static final Set<String> SWISH_GATES = Set.of("Sigmoid", "HardSigmoid");
+
+    /** True when the Sigmoid/HardSigmoid is the gate of a SiLU/HardSwish: a Mul reads its input and its output. */
     static boolean siluGate(ModelGraph graph, Node sigmoid) {
         String x = sigmoid.inputs().get(0);
         String s = sigmoid.outputs().get(0);
@@ -139,7 +145,7 @@ final class OpRules {
     private static int siluGateIndex(ModelGraph graph, List<String> in) {
         for (int i = 0; i < 2; i++) {
             Node p = graph.producer(in.get(i));
-            if (p != null && p.opType().equals("Sigmoid") && p.inputs().get(0).equals(in.get(1 - i))) {
+            if (p != null && SWISH_GATES.contains(p.opType()) && p.inputs().get(0).equals(in.get(1 - i))) {
                 return i;
             }
         }

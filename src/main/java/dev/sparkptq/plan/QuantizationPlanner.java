@@ -55,6 +55,7 @@ public final class QuantizationPlanner {
                         .add(new InputRef(node.name(), qi.index()), axis);
             }
         }
+        byTensor.values().forEach(b -> b.completeForProducer(graph, byTensor.keySet(), ignored));
         if (byTensor.isEmpty()) {
             int inside = opsInsideSubgraphs(graph);
             throw new ModelException("nothing to quantize: the model has no " + String.join("/", OpRules.QUANTIZABLE)
@@ -154,6 +155,14 @@ public final class QuantizationPlanner {
                 axis = -1;
             }
             return this;
+        }
+
+        /** Adds the float readers that keep an activation's producer from fusing ({@link ProducerFusion}). */
+        void completeForProducer(ModelGraph graph, Set<String> quantized, IgnoredMatcher ignored) {
+            if (kind == PointKind.ACTIVATION) {
+                ProducerFusion.missingReaders(graph, tensor, consumers, quantized::contains, ignored::matches)
+                        .forEach(consumers::add);
+            }
         }
 
         QuantizationPoint build() {

@@ -474,11 +474,37 @@ public record RunReport(int formatVersion, String tool, String toolVersion, Prov
      * @param warning     null, or why the figures call for a check (an output below the thresholds)
      */
     public record FidelitySummary(int samples, List<OutputFidelity> outputs, String worstOutput, double worstCosine,
-                                  Double minSqnrDb, String warning) {
+                                  Double minSqnrDb, String warning, BlockPlacement blocks) {
         /** An output below this cosine to FP32 is flagged. */
         public static final double COSINE_FLOOR = 0.99;
         /** An output below this SQNR (dB) to FP32 is flagged. */
         public static final double SQNR_FLOOR_DB = 20;
+
+        /** The check's figures with no block placement decided by fidelity. */
+        public FidelitySummary(int samples, List<OutputFidelity> outputs, String worstOutput, double worstCosine,
+                               Double minSqnrDb, String warning) {
+            this(samples, outputs, worstOutput, worstCosine, minSqnrDb, warning, null);
+        }
+
+        /** This summary with the fidelity placement's decision ({@code engine.fidelity_placement}). */
+        public FidelitySummary withBlocks(BlockPlacement placement) {
+            return new FidelitySummary(samples, outputs, worstOutput, worstCosine, minSqnrDb, warning, placement);
+        }
+    }
+
+    /**
+     * Gated-activation blocks (a MAC op fused although a HardSwish/SiLU reads its output) returned to float by
+     * measured fidelity before the speed guard ({@code engine.fidelity_placement}).
+     *
+     * @param outcome  {@code kept} (the floors were met with every block in int8), {@code reverted} (the fewest
+     *                 worst blocks went to float to meet them), {@code floors_unreachable} (not met even with every
+     *                 block in float: as many went to float as reach what all in float give)
+     * @param blocks   gated blocks in the plan
+     * @param reverted the MAC ops of the blocks returned to float, worst first
+     * @param measured candidate models measured
+     */
+    public record BlockPlacement(String outcome, int blocks, List<String> reverted, Double cosineBefore,
+                                 Double sqnrDbBefore, Double cosineAfter, Double sqnrDbAfter, int measured) {
     }
 
     /** One output's fidelity to FP32 (SQNR null when identical). */

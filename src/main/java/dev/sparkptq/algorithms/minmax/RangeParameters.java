@@ -29,6 +29,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -73,6 +74,8 @@ final class RangeParameters {
                 range = bounds.of(p.tensor()).filter(b -> p.channelAxis() < 0)
                         .map(b -> KnownRanges.range(b, p.spec().mode()))
                         .orElseGet(() -> activationRange(p, graph, stats, histograms, readers.get(p.tensor()), ranges));
+                OptionalDouble floor = ConsumerFunctions.floor(graph, p.tensor());
+                range = floor.isPresent() ? KnownRanges.floored(range, floor.getAsDouble()) : range;
                 q = QuantParamsCalculator.activation(range, p.spec(), p.channelAxis());
             }
             params.put(p.id(), q);

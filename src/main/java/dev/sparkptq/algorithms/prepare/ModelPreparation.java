@@ -12,7 +12,8 @@ import java.util.List;
  * the opset conversion types its constants; Constant nodes become initializers (before naming, so the names counted
  * are those of real nodes) and names are made unique before any rewrite derives new names from them; constant
  * folding runs before BatchNorm folding so computed parameters are constants by then, and per-channel Add/Mul
- * folding after it; the float-region report and the final naming come last.
+ * folding after it (so the convs' outputs are what decomposed HardSigmoid/HardSwish read: the hard-activation
+ * rewrite comes next); the float-region report and the final naming come last.
  */
 public final class ModelPreparation {
     /**
@@ -61,7 +62,8 @@ public final class ModelPreparation {
 
     private static final List<PreparationStep> STEPS = List.of(new LegacyModel(), new InitializerInputs(),
             new FloatUpcast(), new ConstantNodes(), new NodeNaming(), new OpsetStep(), new RedundantNodes(),
-            new FoldConstants(), new BatchNormFolding(), new ChannelAffineFolding(), new FloatRegions(),
+            new FoldConstants(), new BatchNormFolding(), new ChannelAffineFolding(), new HardActivations(),
+            new FloatRegions(),
             new NodeNaming());
 
     private ModelPreparation() {

@@ -35,7 +35,7 @@ class ModelPreparationTest {
         assertTrue(g.isInitializer("w2"));
         assertEquals(List.of("legacy_model", "initializer_inputs", "float16_upcast", "constants_to_initializers",
                 "node_names", "opset_conversion", "identity_dropout_removal", "constant_folding", "batchnorm_folding",
-                "conv_add_mul_folding", "float_regions"), p.steps().stream().map(StepRecord::step).toList());
+                "conv_add_mul_folding", "hard_activations", "float_regions"), p.steps().stream().map(StepRecord::step).toList());
         assertEquals(List.of("constants_to_initializers", "opset_conversion", "identity_dropout_removal",
                 "batchnorm_folding"), p.changed().stream().map(StepRecord::step).toList());
         assertTrue(p.summary().startsWith("preparation: 6 Constant nodes became initializers; "), p.summary());

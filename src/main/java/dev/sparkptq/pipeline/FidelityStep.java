@@ -1,0 +1,93 @@
+package dev.sparkptq.pipeline;
+
+import dev.sparkptq.config.EngineSection;
+import dev.sparkptq.config.PtqConfig;
+import dev.sparkptq.config.QuantizationParams;
+import dev.sparkptq.graph.ModelGraph;
+import dev.sparkptq.graph.ModelIo;
+import dev.sparkptq.placement.FidelityPlacement;
+import dev.sparkptq.placement.FidelityProbe;
+import dev.sparkptq.placement.IntegerKernelShare;
+import dev.sparkptq.placement.SpeedAwarePlacement;
+import dev.sparkptq.plan.QuantizationPlan;
+import ai.onnx.proto.OnnxMl;
+import dev.sparkptq.plan.FusedBlocks;
+import dev.sparkptq.step.ModelState;
+
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * The hook that runs {@link FidelityPlacement} in the base quantization, before the speed guard
+ * ({@code engine.fidelity_placement}): fused MAC ops ({@link FusedBlocks#fused}) whose int8 error takes an output
+ * below the fidelity floors return to float, the fewest worst first, measured after placement as they will be
+ * written. Candidates are rebuilt with the recipe the speed guard and an
+ * accuracy-aware search use. Not run for an accuracy-aware search (it reverts by its own metric) nor for models too
+ * large to stage in the driver, nor with {@code engine.speed_guard: false} (placement is off then: the planned
+ * quantizers are written as planned).
+ */
+final class FidelityStep {
+    /** Calibration samples the probe compares on (as many as the fidelity check reports on). */
+    static final int SAMPLES = FidelityCheck.SAMPLES;
+    /**
+     * The probe's floors: above the 0.99 / 20 dB the fidelity check warns at, because calibration samples flatter
+     * (PP-OCRv4 det: 20.4 dB on the probe, 18.8 dB on 48 held-out images).
+     */
+    static final double COSINE_FLOOR = 0.995;
+    static final double SQNR_FLOOR_DB = 22;
+
+    private FidelityStep() {
+    }
+
+    static ModelState run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
+                          ModelState state, QuantizationParams params, String fp32Sha,
+                          QuantizationPipeline.Samples samples, RunPasses passes) {
+        // part of placement: with engine.speed_guard false the planned quantizers are written as planned
+        if (config.engine().fidelityPlacement() == EngineSection.FidelityMode.OFF || !config.engine().speedGuard()
+                || !state.isQuantized() || !state.hasPlan()
+                || config.compression().algorithms().get(0).accuracyAware() != null
+                || samples.selected().isEmpty()
+                || ModelIo.initializerBytes(state.quantized()) >= Blobs.INLINE_LIMIT) {
+            return state;
+        }
+        ModelGraph graph = ModelGraph.of(state.toQuantize());
+        CandidateRecipe recipe = new CandidateRecipe(state, params, config.sha256(), fp32Sha);
+        java.util.function.Function<QuantizationPlan, OnnxMl.ModelProto> build = p -> recipe.build(p, Set.of());
+        // measured as it will be written: after placement, which the speed guard runs again (a no-op then)
+        SpeedAwarePlacement.Placed placed = new SpeedAwarePlacement(backend.engines(), (model, name) -> Blobs.of(model,
+                options.workDir().resolve(name)), options.workDir(), log).placed(state.plan(), state.quantized(), build);
+        List<FusedBlocks.Block> blocks = FusedBlocks.fused(graph, placed.plan());
+        if (blocks.isEmpty()) {
+            return state;
+        }
+        FidelityProbe probe = new FidelityProbe(backend.engines(),
+                (model, name) -> Blobs.of(model, options.workDir().resolve(name)), state.reference(),
+                samples.inputs(SAMPLES));
+        if (probe.samples() == 0) {
+            return state;
+        }
+        FidelityPlacement.Outcome outcome = new FidelityPlacement(probe, log).run(new FidelityPlacement.Request(
+                placed.plan(), placed.model(), build, blocks,
+                COSINE_FLOOR, SQNR_FLOOR_DB,
+                config.engine().fidelityPlacement() == EngineSection.FidelityMode.STRICT));
+        ModelState out = state.withSection(outcome.summary());
+        if (outcome.plan() == placed.plan()) {
+            return out;
+        }
+        // the reverted points leave the plan as the steps made it: the guard then places (and reports) as always
+        Set<String> kept = new java.util.HashSet<>();
+        outcome.plan().points().forEach(p -> kept.add(p.id()));
+        Set<String> reverted = new java.util.TreeSet<>();
+        placed.plan().points().stream().filter(p -> !kept.contains(p.id())).forEach(p -> reverted.add(p.id()));
+        QuantizationPlan plan = dev.sparkptq.plan.RevertGroups.without(state.plan(), reverted);
+        OnnxMl.ModelProto model = build.apply(plan);
+        out = out.withPlan(plan).withQuantized(model);
+        try {
+            return out.withSection(IntegerKernelShare.measure(model,
+                    samples.source().load(samples.selected().get(0)), passes));
+        } catch (RuntimeException e) {
+            return out.withWarning("the integer-kernel share was not measured: " + e.getMessage());
+        }
+    }
+}
