@@ -62,7 +62,7 @@ final class EngineBinder {
                     + "not faster the FP32 model is written with a warning. Timing decides, so the bytes can differ "
                     + "between runs: `false` for reproducible bytes (report.json's `speed` section lists what the "
                     + "guard returned to float; put those nodes in `ignored.scope` to reproduce its model)")
-            .key("fidelity_placement", FIDELITY, "`strict`", "when the quantized model's worst output is below cosine "
+            .key("fidelity_placement", FIDELITY, "`floors`", "when the quantized model's worst output is below cosine "
                     + "0.995 or 22 dB SQNR to FP32 on 8 calibration samples (margins over the 0.99 / 20 dB floors: "
                     + "held-out data scores lower), rank the fused MAC ops (a Conv/MatMul/Gemm whose output is "
                     + "quantized so it runs as an integer kernel) by the error each adds alone, and return the fewest "
@@ -104,7 +104,7 @@ final class EngineBinder {
         boolean skipBad = e.bool("skip_bad_samples").orElse(false);
         boolean speedGuard = e.bool("speed_guard").orElse(true);
         EngineSection.FidelityMode fidelityPlacement = e.choice("fidelity_placement", FIDELITY)
-                .orElse(EngineSection.FidelityMode.STRICT);
+                .orElse(EngineSection.FidelityMode.FLOORS);
         return new EngineSection(type, data, eval, reader, metrics, partitions, evalSubset, sqnrSamples, skipBad,
                 speedGuard, fidelityPlacement);
     }

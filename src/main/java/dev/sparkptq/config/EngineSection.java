@@ -25,7 +25,7 @@ import java.util.List;
  *                       ({@code engine.speed_guard}, default true)
  * @param fidelityPlacement return the fused MAC ops that cost the worst output most to float until every output
  *                       meets the fidelity floors, before the speed guard ({@code engine.fidelity_placement},
- *                       default {@code strict})
+ *                       default {@code floors})
  */
 public record EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                             List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize,
@@ -55,12 +55,12 @@ public record EngineSection(String type, Location data, Location evalData, Reade
         this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, false, true);
     }
 
-    /** A section with the fidelity placement's default ({@code strict}). */
+    /** A section with the fidelity placement's default ({@code floors}). */
     public EngineSection(String type, Location data, Location evalData, ReaderSpec reader,
                          List<MetricSpec> metrics, int numPartitions, Integer evalSubsetSize, int sqnrSamples,
                          boolean skipBadSamples, boolean speedGuard) {
         this(type, data, evalData, reader, metrics, numPartitions, evalSubsetSize, sqnrSamples, skipBadSamples,
-                speedGuard, FidelityMode.STRICT);
+                speedGuard, FidelityMode.FLOORS);
     }
 
     /** This section with the speed guard on or off. */

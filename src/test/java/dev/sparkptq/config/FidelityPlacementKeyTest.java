@@ -12,10 +12,10 @@ class FidelityPlacementKeyTest extends ConfigTestBase {
     }
 
     @Test
-    void strictByDefaultAndEachValueBinds() {
-        assertEquals(EngineSection.FidelityMode.STRICT, fx.load(engine("")).engine().fidelityPlacement());
-        assertEquals(EngineSection.FidelityMode.FLOORS,
-                fx.load(engine(", \"fidelity_placement\": \"floors\"")).engine().fidelityPlacement());
+    void floorsByDefaultAndEachValueBinds() {
+        assertEquals(EngineSection.FidelityMode.FLOORS, fx.load(engine("")).engine().fidelityPlacement());
+        assertEquals(EngineSection.FidelityMode.STRICT,
+                fx.load(engine(", \"fidelity_placement\": \"strict\"")).engine().fidelityPlacement());
         assertEquals(EngineSection.FidelityMode.OFF,
                 fx.load(engine(", \"fidelity_placement\": \"off\"")).engine().fidelityPlacement());
         assertEquals(EngineSection.FidelityMode.FLOORS, fx.load(engine(", \"fidelity_placement\": \"floors\""))
