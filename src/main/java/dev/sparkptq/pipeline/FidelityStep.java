@@ -9,14 +9,20 @@ import dev.sparkptq.placement.FidelityPlacement;
 import dev.sparkptq.placement.FidelityProbe;
 import dev.sparkptq.placement.IntegerKernelShare;
 import dev.sparkptq.placement.SpeedAwarePlacement;
-import dev.sparkptq.plan.QuantizationPlan;
-import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.plan.FusedBlocks;
+import dev.sparkptq.plan.QuantizationPlan;
+import dev.sparkptq.plan.RevertGroups;
+import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.step.ModelState;
+import ai.onnx.proto.OnnxMl;
 
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The hook that runs {@link FidelityPlacement} in the base quantization, before the speed guard
@@ -43,44 +49,33 @@ final class FidelityStep {
     static ModelState run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
                           ModelState state, QuantizationParams params, String fp32Sha,
                           QuantizationPipeline.Samples samples, RunPasses passes) {
-        // part of placement: with engine.speed_guard false the planned quantizers are written as planned
-        if (config.engine().fidelityPlacement() == EngineSection.FidelityMode.OFF || !config.engine().speedGuard()
-                || !state.isQuantized() || !state.hasPlan()
-                || config.compression().algorithms().get(0).accuracyAware() != null
-                || samples.selected().isEmpty()
-                || ModelIo.initializerBytes(state.quantized()) >= Blobs.INLINE_LIMIT) {
+        if (!applies(config, state, samples)) {
             return state;
         }
-        ModelGraph graph = ModelGraph.of(state.toQuantize());
+        BiFunction<OnnxMl.ModelProto, String, ModelBlob> blobs = (model, name) -> Blobs.of(model,
+                options.workDir().resolve(name));
         CandidateRecipe recipe = new CandidateRecipe(state, params, config.sha256(), fp32Sha);
-        java.util.function.Function<QuantizationPlan, OnnxMl.ModelProto> build = p -> recipe.build(p, Set.of());
+        Function<QuantizationPlan, OnnxMl.ModelProto> build = p -> recipe.build(p, Set.of());
         // measured as it will be written: after placement, which the speed guard runs again (a no-op then)
-        SpeedAwarePlacement.Placed placed = new SpeedAwarePlacement(backend.engines(), (model, name) -> Blobs.of(model,
-                options.workDir().resolve(name)), options.workDir(), log).placed(state.plan(), state.quantized(), build);
-        List<FusedBlocks.Block> blocks = FusedBlocks.fused(graph, placed.plan());
+        SpeedAwarePlacement.Placed placed = new SpeedAwarePlacement(backend.engines(), blobs, options.workDir(), log)
+                .placed(state.plan(), state.quantized(), build);
+        List<FusedBlocks.Block> blocks = FusedBlocks.fused(ModelGraph.of(state.toQuantize()), placed.plan());
         if (blocks.isEmpty()) {
             return state;
         }
-        FidelityProbe probe = new FidelityProbe(backend.engines(),
-                (model, name) -> Blobs.of(model, options.workDir().resolve(name)), state.reference(),
-                samples.inputs(SAMPLES));
+        FidelityProbe probe = new FidelityProbe(backend.engines(), blobs, state.reference(), samples.inputs(SAMPLES));
         if (probe.samples() == 0) {
             return state;
         }
         FidelityPlacement.Outcome outcome = new FidelityPlacement(probe, log).run(new FidelityPlacement.Request(
-                placed.plan(), placed.model(), build, blocks,
-                COSINE_FLOOR, SQNR_FLOOR_DB,
+                placed.plan(), placed.model(), build, blocks, COSINE_FLOOR, SQNR_FLOOR_DB,
                 config.engine().fidelityPlacement() == EngineSection.FidelityMode.STRICT));
         ModelState out = state.withSection(outcome.summary());
         if (outcome.plan() == placed.plan()) {
             return out;
         }
         // the reverted points leave the plan as the steps made it: the guard then places (and reports) as always
-        Set<String> kept = new java.util.HashSet<>();
-        outcome.plan().points().forEach(p -> kept.add(p.id()));
-        Set<String> reverted = new java.util.TreeSet<>();
-        placed.plan().points().stream().filter(p -> !kept.contains(p.id())).forEach(p -> reverted.add(p.id()));
-        QuantizationPlan plan = dev.sparkptq.plan.RevertGroups.without(state.plan(), reverted);
+        QuantizationPlan plan = RevertGroups.without(state.plan(), reverted(placed.plan(), outcome.plan()));
         OnnxMl.ModelProto model = build.apply(plan);
         out = out.withPlan(plan).withQuantized(model);
         try {
@@ -89,5 +84,26 @@ final class FidelityStep {
         } catch (RuntimeException e) {
             return out.withWarning("the integer-kernel share was not measured: " + e.getMessage());
         }
+    }
+
+    /**
+     * Off by config; part of placement, so off with {@code engine.speed_guard: false} (the planned quantizers are
+     * written as planned); an accuracy-aware search reverts by its own metric; nothing to measure or compare with.
+     */
+    private static boolean applies(PtqConfig config, ModelState state, QuantizationPipeline.Samples samples) {
+        return config.engine().fidelityPlacement() != EngineSection.FidelityMode.OFF && config.engine().speedGuard()
+                && state.isQuantized() && state.hasPlan()
+                && config.compression().algorithms().get(0).accuracyAware() == null
+                && !samples.selected().isEmpty()
+                && ModelIo.initializerBytes(state.quantized()) < Blobs.INLINE_LIMIT;
+    }
+
+    /** Ids of the points of {@code placed} that {@code kept} no longer has. */
+    private static Set<String> reverted(QuantizationPlan placed, QuantizationPlan kept) {
+        Set<String> keptIds = new HashSet<>();
+        kept.points().forEach(p -> keptIds.add(p.id()));
+        Set<String> reverted = new TreeSet<>();
+        placed.points().stream().filter(p -> !keptIds.contains(p.id())).forEach(p -> reverted.add(p.id()));
+        return reverted;
     }
 }

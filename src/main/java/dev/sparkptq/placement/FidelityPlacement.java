@@ -11,18 +11,21 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Gated-activation blocks ({@link FusedBlocks}: a MAC op quantized so that it fuses although a HardSwish/SiLU reads
- * its output) kept in int8 or returned to float by measured fidelity, before the speed guard. When the quantized
- * model's worst output is below the floors on a few calibration samples, every block is ranked by the error it adds
- * to the worst output alone (every other block in float), and the fewest top-ranked blocks that bring every output to the floors go
- * back to float (found by bisection over the ranking, which the search confirms by measuring the result). When even
- * all blocks in float do not reach the floors, the error is born elsewhere: the target is then what all blocks in
- * float give (within {@link #SLACK}), so the pass never ends below the placement without integer gated blocks.
+ * Fused MAC ops ({@link FusedBlocks#fused}: a Conv/MatMul/Gemm whose output is quantized so that it runs as an integer
+ * kernel, with the quantizers only it needs) kept in int8 or returned to float by measured fidelity, before the speed
+ * guard. When the quantized model's worst output is below the floors on a few calibration samples, every block is
+ * ranked by the error it adds to the worst output alone (every other block in float), and the fewest top-ranked
+ * blocks that bring every output to the floors go back to float (found by bisection over the ranking, each step
+ * measured). When even all blocks in float do not reach the floors, the error is born elsewhere: the target is then
+ * what all blocks in float give (within {@link #SLACK}), so the pass never ends below the placement without integer
+ * MAC outputs.
  *
  * <p>Badness is one number per model: the worst over outputs of its noise-to-signal ratio over the SQNR floor's and
  * its cosine distance over the cosine floor's, so ≤ 1 means every output meets both floors.
@@ -106,7 +109,7 @@ public final class FidelityPlacement {
         }
         List<FusedBlocks.Block> reverted = ranked.subList(0, hi);
         QuantizationPlan plan = without(r.plan(), reverted);
-        log.accept(String.format(java.util.Locale.ROOT, "fidelity placement: %d of %d fused MAC ops returned to "
+        log.accept(String.format(Locale.ROOT, "fidelity placement: %d of %d fused MAC ops returned to "
                         + "float (worst output %.4f / %.1f dB -> %.4f / %.1f dB on the probe samples; all in float: "
                         + "%.4f / %.1f dB; %d models measured)", hi, n, base.worstCosine(), base.minSqnrDb(),
                 best.worstCosine(), best.minSqnrDb(), allFloat.worstCosine(), allFloat.minSqnrDb(), measured));
@@ -136,7 +139,7 @@ public final class FidelityPlacement {
         Set<String> ids = new HashSet<>();
         blocks.forEach(b -> ids.addAll(b.pointIds()));
         List<QuantizationPoint> kept = plan.points().stream().filter(p -> !ids.contains(p.id())).toList();
-        Set<String> nodes = new java.util.TreeSet<>();
+        Set<String> nodes = new TreeSet<>();
         kept.forEach(p -> nodes.addAll(p.consumerNodes()));
         return new QuantizationPlan(kept, nodes, plan.notes());
     }
