@@ -8,7 +8,6 @@ import dev.sparkptq.core.Tensor;
 import dev.sparkptq.data.Npy;
 import dev.sparkptq.graph.ModelIo;
 import dev.sparkptq.graph.TensorProtos;
-import dev.sparkptq.graph.TinyModels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +27,7 @@ import static dev.sparkptq.graph.TinyModels.node;
  * {@code x [1, 5, 8]}. LayerNorm → Q/K/V (MatMul + bias Add) → head split by a Reshape whose shape is a Concat of
  * Shape-derived batch/sequence and constant heads → softmax attention → head merge → output projection + residual →
  * LayerNorm → FFN with the exported erf-GELU ({@code x·(erf(x/√2)+1)·0.5}) → residual → LayerNorm. Input channel 3
- * carries outliers and the LayerNorms' gamma is 20× larger on channel 3, so SmoothQuant has something to move.
+ * carries outliers, so SmoothQuant has something to move.
  */
 public final class TinyTransformer {
     public static final int SAMPLES = 8;
@@ -97,11 +96,8 @@ public final class TinyTransformer {
 
     private static void layerNorm(OnnxMl.GraphProto.Builder g, List<OnnxMl.NodeProto> n, String name, String in,
                                   long seed) {
-        // channel 3's gamma is 20x the others': the outlier dimension trained BERT LayerNorms have
-        float[] gamma = TinyModels.randomTensor(100 + seed, HIDDEN).floats().clone();
-        gamma[3] *= 20;
-        g.addInitializer(TensorProtos.fromTensor(name + "_gamma", Tensor.ofFloats(new long[] {HIDDEN}, gamma)))
-                .addInitializer(floats(name + "_beta", 200 + seed, HIDDEN));
+        g.addInitializer(floats(name + "_gamma", 100 + seed, HIDDEN)).addInitializer(floats(name + "_beta",
+                200 + seed, HIDDEN));
         n.add(node("LayerNormalization", name, List.of(in, name + "_gamma", name + "_beta"), List.of(name),
                 intAttr("axis", -1)));
     }

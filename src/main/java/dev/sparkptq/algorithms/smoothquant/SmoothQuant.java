@@ -33,9 +33,7 @@ import java.util.function.Consumer;
  * pins exported dynamic Reshape shapes ({@link CopiedDimReshapes}), so that ONNX Runtime's reshape fusion is not lost
  * once quantizers sit next to the attention head split/merge, drops attention's key biases ({@link KeyBiasDrop}) and
  * moves its value biases into the output projection's bias ({@link ValueBiasMove}): exact rewrites, made before the
- * statistics pass, that leave ONNX Runtime fewer nodes to run. A group is smoothed only where that is predicted to
- * lower its MatMuls' quantization noise ({@link SmoothingGain}); the others keep their activation as it is, and no
- * Mul.
+ * statistics pass, that leave ONNX Runtime fewer nodes to run.
  */
 public final class SmoothQuant implements Step {
     private final StepContext context;
@@ -82,31 +80,19 @@ public final class SmoothQuant implements Step {
             log.accept("smooth quant: no MatMul/Gemm with a constant weight to smooth");
             return prepared;
         }
-        Map<SmoothingGroup, double[]> chosen = paying(groups, absMax(simplified, groups), spec.matmul());
-        List<SmoothingGroup> paying = List.copyOf(chosen.keySet());
-        List<double[]> scales = List.copyOf(chosen.values());
-        long folded = paying.stream().filter(g -> g.fold() != null).count();
-        log.accept("smooth quant (alpha " + spec.matmul() + "): " + paying.size() + " activations of "
-                + paying.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
-                + folded + " folded into constants upstream, " + (paying.size() - folded) + " by a Mul; "
-                + (groups.size() - paying.size()) + " left alone: not predicted to lower their quantization noise enough to pay); "
+        Map<String, double[]> absMax = absMax(simplified, groups);
+        List<double[]> scales = new ArrayList<>();
+        for (SmoothingGroup g : groups) {
+            scales.add(SmoothQuantScales.scales(g, absMax.get(g.activation()), spec.matmul()));
+        }
+        long folded = groups.stream().filter(g -> g.fold() != null).count();
+        log.accept("smooth quant (alpha " + spec.matmul() + "): " + groups.size() + " activations of "
+                + groups.stream().mapToInt(g -> g.members().size()).sum() + " MatMul/Gemm ops smoothed ("
+                + folded + " folded into constants upstream, " + (groups.size() - folded) + " by a Mul); "
                 + reshapes.size() + " dynamic Reshape shapes made constant, " + keyBiases.size()
                 + " attention key biases dropped (the softmax cancels them), " + valueBiases.size() / 2
                 + " value biases moved into the output projection's bias");
-        return GraphRewriter.apply(simplified, SmoothQuantScales.edits(paying, scales));
-    }
-
-    /** The groups worth smoothing ({@link SmoothingGain}), in order, each with its scale vector. */
-    private static Map<SmoothingGroup, double[]> paying(List<SmoothingGroup> groups, Map<String, double[]> absMax,
-                                                        double alpha) {
-        Map<SmoothingGroup, double[]> out = new java.util.LinkedHashMap<>();
-        for (SmoothingGroup g : groups) {
-            double[] s = SmoothQuantScales.scales(g, absMax.get(g.activation()), alpha);
-            if (SmoothingGain.pays(g, absMax.get(g.activation()), s)) {
-                out.put(g, s);
-            }
-        }
-        return out;
+        return GraphRewriter.apply(simplified, SmoothQuantScales.edits(groups, scales));
     }
 
     /** One statistics pass: per-channel abs-max (max over samples) of every group's activation. */

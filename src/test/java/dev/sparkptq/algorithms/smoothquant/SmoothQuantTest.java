@@ -63,7 +63,7 @@ class SmoothQuantTest {
         for (int i = 0; i < SAMPLES; i++) {
             float[] x = new float[32];
             for (int k = 0; k < x.length; k++) {
-                x[k] = (float) ((rnd.nextDouble() * 2 - 1) * (k % 8 == 3 ? 400 : 1));
+                x[k] = (float) ((rnd.nextDouble() * 2 - 1) * (k % 8 == 3 ? 40 : 1));
             }
             Npy.write(data.resolve(String.format("s%03d.npy", i)), Tensor.ofFloats(new long[]{1, 4, 8}, x));
         }
