@@ -43,7 +43,7 @@ public record KernelSpec(MatMulKernels matmulKernels, EmbeddingTables embeddingT
      */
     public enum MatMulKernels { AUTO, STATIC, DYNAMIC }
 
-    /** Gather on a constant float table (word/position/token-type embeddings): int8 per column, or left FP32. */
+    /** Gather on a constant float table (word/position/token-type embeddings): int8, or left FP32. */
     public enum EmbeddingTables { INT8, FLOAT }
 
     /**

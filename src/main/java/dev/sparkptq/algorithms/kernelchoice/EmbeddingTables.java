@@ -15,11 +15,14 @@ import java.util.Set;
 /**
  * Finds embedding tables and plans their int8 storage. A table qualifies when a Gather reads it along axis 0 as its
  * data input, it is a float initializer of rank 2, nothing else reads it (a table shared with, e.g., a tied output
- * projection would be stored twice), and the node is not ignored. Scales are per row (each token's vector keeps
- * its own resolution: a per-column scale is set by the largest value of that dimension over the whole vocabulary,
- * which cost all-MiniLM-L6-v2 three times the Spearman drop on STS-B), symmetric over levels −127..127, the scales
- * themselves on a 256-level grid ({@link #scaleGrid}); the rows and their scales are gathered by the same ids and
- * multiplied back after a Cast.
+ * projection would be stored twice), and the node is not ignored. Symmetric over levels −127..127, with the scale
+ * layout chosen per table ({@link Layout}) by the table's own quantization SQNR: the layout cheapest at run time
+ * among those within {@link #TOLERANCE_DB} of the best. A per-tensor or per-column scale is one DequantizeLinear
+ * after the Gather; per-row scales (each token's vector keeps its own resolution — a per-column scale is set by the
+ * largest value of that dimension over the whole vocabulary, which cost all-MiniLM-L6-v2 three times the Spearman
+ * drop on STS-B) take a second Gather of the scales, a Cast and a Mul, the scales on a 256-level grid
+ * ({@link #scaleGrid}). On BERT-family exports the word table comes out per row (3.7 dB better), the position table
+ * per column (its rows differ up to 30× in range but its columns do not) and the token-type table per column.
  */
 public final class EmbeddingTables {
     private EmbeddingTables() {
@@ -66,15 +69,112 @@ public final class EmbeddingTables {
             if (table == null || table.dtype() != DType.FLOAT || table.rank() != 2) {
                 continue;
             }
-            Tensor[] q = quantize(table);
-            GraphEdit.CompressTable edit = new GraphEdit.CompressTable(n.name(), q[0], q[1]);
+            Choice c = choose(table, graph.opset() >= PER_COLUMN_OPSET);
+            GraphEdit.CompressTable edit = new GraphEdit.CompressTable(n.name(), c.table(), c.scale());
             edits.add(edit);
-            long scaleBytes = edit.codedScales() ? q[1].numel() + 4L * edit.distinctScales().length
-                    : q[1].numel() * 4;
-            tables.add(new Compressed(n.name(), t, table.shape(), "per_row", table.numel() * 4,
+            long scaleBytes = edit.codedScales() ? c.scale().numel() + 4L * edit.distinctScales().length
+                    : c.scale().numel() * 4;
+            tables.add(new Compressed(n.name(), t, table.shape(), c.layout().label(), table.numel() * 4,
                     table.numel() + scaleBytes));
         }
         return new Plan(edits, tables);
+    }
+
+    /** How a table's scales are laid out, cheapest at run time first. */
+    enum Layout {
+        /** One scale: Gather then DequantizeLinear. */
+        PER_TENSOR("per_tensor"),
+        /** One scale per column (the embedding dimension): Gather then DequantizeLinear along the last axis. */
+        PER_COLUMN("per_column"),
+        /** One scale per row: two Gathers, a Cast and a Mul. */
+        PER_ROW("per_row");
+
+        private final String label;
+
+        Layout(String label) {
+            this.label = label;
+        }
+
+        String label() {
+            return label;
+        }
+    }
+
+    /** A cheaper layout is taken when its table SQNR is at most this far below the best layout's. */
+    static final double TOLERANCE_DB = 0.5;
+
+    /** One layout's int8 table, its scale and the table's SQNR (dB) after the round trip. */
+    record Choice(Layout layout, Tensor table, Tensor scale, double sqnrDb) {
+    }
+
+    /** DequantizeLinear takes a per-axis scale from this opset on. */
+    static final int PER_COLUMN_OPSET = 13;
+
+    /** The cheapest layout within {@link #TOLERANCE_DB} of the most faithful one (per column only if allowed). */
+    static Choice choose(Tensor table, boolean perColumnAllowed) {
+        List<Choice> all = perColumnAllowed ? List.of(perTensor(table), perColumn(table), perRow(table))
+                : List.of(perTensor(table), perRow(table));
+        double best = all.stream().mapToDouble(Choice::sqnrDb).max().orElseThrow();
+        return all.stream().filter(c -> c.sqnrDb() >= best - TOLERANCE_DB).findFirst().orElseThrow();
+    }
+
+    static Choice perRow(Tensor table) {
+        Tensor[] q = quantize(table);
+        return new Choice(Layout.PER_ROW, q[0], q[1], sqnr(table, q[0], q[1].floats(), (int) table.dim(1), true));
+    }
+
+    static Choice perTensor(Tensor table) {
+        float max = 0;
+        for (float x : table.toFloats()) {
+            max = Float.isFinite(x) ? Math.max(max, Math.abs(x)) : max;
+        }
+        float[] s = {max > 0 ? max / 127f : 1f};
+        Tensor q = quantizeColumns(table, new float[] {s[0]}, true);
+        return new Choice(Layout.PER_TENSOR, q, Tensor.ofFloats(new long[0], s), sqnr(table, q, s, 1, false));
+    }
+
+    static Choice perColumn(Tensor table) {
+        float[] v = table.toFloats();
+        int cols = (int) table.dim(1);
+        float[] s = new float[cols];
+        for (int i = 0; i < v.length; i++) {
+            s[i % cols] = Float.isFinite(v[i]) ? Math.max(s[i % cols], Math.abs(v[i])) : s[i % cols];
+        }
+        for (int c = 0; c < cols; c++) {
+            s[c] = s[c] > 0 ? s[c] / 127f : 1f;
+        }
+        Tensor q = quantizeColumns(table, s, false);
+        return new Choice(Layout.PER_COLUMN, q, Tensor.ofFloats(new long[] {cols}, s), sqnr(table, q, s, cols, false));
+    }
+
+    /** The table in int8 with {@code scale[c]} for column c (or {@code scale[0]} for all when {@code one}). */
+    private static Tensor quantizeColumns(Tensor table, float[] scale, boolean one) {
+        float[] v = table.toFloats();
+        int cols = (int) table.dim(1);
+        byte[] q = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            q[i] = (byte) QuantMath.quantize(v[i], scale[one ? 0 : i % cols], 0, -127, 127);
+        }
+        return Tensor.ofBytes(DType.INT8, table.shape(), q);
+    }
+
+    /**
+     * {@code 10·log10(Σx² / Σ(x − s·q)²)} of the table; the scale of entry i is {@code scale[i / cols]} per row,
+     * else {@code scale[i % cols]} ({@code cols = 1}: one scale). An exact round trip counts as 300 dB.
+     */
+    static double sqnr(Tensor table, Tensor q, float[] scale, int cols, boolean perRow) {
+        float[] v = table.toFloats();
+        byte[] b = q.bytes();
+        int width = (int) table.dim(1);
+        double signal = 0;
+        double noise = 0;
+        for (int i = 0; i < v.length; i++) {
+            float s = perRow ? scale[i / width] : scale[cols == 1 ? 0 : i % cols];
+            double e = v[i] - b[i] * (double) s;
+            signal += (double) v[i] * v[i];
+            noise += e * e;
+        }
+        return noise == 0 ? 300 : 10 * Math.log10(signal / noise);
     }
 
     /**

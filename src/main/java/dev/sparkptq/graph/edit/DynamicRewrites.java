@@ -37,11 +37,9 @@ final class DynamicRewrites {
         String[] q = sharedQuantizer(d, x);
         String wq = d.fresh(w + "_dynamic_quantized");
         String ws = d.fresh(w + "_dynamic_scale");
-        String wzp = d.fresh(w + "_dynamic_zero_point");
         d.addInitializer(TensorProtos.fromTensor(wq, edit.weight()));
         d.addInitializer(TensorProtos.fromTensor(ws, edit.weightScale()));
-        // symmetric weights: one zero point 0 serves every column (MatMulInteger takes the scale separately)
-        d.addInitializer(TensorProtos.fromTensor(wzp, Tensor.ofBytes(DType.INT8, new long[0], new byte[1])));
+        String wzp = weightZeroPoint(d);
         String base = edit.node();
         String y = n.getOutput(0);
         String scale = d.fresh(base + "_dynamic_scale_product");
@@ -63,6 +61,22 @@ final class DynamicRewrites {
         d.nodes.remove(now);
         d.nodes.addAll(now, added);
         InputScaling.dropIfUnused(d, w);
+    }
+
+    /**
+     * Symmetric weights: one int8 zero point 0 serves every column of every dynamically quantized op (MatMulInteger
+     * takes the scale separately), so the model stores it once rather than once per op.
+     */
+    private static String weightZeroPoint(Draft d) {
+        String key = "dynamic-weight-zero-point";
+        String existing = d.shared.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        String wzp = d.fresh("dynamic_weight_zero_point");
+        d.addInitializer(TensorProtos.fromTensor(wzp, Tensor.ofBytes(DType.INT8, new long[0], new byte[1])));
+        d.shared.put(key, wzp);
+        return wzp;
     }
 
     /**

@@ -28,7 +28,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Per-row table scales on a 256-level grid, stored as a byte per row, decoded by a subgraph ORT folds at load. */
+/**
+ * The scale layout chosen per table by its SQNR (cheapest within the tolerance); per-row table scales on a 256-level
+ * grid, stored as a byte per row, decoded by a subgraph ORT folds at load.
+ */
 class EmbeddingTablesTest {
     private static final int ROWS = 2000;
     private static final int COLS = 8;
@@ -81,6 +84,7 @@ class EmbeddingTablesTest {
         OnnxMl.ModelProto m = gather(table);
         EmbeddingTables.Plan plan = EmbeddingTables.plan(ModelGraph.of(m), Set.of());
         GraphEdit.CompressTable edit = (GraphEdit.CompressTable) plan.edits().get(0);
+        assertEquals("per_row", plan.tables().get(0).scales(), "rows of 10x different ranges keep their own scales");
         assertTrue(edit.codedScales());
         assertEquals(ROWS * COLS + ROWS + 4L * edit.distinctScales().length, plan.tables().get(0).storedBytes());
         OnnxMl.ModelProto q = GraphRewriter.apply(m, plan.edits());
@@ -108,6 +112,71 @@ class EmbeddingTablesTest {
         assertTrue(nodes.stream().noneMatch(n -> n.getInputList().contains("table_row_scale_codes")),
                 "the decoding is folded at load: " + nodes.stream().map(OnnxMl.NodeProto::getOpType).toList());
         assertEquals(DType.INT8, edit.table().dtype());
+    }
+
+    /** Rows alike, columns of ranges 10x apart (a position-like table): one scale per column, one DequantizeLinear. */
+    @Test
+    void aTableWhoseColumnsDifferTakesPerColumnScalesAndRunsAsGatherThenDequantizeLinear(@TempDir Path dir) {
+        Random r = new Random(5);
+        float[] v = new float[ROWS * COLS];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) ((2 * r.nextDouble() - 1) * 0.05 * Math.pow(10, (i % COLS) / (COLS - 1.0)));
+        }
+        Tensor table = Tensor.ofFloats(new long[] {ROWS, COLS}, v);
+        EmbeddingTables.Choice row = EmbeddingTables.perRow(table);
+        EmbeddingTables.Choice col = EmbeddingTables.perColumn(table);
+        assertTrue(col.sqnrDb() > row.sqnrDb(), col.sqnrDb() + " vs per row " + row.sqnrDb());
+        EmbeddingTables.Plan plan = EmbeddingTables.plan(ModelGraph.of(gather(table)), Set.of());
+        assertEquals("per_column", plan.tables().get(0).scales());
+        assertEquals(ROWS * COLS + 4L * COLS, plan.tables().get(0).storedBytes());
+        OnnxMl.ModelProto q = GraphRewriter.apply(gather(table), plan.edits());
+        long[] ids = {0, 1999, 7, 7, 300, 42};
+        float[] got = run(q, Tensor.ofLongs(new long[] {6}, ids));
+        float[] s = col.scale().floats();
+        for (int i = 0; i < ids.length; i++) {
+            for (int c = 0; c < COLS; c++) {
+                int at = (int) ids[i] * COLS + c;
+                assertEquals(col.table().bytes()[at] * s[c], got[i * COLS + c], 1e-7f);
+                assertEquals(v[at], got[i * COLS + c], s[c] / 2 + 1e-7f);
+            }
+        }
+        assertEquals(List.of("Gather", "DequantizeLinear"), optimizedOps(q, dir));
+        OnnxMl.ModelProto old = gather(table).toBuilder().clearOpsetImport().addOpsetImport(
+                OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(11)).build();
+        assertEquals("per_row", EmbeddingTables.plan(ModelGraph.of(old), Set.of()).tables().get(0).scales(),
+                "below opset 13 DequantizeLinear has no per-axis scale");
+    }
+
+    /** Rows and columns alike, every row and column reaching the same peak: one scale for the table. */
+    @Test
+    void aTableOfAlikeValuesTakesOneScale(@TempDir Path dir) {
+        int rows = 64;
+        float[] v = new float[rows * COLS];
+        Random r = new Random(8);
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i / COLS) % COLS == i % COLS ? 0.36f : (float) (0.36 * (2 * r.nextDouble() - 1));
+        }
+        Tensor table = Tensor.ofFloats(new long[] {rows, COLS}, v);
+        EmbeddingTables.Choice one = EmbeddingTables.choose(table, true);
+        assertEquals(EmbeddingTables.Layout.PER_TENSOR, one.layout());
+        assertEquals(0, one.scale().rank());
+        assertTrue(one.sqnrDb() >= EmbeddingTables.perRow(table).sqnrDb() - EmbeddingTables.TOLERANCE_DB);
+        OnnxMl.ModelProto q = GraphRewriter.apply(gather(table), EmbeddingTables.plan(ModelGraph.of(gather(table)),
+                Set.of()).edits());
+        float[] got = run(q, Tensor.ofLongs(new long[] {6}, new long[] {0, 1, 63, 0, 0, 1}));
+        float s = one.scale().floats()[0];
+        for (int c = 0; c < COLS; c++) {
+            assertEquals(v[COLS + c], got[COLS + c], s / 2 + 1e-7f);
+            assertEquals(one.table().bytes()[c] * s, got[c], 1e-7f);
+        }
+        assertEquals(List.of("Gather", "DequantizeLinear"), optimizedOps(q, dir));
+    }
+
+    private static List<String> optimizedOps(OnnxMl.ModelProto m, Path dir) {
+        byte[] bytes = ModelIo.toBytes(m);
+        Path opt = dir.resolve("opt.onnx");
+        OrtEngineFactory.optimizedModel(ModelBlob.ofBytes(ModelIo.sha256(bytes), bytes), opt);
+        return ModelIo.load(opt).getGraph().getNodeList().stream().map(OnnxMl.NodeProto::getOpType).toList();
     }
 
     private static float[] run(OnnxMl.ModelProto m, Tensor ids) {

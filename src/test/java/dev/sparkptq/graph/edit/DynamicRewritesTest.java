@@ -181,11 +181,16 @@ public class DynamicRewritesTest {
                 Tensor.ofFloats(new long[] {3}, new float[3])));
     }
 
-    /** ids[2,3] int64 → Gather(table[10, 4]) → y[2,3,4]. */
+    /** ids[2,3] int64 → Gather(table[10, 4]) → y[2,3,4]; row r spans 1 + 2r times row 0's range (per-row scales). */
     static OnnxMl.ModelProto gatherTable(int opset) {
+        float[] v = TinyModels.randomTensor(21, 10, 4).floats().clone();
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= 1 + 2 * (i / 4);
+        }
         OnnxMl.GraphProto.Builder g = OnnxMl.GraphProto.newBuilder().setName("emb")
                 .addInput(TinyModels.info("ids", OnnxMl.TensorProto.DataType.INT64_VALUE, 2, 3))
-                .addOutput(floatInfo("y", 2, 3, 4)).addInitializer(floats("table", 21, 10, 4))
+                .addOutput(floatInfo("y", 2, 3, 4))
+                .addInitializer(TensorProtos.fromTensor("table", Tensor.ofFloats(new long[] {10, 4}, v)))
                 .addNode(node("Gather", "gather", List.of("table", "ids"), List.of("y")));
         return model(opset, g);
     }
