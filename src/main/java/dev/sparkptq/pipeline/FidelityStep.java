@@ -29,7 +29,8 @@ import java.util.function.Function;
  * ({@code engine.fidelity_placement}): fused MAC ops ({@link FusedBlocks#fused}) whose int8 error takes an output
  * below the fidelity floors return to float, the fewest worst first, measured after placement as they will be
  * written. Candidates are rebuilt with the recipe the speed guard and an
- * accuracy-aware search use. Not run for an accuracy-aware search (it reverts by its own metric) nor for models too
+ * accuracy-aware search use. An accuracy-aware search starts from the result (its greedy rounds, minutes each, then
+ * refine a base already at the floors instead of climbing from a broken one). Not run for models too
  * large to stage in the driver, nor with {@code engine.speed_guard: false} (placement is off then: the planned
  * quantizers are written as planned).
  */
@@ -88,12 +89,11 @@ final class FidelityStep {
 
     /**
      * Off by config; part of placement, so off with {@code engine.speed_guard: false} (the planned quantizers are
-     * written as planned); an accuracy-aware search reverts by its own metric; nothing to measure or compare with.
+     * written as planned); nothing to measure or compare with.
      */
     private static boolean applies(PtqConfig config, ModelState state, QuantizationPipeline.Samples samples) {
         return config.engine().fidelityPlacement() != EngineSection.FidelityMode.OFF && config.engine().speedGuard()
                 && state.isQuantized() && state.hasPlan()
-                && config.compression().algorithms().get(0).accuracyAware() == null
                 && !samples.selected().isEmpty()
                 && ModelIo.initializerBytes(state.quantized()) < Blobs.INLINE_LIMIT;
     }
