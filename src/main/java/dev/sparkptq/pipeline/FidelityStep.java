@@ -47,10 +47,14 @@ final class FidelityStep {
     private FidelityStep() {
     }
 
+    /**
+     * @param baseline the FP32 model the speed guard compares with, null when it is too large to run in the driver
+     *                 (placement is skipped then, and this pass with it)
+     */
     static ModelState run(StatisticsBackend backend, Consumer<String> log, PtqConfig config, RunOptions options,
                           ModelState state, QuantizationParams params, String fp32Sha,
-                          QuantizationPipeline.Samples samples, RunPasses passes) {
-        if (!applies(config, state, samples)) {
+                          QuantizationPipeline.Samples samples, RunPasses passes, OnnxMl.ModelProto baseline) {
+        if (baseline == null || !applies(config, state, samples)) {
             return state;
         }
         BiFunction<OnnxMl.ModelProto, String, ModelBlob> blobs = (model, name) -> Blobs.of(model,

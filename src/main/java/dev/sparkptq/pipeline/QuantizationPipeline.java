@@ -99,7 +99,7 @@ public final class QuantizationPipeline {
             stepped = stepped.withWarning(w); // found during the passes (engine.skip_bad_samples: the files left out)
         }
         OnnxMl.ModelProto fp32 = baseline(given, stepped);
-        stepped = FidelityStep.run(backend, log, config, options, stepped, params, fp32Sha, samples, passes);
+        stepped = FidelityStep.run(backend, log, config, options, stepped, params, fp32Sha, samples, passes, fp32);
         clock.lap("fidelity_placement");
         ModelState guarded = speedGuard(config, options, fp32, stepped, params, fp32Sha, samples, passes, context);
         clock.lap("speed_guard");
