@@ -62,7 +62,7 @@ final class FidelityStep {
         CandidateRecipe recipe = new CandidateRecipe(state, params, config.sha256(), fp32Sha);
         Function<QuantizationPlan, OnnxMl.ModelProto> build = p -> recipe.build(p, Set.of());
         // measured as it will be written: after placement, which the speed guard runs again (a no-op then)
-        SpeedAwarePlacement.Placed placed = new SpeedAwarePlacement(backend.engines(), blobs, options.workDir(), log)
+        SpeedAwarePlacement.Variant placed = new SpeedAwarePlacement(backend.engines(), blobs, options.workDir(), log)
                 .placed(state.plan(), state.quantized(), build);
         List<FusedBlocks.Block> blocks = FusedBlocks.fused(ModelGraph.of(state.toQuantize()), placed.plan());
         if (blocks.isEmpty()) {

@@ -327,14 +327,9 @@ public final class SpeedAwarePlacement {
      * Placement alone (no timing): {@code plan} without the quantizers that feed no integer kernel in the runtime's
      * optimized graph, and its model. What a fidelity measurement must see: those quantizers are never written.
      */
-    public Placed placed(QuantizationPlan plan, OnnxMl.ModelProto quantized,
-                         Function<QuantizationPlan, OnnxMl.ModelProto> build) {
-        Variant v = place(new Variant(plan, quantized), build, new ArrayList<>());
-        return new Placed(v.plan(), v.model());
-    }
-
-    /** A plan after placement and its model. */
-    public record Placed(QuantizationPlan plan, OnnxMl.ModelProto model) {
+    public Variant placed(QuantizationPlan plan, OnnxMl.ModelProto quantized,
+                          Function<QuantizationPlan, OnnxMl.ModelProto> build) {
+        return place(new Variant(plan, quantized), build, new ArrayList<>());
     }
 
     /** The graph the runtime executes for {@code model} (its optimized model, read back). */
@@ -358,6 +353,6 @@ public final class SpeedAwarePlacement {
     }
 
     /** A plan and the model built from it. */
-    record Variant(QuantizationPlan plan, OnnxMl.ModelProto model) {
+    public record Variant(QuantizationPlan plan, OnnxMl.ModelProto model) {
     }
 }
