@@ -3,12 +3,9 @@ package dev.sparkptq.pipeline;
 import ai.onnx.proto.OnnxMl;
 import dev.sparkptq.accuracy.FidelityAccumulator;
 import dev.sparkptq.core.Tensor;
-import dev.sparkptq.core.TensorInfo;
+import dev.sparkptq.placement.FidelityProbe;
 import dev.sparkptq.report.RunReport;
 import dev.sparkptq.runtime.EngineFactory;
-import dev.sparkptq.runtime.EngineOptions;
-import dev.sparkptq.runtime.InferenceEngine;
-import dev.sparkptq.runtime.ModelBlob;
 import dev.sparkptq.step.ModelState;
 
 import java.nio.file.Path;
@@ -56,25 +53,9 @@ final class FidelityCheck {
 
     static FidelityAccumulator compare(EngineFactory engines, OnnxMl.ModelProto fp32, OnnxMl.ModelProto quantized,
                                        List<Map<String, Tensor>> inputs, Path workDir) {
-        ModelBlob a = Blobs.of(fp32, workDir.resolve("fidelity-fp32"));
-        ModelBlob b = Blobs.of(quantized, workDir.resolve("fidelity-int8"));
-        FidelityAccumulator acc = new FidelityAccumulator(FidelityAccumulator.Fidelity.COSINE);
-        try { // sessions are the factory's (cached per model): evicted, not closed, as the speed guard does
-            InferenceEngine f = engines.open(a, EngineOptions.forInference(1));
-            InferenceEngine q = engines.open(b, EngineOptions.forInference(1));
-            List<String> names = f.outputs().stream().map(TensorInfo::name).toList();
-            for (Map<String, Tensor> in : inputs) {
-                Map<String, Tensor> reference = f.run(in, names);
-                // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): no figure
-                if (dev.sparkptq.placement.FidelityProbe.finite(reference)) {
-                    acc.add(q.run(in, names), reference);
-                }
-            }
-        } finally {
-            engines.evict(a.digest());
-            engines.evict(b.digest());
-        }
-        return acc;
+        // NaN/Inf in FP32's own outputs (bad samples, warned elsewhere): those inputs give no figure
+        return new FidelityProbe(engines, (model, name) -> Blobs.of(model, workDir.resolve(name)), fp32, inputs)
+                .compare(quantized, FidelityAccumulator.Fidelity.COSINE);
     }
 
     /**

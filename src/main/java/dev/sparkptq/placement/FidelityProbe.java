@@ -54,9 +54,14 @@ public final class FidelityProbe implements FidelityPlacement.Measure {
 
     @Override
     public FidelityPlacement.Score measure(OnnxMl.ModelProto model) {
+        return FidelityPlacement.Score.of(compare(model, FidelityAccumulator.Fidelity.SQNR).scores());
+    }
+
+    /** Every output of {@code model} against the FP32 references, {@code metric} deciding the worst output. */
+    public FidelityAccumulator compare(OnnxMl.ModelProto model, FidelityAccumulator.Fidelity metric) {
         ModelBlob blob = blobs.apply(model, "fidelity-probe-" + made++);
-        FidelityAccumulator acc = new FidelityAccumulator(FidelityAccumulator.Fidelity.SQNR);
-        try {
+        FidelityAccumulator acc = new FidelityAccumulator(metric);
+        try { // sessions are the factory's (cached per model): evicted, not closed, as the speed guard does
             InferenceEngine q = engines.open(blob, EngineOptions.forInference(1));
             for (int i = 0; i < inputs.size(); i++) {
                 acc.add(q.run(inputs.get(i), outputs), references.get(i));
@@ -64,7 +69,7 @@ public final class FidelityProbe implements FidelityPlacement.Measure {
         } finally {
             engines.evict(blob.digest());
         }
-        return FidelityPlacement.Score.of(acc.scores());
+        return acc;
     }
 
     /** True when every value of every output is finite (a reference with NaN/Inf gives no fidelity figure). */
