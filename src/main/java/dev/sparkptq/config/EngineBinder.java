@@ -69,7 +69,8 @@ final class EngineBinder {
                     + "worst ones to float, before the speed guard. `strict`: until every output is at the floors "
                     + "and no worse than with every fused MAC op in float; `floors`: until every output is at the "
                     + "floors (trades fidelity down to them for speed: PP-OCRv4 det 65 % of its MACs in integer "
-                    + "kernels, 20.9 dB held out, 1.58x, where `strict` gives 27 %, 26.1 dB, 1.31x); `off`: as planned. Costs one ONNX Runtime session per fused op "
+                    + "kernels, 20.9 dB held out, 1.43–1.58x over three runs, where `strict` gives 27 %, 26.1 dB, "
+                    + "1.31x); `off`: as planned. Costs one ONNX Runtime session per fused op "
                     + "and a few more, only when the floors are missed");
 
     private EngineBinder() {
